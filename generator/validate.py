@@ -1,0 +1,56 @@
+"""Check a loaded spec against the OpenAPI 3.1 structure deskkit reads, and each schema against 2020-12.
+
+Meaning that needs more than structure (a ``$ref`` that resolves, a quirk that is declared, a tolerated
+shape the parser can tell apart) is checked while the intermediate model is built (:mod:`.ir`).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .errors import SpecError, SpecIssue
+from .load import Spec, escape_token
+
+
+@cache
+def _structure_validator() -> Draft202012Validator:
+    text = resources.files(__package__).joinpath("spec.schema.yaml").read_text(encoding="utf-8")
+    return Draft202012Validator(yaml.safe_load(text))
+
+
+def _pointer(prefix: str, error: ValidationError) -> str:
+    return prefix + "".join(f"/{escape_token(str(part))}" for part in error.absolute_path)
+
+
+def _message(error: ValidationError) -> str:
+    text = error.message
+    return text if len(text) <= 240 else text[:237] + "..."
+
+
+def _sorted(errors: Any) -> list[ValidationError]:
+    return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
+
+
+def validate_spec(spec: Spec) -> None:
+    """Raise :class:`SpecError` listing every structural problem; return quietly when there is none."""
+    issues: list[SpecIssue] = [
+        spec.issue(_pointer("", error), _message(error))
+        for error in _sorted(_structure_validator().iter_errors(spec.data))
+    ]
+    schemas = spec.data.get("components", {}).get("schemas", {})
+    if isinstance(schemas, dict):
+        meta = Draft202012Validator(Draft202012Validator.META_SCHEMA)
+        for name, schema in sorted(schemas.items()):
+            prefix = f"/components/schemas/{escape_token(name)}"
+            issues.extend(
+                spec.issue(_pointer(prefix, error), f"not a valid JSON Schema 2020-12: {_message(error)}")
+                for error in _sorted(meta.iter_errors(schema))
+            )
+    if issues:
+        raise SpecError(issues)

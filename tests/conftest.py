@@ -1,0 +1,40 @@
+"""Shared fixtures: the vendor page's example response, verbatim and in its documented shape."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+SPEC = ROOT / "spec" / "workspace-desktop.openapi.yaml"
+
+
+def load_example() -> dict[str, Any]:
+    """The page's example 200 body, byte for byte as published."""
+    data: dict[str, Any] = json.loads((DATA / "vendor-example.json").read_text(encoding="utf-8"))
+    return data
+
+
+def documented_example() -> dict[str, Any]:
+    """The same desktop in the shape the tables document (and with documented enum values)."""
+    doc = copy.deepcopy(load_example())
+    desktop = doc["desktop"][0]
+    desktop["addresses"] = {"0cd6ab9f-3a2e-4d61-a9a2-36a8b3dba5d7": desktop["addresses"]}
+    desktop["data_volumes"][0]["type"] = "SSD"
+    desktop["task_status"] = "rebooting"
+    return {"desktop": desktop}
+
+
+@pytest.fixture
+def example() -> dict[str, Any]:
+    return load_example()
+
+
+@pytest.fixture
+def documented() -> dict[str, Any]:
+    return documented_example()

@@ -1,0 +1,60 @@
+"""The Python-side decisions the templates print: names, literals, docstrings, inline checks."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from generator import naming
+from generator.ir import Scalar
+from generator.render import check_fails, comment, docstring, pyrepr, pyrepr_wrapped, sort_all
+
+
+@pytest.mark.parametrize(
+    ("wire", "expected"),
+    [("OS-EXT-IPS-MAC:mac_addr", "os_ext_ips_mac_mac_addr"), ("OS-EXT-IPS:type", "os_ext_ips_type"),
+     ("desktop_id", "desktop_id"), ("class", "class_"), ("2fa", "_2fa"), ("isAttachingEip", "is_attaching_eip"),
+     ("", "value"), ("metering.image_id", "metering_image_id")],
+)
+def test_snake(wire: str, expected: str) -> None:
+    assert naming.snake(wire) == expected
+    assert expected.isidentifier()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("powering-off", "POWERING_OFF"), ("deleteFailed", "DELETE_FAILED"), ("", "EMPTY"), ("4", "VALUE_4"),
+     ("ATTACH_FAIL_CAN_ATTACH_AGAIN", "ATTACH_FAIL_CAN_ATTACH_AGAIN"), ("---", "VALUE")],
+)
+def test_enum_member_names(value: str, expected: str) -> None:
+    assert naming.constant(value) == expected
+
+
+def test_unique_keeps_order_and_avoids_reserved() -> None:
+    assert naming.unique(["a", "a", "to_dict"], frozenset({"to_dict"})) == ["a", "a_", "to_dict_"]
+
+
+@pytest.mark.parametrize("text", ['say """hi"""', 'ends with "', "back\\slash \\", "line\nbreak", "x" * 300])
+def test_docstrings_and_literals_cannot_become_code(text: str) -> None:
+    body = docstring(text)
+    tree = ast.parse(f"def f():\n    {body}\n    return 1\n")
+    func = tree.body[0]
+    assert isinstance(func, ast.FunctionDef) and len(func.body) == 2
+    assert ast.literal_eval(pyrepr(text)) == text
+    assert ast.literal_eval(pyrepr_wrapped(text)) == text
+    assert all(line.strip().startswith("#: ") for line in comment(text).splitlines())
+
+
+def test_check_fails_expressions() -> None:
+    plain = Scalar("s", "#", "string")
+    assert check_fails(plain, "v") == "type(v) is not str"
+    ranged = Scalar("s", "#", "integer", minimum=5, maximum=600)
+    assert check_fails(ranged, "v") == (
+        "not ((type(v) is int or (type(v) is float and v.is_integer())) and v >= 5 and v <= 600)")
+    for value, fails in ((5, False), (600.0, False), (4, True), (True, True), ("5", True), (7.5, True)):
+        assert eval(check_fails(ranged, "v"), {}, {"v": value}) is fails, value
+
+
+def test_all_order_matches_ruff() -> None:
+    assert sort_all(["decode", "Tag", "UNSET", "Check", "QUIRKS"]) == ["QUIRKS", "UNSET", "Check", "Tag", "decode"]
