@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import DeskkitError
+from .samples import KINDS
 from .ir import build_api
 from .load import load_spec
 from .render import render_all
@@ -45,7 +46,45 @@ def _parser() -> argparse.ArgumentParser:
     gen.add_argument("--out", type=Path, default=DEFAULT_OUT, help="folder that receives the package")
     gen.add_argument("--templates", type=Path, default=DEFAULT_TEMPLATES, help=argparse.SUPPRESS)
     gen.add_argument("--check", action="store_true", help="write nothing; exit 1 with a diff when stale")
+
+    samples = sub.add_parser("samples", help="write payloads from the generated strategies as JSON Lines")
+    samples.add_argument("--kind", choices=KINDS, required=True)
+    samples.add_argument("--count", type=_positive, default=10)
+    samples.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
+    samples.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    samples.add_argument("--package", default=None, help="generated package (default: the one the spec names)")
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def default_package() -> str:
+    """The package the default spec generates (its info.x-deskkit-package)."""
+    return str(load_spec(DEFAULT_SPEC).data.get("info", {}).get("x-deskkit-package", "bindings"))
+
+
+def samples(kind: str, count: int, run_seed: int, out: Path | None, package: str | None) -> int:
+    from .samples import write_samples  # imports Hypothesis: only for this command
+
+    package = package or default_package()
+    if out is None:
+        write_samples(package, kind, count, run_seed, sys.stdout)
+        return 0
+    try:
+        with out.open("w", encoding="utf-8", newline="\n") as handle:
+            write_samples(package, kind, count, run_seed, handle)
+    except OSError as exc:
+        raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "generate":
             return generate(args.spec, args.out, args.templates, args.check)
+        if args.command == "samples":
+            return samples(args.kind, args.count, args.seed, args.out, args.package)
     except DeskkitError as exc:
         print(f"deskkit: {exc}", file=sys.stderr)
         return 2

@@ -27,7 +27,8 @@ FORMAT_PATTERNS: dict[str, str] = {
 # Keywords the parser generator understands; anything else in a schema is refused, never ignored.
 _SCALAR_KEYWORDS = {"minLength", "maxLength", "pattern", "format", "minimum", "maximum", "enum"}
 _ANNOTATIONS = {"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples",
-                "x-deskkit-tolerate", "x-deskkit-flatten", "$comment", "deprecated", "readOnly"}
+                "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "$comment", "deprecated",
+                "readOnly"}
 _STRUCTURE = {"type", "$ref", "properties", "required", "additionalProperties", "items",
               "minItems", "maxItems"}
 _JSON_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -67,6 +68,7 @@ class Scalar:
     format: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    values: str | None = None  # x-deskkit-values: what real values look like, for strategies
     kind: Literal["scalar"] = "scalar"
 
 
@@ -299,7 +301,7 @@ class _Builder:
                 return None
             enum = self.enum(schema, pointer, owner, prop)
         return Scalar(site, f"#{pointer}", kind, enum, schema.get("minLength"), schema.get("maxLength"),
-                      pattern, fmt, schema.get("minimum"), schema.get("maximum"))
+                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("x-deskkit-values"))
 
     def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str) -> EnumDef | None:
         values = schema["enum"]

@@ -15,8 +15,10 @@ from typing import Any
 
 import jinja2
 
-from .ir import PY_RUNTIME_TYPE, Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, Toleration, TypeRef
-from .schemas import documented_schema, error_schema, observed_schema
+from . import naming
+from .errors import DeskkitError
+from .ir import FORMAT_PATTERNS, PY_RUNTIME_TYPE, Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, Toleration, TypeRef
+from .schemas import documented_schema, error_model, error_schema, observed_schema, success_model
 
 # Emitted files: template → path inside the package folder.
 OUTPUTS: tuple[tuple[str, str], ...] = (
@@ -24,6 +26,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("_runtime.py.j2", "_runtime.py"),
     ("enums.py.j2", "enums.py"),
     ("models.py.j2", "models.py"),
+    ("strategies.py.j2", "strategies.py"),
     ("py.typed.j2", "py.typed"),
     ("schema.json.j2", "schemas/documented.schema.json"),
     ("schema.json.j2", "schemas/observed.schema.json"),
@@ -206,6 +209,72 @@ def walk(t: TypeRef) -> Iterator[TypeRef]:
         yield from walk(t.values)
 
 
+def payloads_fn(model: str) -> str:
+    """Name of the strategy function for raw payloads of ``model`` (``VolumeDetail`` → ``volume_detail_payloads``)."""
+    return f"{naming.snake(model)}_payloads"
+
+
+def instances_fn(model: str) -> str:
+    """Name of the strategy function for typed instances of ``model`` (``desktop_detail_infos``)."""
+    name = naming.snake(model)
+    return name + ("es" if name.endswith("s") else "s")
+
+
+def strategy_expr(t: TypeRef) -> str:
+    """A Hypothesis expression drawing valid (documented) JSON data for use-site ``t``."""
+    if isinstance(t, ModelRef):
+        return f"st.deferred(lambda: {payloads_fn(t.name)}())"
+    if isinstance(t, ArrayOf):
+        high = t.max_items if t.max_items is not None else max(3, t.min_items or 0)
+        return f"st.lists({strategy_expr(t.items)}, min_size={t.min_items or 0}, max_size={high})"
+    if isinstance(t, MapOf):
+        return f"st.dictionaries(TEXT, {strategy_expr(t.values)}, max_size=3)"
+    if t.json_type == "boolean":
+        return "st.booleans()"
+    if t.json_type in ("integer", "number"):
+        bounds = f"min_value={t.minimum!r}, max_value={t.maximum!r}"
+        if t.json_type == "integer":
+            return f"st.integers({bounds})"
+        return f"st.floats({bounds}, allow_nan=False, allow_infinity=False)"
+    if t.enum is not None:
+        return f"st.sampled_from(_V_{t.enum.name})"
+    if t.format is not None and t.format in FORMAT_PATTERNS:
+        base = f"FORMATS[{pyrepr(t.format)}]"
+    elif t.values is not None:
+        base = f"VALUES[{pyrepr(t.values)}]"
+    elif t.pattern is not None:
+        base = f"patterned(_RE_{t.site}, {t.min_length!r}, {t.max_length!r})"
+        return base
+    elif t.min_length is not None or t.max_length is not None:
+        return f"bounded_text({t.min_length or 0}, {t.max_length!r})"
+    else:
+        return "TEXT"
+    if t.min_length is not None or t.max_length is not None:
+        return f"{base}.filter(lambda s: {t.min_length or 0} <= len(s) <= {t.max_length or 10**9})"
+    return base
+
+
+def ty_expr(t: TypeRef) -> str:
+    """The runtime description of use-site ``t`` that the quirk and mutation walkers read."""
+    if isinstance(t, ModelRef):
+        return f"Ty({pyrepr(t.json_type)}, model={pyrepr(t.name)})"
+    if isinstance(t, ArrayOf):
+        return (f"Ty(\"array\", items={ty_expr(t.items)}, min_items={t.min_items!r}, "
+                f"max_items={t.max_items!r})")
+    if isinstance(t, MapOf):
+        return f"Ty(\"object\", values={ty_expr(t.values)})"
+    args = [pyrepr(t.json_type)]
+    if t.enum is not None:
+        args.append(f"enum=_V_{t.enum.name}")
+    if t.pattern is not None:
+        args.append(f"pattern=_RE_{t.site}")
+    for name in ("min_length", "max_length", "minimum", "maximum"):
+        value = getattr(t, name)
+        if value is not None:
+            args.append(f"{name}={value!r}")
+    return f"Ty({', '.join(args)})"
+
+
 def sites(api: Api) -> list[TypeRef]:
     """Every type use-site (fields, items, values, tolerated shapes), each once, in spec order."""
     found: dict[str, TypeRef] = {}
@@ -235,11 +304,12 @@ def environment(templates: Path) -> jinja2.Environment:
     env.filters.update(
         pyrepr=pyrepr, pyrepr_wrapped=pyrepr_wrapped, pylist_wrapped=pylist_wrapped, sort_all=sort_all,
         docstring=docstring, comment=comment, py_type=py_type, check_fails=check_fails, check_args=check_args,
-        type_test=type_test,
+        type_test=type_test, strategy_expr=strategy_expr, ty_expr=ty_expr, payloads_fn=payloads_fn,
+        instances_fn=instances_fn,
     )
     env.globals.update(
         annotation=annotation, ptr_expr=ptr_expr, quirk_message=quirk_message, leaf_model=leaf_model,
-        is_simple=is_simple, isinstance=isinstance, Scalar=Scalar, ModelRef=ModelRef, ArrayOf=ArrayOf, MapOf=MapOf,
+        is_simple=is_simple, payloads_fn=payloads_fn, instances_fn=instances_fn, isinstance=isinstance, Scalar=Scalar, ModelRef=ModelRef, ArrayOf=ArrayOf, MapOf=MapOf,
     )
     return env
 
@@ -258,14 +328,21 @@ def render_all(api: Api, templates: Path) -> dict[str, str]:
         "schemas/error.schema.json": error_schema(api),
     }
     context: dict[str, Any] = {"api": api, "header": _header(api, "#"), "sites": sites(api),
+                               "success_root": success_model(api.operations[0]),
+                               "error_root": error_model(api.operations[0]),
                                "tolerances": tolerances(api)}
     out: dict[str, str] = {}
     for template, target in OUTPUTS:
-        if target in schemas:
-            text = json.dumps(schemas[target], indent=2, ensure_ascii=False) + "\n"
-            out[f"{api.package}/{target}"] = env.get_template(template).render(schema_json=text)
-        else:
-            out[f"{api.package}/{target}"] = env.get_template(template).render(**context)
+        try:
+            if target in schemas:
+                text = json.dumps(schemas[target], indent=2, ensure_ascii=False) + "\n"
+                out[f"{api.package}/{target}"] = env.get_template(template).render(schema_json=text)
+            else:
+                out[f"{api.package}/{target}"] = env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise DeskkitError(f"{templates / template}:{exc.lineno}: template error: {exc.message}") from None
+        except jinja2.TemplateError as exc:
+            raise DeskkitError(f"{templates / template}: template error: {exc}") from None
     return out
 
 

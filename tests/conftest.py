@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default: dev).
+#   dev — quick local runs, with the example database so failures replay;
+#   ci  — more examples, derandomized: a CI failure reproduces exactly with
+#         `HYPOTHESIS_PROFILE=ci python -m pytest <test id>`, and the failing blob is printed.
+settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("samples", database=None, deadline=None, phases=[Phase.generate],
+                          suppress_health_check=list(HealthCheck))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

@@ -220,6 +220,8 @@ class Context:
     def finish(self, result: M, tolerant: bool) -> M:
         """Raise :class:`ContractError` or return ``result`` carrying its deviations and unknown fields."""
         problems = self.problems
+        if not (problems or self.deviations or self.unknown):
+            return result  # the common case: the parser already set both to ()
         if not tolerant and self.deviations:
             problems = problems + [d.as_problem() for d in self.deviations]
         if problems:

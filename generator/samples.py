@@ -1,0 +1,67 @@
+"""`deskkit samples`: payloads from the generated strategies as JSON Lines, reproducible by seed."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import strategies as st
+
+from .errors import DeskkitError
+
+KINDS = ("valid", "quirky", "invalid", "error")
+
+
+def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
+    try:
+        strategies = importlib.import_module(f"{package}.strategies")
+    except ImportError as exc:
+        raise DeskkitError(f"cannot import {package}.strategies ({exc}); run `deskkit generate` first") from None
+    makers: dict[str, Callable[[], st.SearchStrategy[Any]]] = {
+        "valid": strategies.valid, "quirky": strategies.quirky, "invalid": strategies.invalid,
+        "error": strategies.error_bodies,
+    }
+    return makers[kind]()
+
+
+def _draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int) -> list[Any]:
+    """Up to ``count`` examples; generation only (no shrinking, no database), so a seed fixes the output."""
+    drawn: list[Any] = []
+
+    @seed(run_seed)
+    @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
+              suppress_health_check=list(HealthCheck), derandomize=False)
+    @given(strategy)
+    def collect(value: Any) -> None:
+        if len(drawn) < count:
+            drawn.append(value)
+
+    collect()
+    return drawn
+
+
+def jsonl(value: Any) -> str:
+    """One JSON Lines record: UTF-8 text, with the characters some readers take for line ends escaped."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085") + "\n"
+
+
+def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextIO) -> int:
+    """Write ``count`` lines ``{"kind", "payload", "injected"}``; the same seed gives the same bytes."""
+    strategy = _strategy(package, kind)
+    drawn: list[Any] = []
+    attempt = 0
+    while len(drawn) < count and attempt < 20:
+        # Hypothesis may stop short of max_examples (duplicates, filters): top up from the next seed.
+        drawn += _draw(strategy, count - len(drawn), run_seed * 1000 + attempt)
+        attempt += 1
+    if len(drawn) < count:
+        raise DeskkitError(f"could only draw {len(drawn)} of {count} {kind} samples")
+    for item in drawn[:count]:
+        line = {"kind": item.kind, "payload": item.payload,
+                "injected": [{"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}
+        out.write(jsonl(line))
+    return count
