@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import DeskkitError
-from .samples import KINDS
 from .ir import build_api
 from .load import load_spec
 from .render import render_all
+from .samples import KINDS
 from .validate import validate_spec
 from .write import stale_files, write_files
 

@@ -17,7 +17,19 @@ import jinja2
 
 from . import naming
 from .errors import DeskkitError
-from .ir import FORMAT_PATTERNS, PY_RUNTIME_TYPE, Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, Toleration, TypeRef
+from .ir import (
+    FORMAT_PATTERNS,
+    PY_RUNTIME_TYPE,
+    Api,
+    ArrayOf,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Scalar,
+    Toleration,
+    TypeRef,
+)
 from .schemas import documented_schema, error_model, error_schema, observed_schema, success_model
 
 # Emitted files: template → path inside the package folder.
@@ -309,7 +321,8 @@ def environment(templates: Path) -> jinja2.Environment:
     )
     env.globals.update(
         annotation=annotation, ptr_expr=ptr_expr, quirk_message=quirk_message, leaf_model=leaf_model,
-        is_simple=is_simple, payloads_fn=payloads_fn, instances_fn=instances_fn, isinstance=isinstance, Scalar=Scalar, ModelRef=ModelRef, ArrayOf=ArrayOf, MapOf=MapOf,
+        is_simple=is_simple, payloads_fn=payloads_fn, instances_fn=instances_fn, isinstance=isinstance,
+        Scalar=Scalar, ModelRef=ModelRef, ArrayOf=ArrayOf, MapOf=MapOf,
     )
     return env
 

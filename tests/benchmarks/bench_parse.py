@@ -55,7 +55,7 @@ def main() -> None:
     doc = documented_example()
     results = {name: best_us(func, args.number) for name, func in contenders(doc).items()}
     base = results["deskkit strict from_dict"]
-    print(f"{'contender':45} {'µs/parse':>10} {'× deskkit strict':>18}")
+    print(f"{'contender':45} {'µs/parse':>10} {'x deskkit strict':>18}")
     for name, us in results.items():
         print(f"{name:45} {us:10.2f} {us / base:18.2f}")
 

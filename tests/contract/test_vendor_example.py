@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 import pytest
+
 from workspace_desktop import (
     UNSET,
     ContractError,

@@ -13,9 +13,14 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis_jsonschema import from_schema
 
-ARRAYS = {"type": "object", "required": ["xs"],
-          "properties": {"xs": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 5},
-                         "m": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}}}}
+ARRAYS = {
+    "type": "object",
+    "required": ["xs"],
+    "properties": {
+        "xs": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 5},
+        "m": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+    },
+}
 
 
 def test_hypothesis_jsonschema_draws_arrays_with_the_pinned_hypothesis() -> None:
