@@ -13,7 +13,21 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ._runtime import UNSET, Check, Context, Deviation, Model, Tolerance, Unset, decode, dump, escape, flatten
+from ._runtime import (
+    UNSET,
+    Check,
+    Context,
+    ContractError,
+    Deviation,
+    Model,
+    Problem,
+    Tolerance,
+    Unset,
+    decode,
+    dump,
+    escape,
+    flatten,
+)
 from .enums import (
     AttachState,
     ChargeMode,
@@ -63,7 +77,10 @@ class AddressInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> AddressInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: AddressInfo = _parse_AddressInfo(data, "", cx, _ROOT_AddressInfo, False)
+        try:
+            result: AddressInfo = _parse_AddressInfo(data, "", cx, _ROOT_AddressInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_AddressInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -107,7 +124,10 @@ class AttachInstancesUserInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> AttachInstancesUserInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: AttachInstancesUserInfo = _parse_AttachInstancesUserInfo(data, "", cx, _ROOT_AttachInstancesUserInfo, False)
+        try:
+            result: AttachInstancesUserInfo = _parse_AttachInstancesUserInfo(data, "", cx, _ROOT_AttachInstancesUserInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_AttachInstancesUserInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -211,7 +231,10 @@ class DesktopDetailInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> DesktopDetailInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: DesktopDetailInfo = _parse_DesktopDetailInfo(data, "", cx, _ROOT_DesktopDetailInfo, False)
+        try:
+            result: DesktopDetailInfo = _parse_DesktopDetailInfo(data, "", cx, _ROOT_DesktopDetailInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_DesktopDetailInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -314,7 +337,10 @@ class ErrorResponse(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> ErrorResponse:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: ErrorResponse = _parse_ErrorResponse(data, "", cx, _ROOT_ErrorResponse, False)
+        try:
+            result: ErrorResponse = _parse_ErrorResponse(data, "", cx, _ROOT_ErrorResponse, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_ErrorResponse.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -350,7 +376,10 @@ class FlavorInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> FlavorInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: FlavorInfo = _parse_FlavorInfo(data, "", cx, _ROOT_FlavorInfo, False)
+        try:
+            result: FlavorInfo = _parse_FlavorInfo(data, "", cx, _ROOT_FlavorInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_FlavorInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -388,7 +417,10 @@ class FlavorLinkInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> FlavorLinkInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: FlavorLinkInfo = _parse_FlavorLinkInfo(data, "", cx, _ROOT_FlavorLinkInfo, False)
+        try:
+            result: FlavorLinkInfo = _parse_FlavorLinkInfo(data, "", cx, _ROOT_FlavorLinkInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_FlavorLinkInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -436,7 +468,10 @@ class ProductInfo(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> ProductInfo:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: ProductInfo = _parse_ProductInfo(data, "", cx, _ROOT_ProductInfo, False)
+        try:
+            result: ProductInfo = _parse_ProductInfo(data, "", cx, _ROOT_ProductInfo, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_ProductInfo.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -480,7 +515,10 @@ class SecurityGroup(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> SecurityGroup:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: SecurityGroup = _parse_SecurityGroup(data, "", cx, _ROOT_SecurityGroup, False)
+        try:
+            result: SecurityGroup = _parse_SecurityGroup(data, "", cx, _ROOT_SecurityGroup, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_SecurityGroup.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -513,7 +551,10 @@ class ShowDesktopDetailResponse(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> ShowDesktopDetailResponse:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: ShowDesktopDetailResponse = _parse_ShowDesktopDetailResponse(data, "", cx, _ROOT_ShowDesktopDetailResponse, False)
+        try:
+            result: ShowDesktopDetailResponse = _parse_ShowDesktopDetailResponse(data, "", cx, _ROOT_ShowDesktopDetailResponse, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_ShowDesktopDetailResponse.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -548,7 +589,10 @@ class Tag(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Tag:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: Tag = _parse_Tag(data, "", cx, _ROOT_Tag, False)
+        try:
+            result: Tag = _parse_Tag(data, "", cx, _ROOT_Tag, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_Tag.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod
@@ -594,7 +638,10 @@ class VolumeDetail(Model):
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> VolumeDetail:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         cx = Context()
-        result: VolumeDetail = _parse_VolumeDetail(data, "", cx, _ROOT_VolumeDetail, False)
+        try:
+            result: VolumeDetail = _parse_VolumeDetail(data, "", cx, _ROOT_VolumeDetail, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_VolumeDetail.rule)]) from None
         return cx.finish(result, tolerant)
 
     @classmethod

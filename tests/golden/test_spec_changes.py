@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
 
 from tests.conftest import SPEC, documented_example
 from tests.helpers import deskkit, import_fresh
@@ -28,6 +29,7 @@ def edited_spec(tmp_path: Path) -> Path:
             "enabled": {"type": "boolean", "description": "Whether hibernation is on."},
             "idle_minutes": {"type": "integer", "minimum": 5, "maximum": 600},
             "mode": {"type": "string", "enum": ["s3", "s4"]},
+            "fallback": {"$ref": "#/components/schemas/Hibernation"},
         },
     }
     schemas["DesktopDetailInfo"]["properties"]["gpu_count"] = {"type": "integer", "description": "GPUs."}
@@ -60,6 +62,20 @@ def test_spec_edits_flow_into_the_bindings(tmp_path: Path) -> None:
         ("/desktop/hibernation/enabled", "required property is missing"),
         ("/desktop/hibernation/idle_minutes", "expected at least 5, found 1"),
     ]
+    drawn: list[Any] = []
+
+    @settings(max_examples=30, database=None)
+    @given(import_fresh(out, "workspace_desktop.strategies").hibernation_payloads())
+    def recursive_strategy_draws(payload: dict[str, Any]) -> None:
+        drawn.append(payload)
+
+    recursive_strategy_draws()
+    assert any("fallback" in p for p in drawn)
+    deep: dict[str, Any] = {"enabled": True}
+    for _ in range(100_000):
+        deep = {"enabled": True, "fallback": deep}
+    with pytest.raises(bindings.ContractError, match="nested too deeply"):
+        bindings.Hibernation.from_dict(deep)
     schema = json.loads((out / "workspace_desktop" / "schemas" / "documented.schema.json").read_text())
     assert schema["$defs"]["Hibernation"]["required"] == ["enabled"]
     assert "GPSSD" in schema["$defs"]["VolumeDetail"]["properties"]["type"]["enum"]
