@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -53,6 +54,13 @@ def _parser() -> argparse.ArgumentParser:
     samples.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
     samples.add_argument("--out", type=Path, help="file to write (default: standard output)")
     samples.add_argument("--package", default=None, help="generated package (default: the one the spec names)")
+
+    check = sub.add_parser("validate", help="judge captured responses: .json, .jsonl, .har, folders, - (stdin)")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+    check.add_argument("--strict", action="store_true", help="also fail when a response needs a quirk")
+    check.add_argument("--format", choices=("text", "json", "junit"), default="text")
+    check.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    check.add_argument("--package", default=None, help="generated package (default: the one the spec names)")
     return parser
 
 
@@ -64,6 +72,57 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
     return value
+
+
+def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str | None) -> int:
+    from .captures import Skipped, check_paths, read_all
+    from .judge import judge_all, load_bindings
+    from .report import Summary, writer
+
+    check_paths(paths)
+    package = package or default_package()
+    try:
+        bindings = load_bindings(package)
+    except ImportError as exc:
+        raise DeskkitError(f"cannot import the bindings {package!r} ({exc}); run `deskkit generate`") from None
+    skipped, summary = Skipped(), Summary()
+    out = writer(fmt, sys.stdout, strict)
+    progress = Progress()
+    for result in judge_all(read_all(paths, bindings.ENDPOINT, skipped), package, jobs):
+        summary.add(result)
+        out.add(result)
+        progress.tick()
+    progress.done()
+    summary.skipped = skipped.count
+    out.close(summary)
+    failed = summary.verdicts["violation"] + summary.verdicts["unreadable"]
+    if strict:
+        failed += summary.verdicts["tolerated"]
+    return 1 if failed else 0
+
+
+class Progress:
+    """A count on standard error, redrawn at most twice a second, only on a terminal and after 2 s."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.count = 0
+        self.start = self.shown = time.monotonic()
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and self.count % 256 == 0:
+            now = time.monotonic()
+            if now - self.start > 2 and now - self.shown > 0.5:
+                rate = self.count / (now - self.start)
+                sys.stderr.write(f"\rdeskkit: {self.count:,} responses judged ({rate:,.0f}/s)")
+                sys.stderr.flush()
+                self.shown = now
+
+    def done(self) -> None:
+        if self.enabled and self.shown > self.start:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
 
 
 def default_package() -> str:
@@ -94,11 +153,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             return generate(args.spec, args.out, args.templates, args.check)
         if args.command == "samples":
             return samples(args.kind, args.count, args.seed, args.out, args.package)
+        if args.command == "validate":
+            return validate(args.paths, args.strict, args.format, args.jobs, args.package)
     except DeskkitError as exc:
         print(f"deskkit: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `deskkit validate ... | head` is fine
+        return 0
     return 2
 
 

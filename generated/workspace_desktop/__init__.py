@@ -6,7 +6,9 @@
 the declared quirks); a failure is a :class:`ContractError` listing every problem with its JSON Pointer.
 """
 
-from ._runtime import UNSET, Check, ContractError, Deviation, Problem, Unset, decode
+from typing import Final
+
+from ._runtime import UNSET, Check, ContractError, Deviation, Judgement, Problem, Unset, decode
 from .enums import (
     AttachState,
     ChargeMode,
@@ -34,6 +36,11 @@ from .models import (
     VolumeDetail,
 )
 
+#: The operation these bindings describe (method, path template), and its success and error body models.
+ENDPOINT: Final = ("GET", "/v2/{project_id}/desktops/{desktop_id}")
+SUCCESS_MODEL: Final = ShowDesktopDetailResponse
+ERROR_MODEL: Final = ErrorResponse
+
 #: Declared quirks: id → summary (the observed side of the contract).
 QUIRKS: dict[str, str] = {
     "addresses-as-list": (
@@ -49,7 +56,10 @@ QUIRKS: dict[str, str] = {
 }
 
 __all__ = [
+    "ENDPOINT",
+    "ERROR_MODEL",
     "QUIRKS",
+    "SUCCESS_MODEL",
     "UNSET",
     "AddressInfo",
     "AttachInstancesUserInfo",
@@ -66,6 +76,7 @@ __all__ = [
     "InternetMode",
     "IpAssignment",
     "IpVersion",
+    "Judgement",
     "LoginStatus",
     "Problem",
     "ProductInfo",

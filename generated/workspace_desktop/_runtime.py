@@ -217,6 +217,13 @@ class Context:
         self.unknown.extend(f"{pointer}/{escape(key)}" for key in extra)
         return extra
 
+    def judgement(self) -> Judgement:
+        return Judgement(
+            tuple(sorted(self.problems, key=lambda p: (pointer_key(p.pointer), p.message))),
+            tuple(sorted(self.deviations, key=lambda d: pointer_key(d.pointer))),
+            tuple(sorted(self.unknown, key=pointer_key)),
+        )
+
     def finish(self, result: M, tolerant: bool) -> M:
         """Raise :class:`ContractError` or return ``result`` carrying its deviations and unknown fields."""
         problems = self.problems
@@ -229,6 +236,22 @@ class Context:
         result.deviations = tuple(sorted(self.deviations, key=lambda d: pointer_key(d.pointer)))
         result.unknown_fields = tuple(sorted(self.unknown, key=pointer_key))
         return result
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    """Everything one parse found, without raising: what ``deskkit validate`` reports per response."""
+
+    problems: tuple[Problem, ...]
+    deviations: tuple[Deviation, ...]
+    unknown_fields: tuple[str, ...]
+
+    @property
+    def verdict(self) -> str:
+        """``conformant`` (documented contract), ``tolerated`` (only through quirks) or ``violation``."""
+        if self.problems:
+            return "violation"
+        return "tolerated" if self.deviations else "conformant"
 
 
 def pointer_key(pointer: str) -> list[tuple[int, str]]:

@@ -19,6 +19,7 @@ from ._runtime import (
     Context,
     ContractError,
     Deviation,
+    Judgement,
     Model,
     Problem,
     Tolerance,
@@ -84,6 +85,16 @@ class AddressInfo(Model):
         return cx.finish(result, tolerant)
 
     @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_AddressInfo(data, "", cx, _ROOT_AddressInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_AddressInfo.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> AddressInfo:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
         return cls.from_dict(decode(text), tolerant=tolerant)
@@ -129,6 +140,16 @@ class AttachInstancesUserInfo(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_AttachInstancesUserInfo.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_AttachInstancesUserInfo(data, "", cx, _ROOT_AttachInstancesUserInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_AttachInstancesUserInfo.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> AttachInstancesUserInfo:
@@ -238,6 +259,16 @@ class DesktopDetailInfo(Model):
         return cx.finish(result, tolerant)
 
     @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_DesktopDetailInfo(data, "", cx, _ROOT_DesktopDetailInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_DesktopDetailInfo.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> DesktopDetailInfo:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
         return cls.from_dict(decode(text), tolerant=tolerant)
@@ -344,6 +375,16 @@ class ErrorResponse(Model):
         return cx.finish(result, tolerant)
 
     @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_ErrorResponse(data, "", cx, _ROOT_ErrorResponse, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_ErrorResponse.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> ErrorResponse:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
         return cls.from_dict(decode(text), tolerant=tolerant)
@@ -381,6 +422,16 @@ class FlavorInfo(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_FlavorInfo.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_FlavorInfo(data, "", cx, _ROOT_FlavorInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_FlavorInfo.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> FlavorInfo:
@@ -422,6 +473,16 @@ class FlavorLinkInfo(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_FlavorLinkInfo.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_FlavorLinkInfo(data, "", cx, _ROOT_FlavorLinkInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_FlavorLinkInfo.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> FlavorLinkInfo:
@@ -475,6 +536,16 @@ class ProductInfo(Model):
         return cx.finish(result, tolerant)
 
     @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_ProductInfo(data, "", cx, _ROOT_ProductInfo, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_ProductInfo.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> ProductInfo:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
         return cls.from_dict(decode(text), tolerant=tolerant)
@@ -522,6 +593,16 @@ class SecurityGroup(Model):
         return cx.finish(result, tolerant)
 
     @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_SecurityGroup(data, "", cx, _ROOT_SecurityGroup, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_SecurityGroup.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> SecurityGroup:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
         return cls.from_dict(decode(text), tolerant=tolerant)
@@ -556,6 +637,16 @@ class ShowDesktopDetailResponse(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_ShowDesktopDetailResponse.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_ShowDesktopDetailResponse(data, "", cx, _ROOT_ShowDesktopDetailResponse, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_ShowDesktopDetailResponse.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> ShowDesktopDetailResponse:
@@ -594,6 +685,16 @@ class Tag(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_Tag.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_Tag(data, "", cx, _ROOT_Tag, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_Tag.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Tag:
@@ -643,6 +744,16 @@ class VolumeDetail(Model):
         except RecursionError:  # only a recursive schema lets data lead the parser this deep
             raise ContractError([Problem("", "nested too deeply to parse", _ROOT_VolumeDetail.rule)]) from None
         return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_VolumeDetail(data, "", cx, _ROOT_VolumeDetail, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_VolumeDetail.rule),), (), ())
+        return cx.judgement()
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> VolumeDetail:

@@ -1,0 +1,167 @@
+"""Captured responses from files, JSON Lines, HAR exports, folders and standard input, one at a time.
+
+Each :class:`Capture` is one response body to judge (or a reason it cannot be), with where it came
+from: the file, the line (JSON Lines), the entry (HAR, 0-based). JSON Lines and standard input are
+streamed, so memory stays flat however long the file; a HAR export is one JSON document and is read whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from .errors import DeskkitError
+
+JSON_SUFFIXES = (".json",)
+LINES_SUFFIXES = (".jsonl", ".ndjson")
+HAR_SUFFIXES = (".har",)
+
+
+@dataclass(frozen=True, slots=True)
+class Capture:
+    """One response body and where it came from. ``contract`` is ``success`` or ``error``."""
+
+    source: str
+    body: bytes | None
+    contract: str = "success"
+    line: int | None = None
+    entry: int | None = None
+    unreadable: str | None = None  # set when there is no body to judge, with the reason
+
+
+@dataclass
+class Skipped:
+    """What was seen and deliberately not judged (HAR entries of other requests, other files)."""
+
+    count: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+
+    def add(self, reason: str) -> None:
+        self.count += 1
+        self.reasons[reason] = self.reasons.get(reason, 0) + 1
+
+
+def endpoint_matcher(method: str, template: str) -> tuple[str, re.Pattern[str]]:
+    """A regex for the path template's URLs: each ``{param}`` is one non-empty path segment."""
+    parts = re.split(r"(\{[^/{}]+\})", template)
+    pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    return method.upper(), re.compile(f"^{pattern}/?$")
+
+
+def read_all(paths: list[str], endpoint: tuple[str, str], skipped: Skipped,
+             stdin: BinaryIO | None = None) -> Iterator[Capture]:
+    """Every capture in ``paths`` (``-`` is standard input), in order; folders walked in sorted order."""
+    for raw in paths:
+        if raw == "-":
+            yield from _stdin(stdin or sys.stdin.buffer)
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES:
+                    yield from _file(child, endpoint, skipped)
+                else:
+                    skipped.add("file of another kind")
+        else:
+            yield from _file(path, endpoint, skipped)
+
+
+def check_paths(paths: list[str]) -> None:
+    """Usage errors before any work: every named path must exist."""
+    for raw in paths:
+        if raw != "-" and not Path(raw).exists():
+            raise DeskkitError(f"no such file or folder: {raw}")
+
+
+def _file(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
+    suffix = path.suffix.lower()
+    try:
+        if suffix in LINES_SUFFIXES:
+            with path.open("rb") as handle:
+                yield from _lines(str(path), handle, 1)
+        elif suffix in HAR_SUFFIXES:
+            yield from _har(path, endpoint, skipped)
+        else:
+            yield Capture(str(path), path.read_bytes())
+    except OSError as exc:
+        yield Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")
+
+
+def _lines(source: str, handle: BinaryIO, first: int) -> Iterator[Capture]:
+    for number, line in enumerate(handle, start=first):
+        if line.strip():  # blank lines carry no response (a trailing newline, a separator)
+            yield Capture(source, line.rstrip(b"\r\n"), line=number)
+
+
+def _stdin(handle: BinaryIO) -> Iterator[Capture]:
+    """JSON Lines when the first non-blank line is a whole JSON value; else one JSON document."""
+    number = 0
+    for number, line in enumerate(handle, start=1):  # noqa: B007 - the count is used after the loop
+        if line.strip():
+            break
+    else:
+        yield Capture("<stdin>", b"")
+        return
+    try:
+        json.loads(line)
+    except (ValueError, RecursionError):
+        yield Capture("<stdin>", line + handle.read())
+        return
+    yield Capture("<stdin>", line.rstrip(b"\r\n"), line=number)
+    yield from _lines("<stdin>", handle, number + 1)
+
+
+def _har(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
+    source = str(path)
+    try:
+        har = json.loads(path.read_bytes())
+    except (ValueError, RecursionError) as exc:
+        yield Capture(source, None, unreadable=f"not a HAR file: {exc}")
+        return
+    entries = har.get("log", {}).get("entries") if isinstance(har, dict) else None
+    if not isinstance(entries, list):
+        yield Capture(source, None, unreadable="not a HAR file: expected /log/entries to be an array")
+        return
+    method, pattern = endpoint_matcher(*endpoint)
+    for index, entry in enumerate(entries):
+        capture = _har_entry(source, index, entry, method, pattern, skipped)
+        if capture is not None:
+            yield capture
+
+
+def _har_entry(source: str, index: int, entry: Any, method: str, pattern: re.Pattern[str],
+               skipped: Skipped) -> Capture | None:
+    where = f"/log/entries/{index}"
+    try:
+        request, response = entry["request"], entry["response"]
+        url, verb, status = request["url"], request["method"], response["status"]
+    except (KeyError, TypeError):
+        return Capture(source, None, entry=index,
+                       unreadable=f"HAR entry {where} lacks request.url, request.method or response.status")
+    if str(verb).upper() != method or not pattern.match(urlsplit(str(url)).path):
+        skipped.add("HAR entry for another request")
+        return None
+    if not isinstance(status, int) or not (200 <= status < 300 or 400 <= status < 600):
+        skipped.add(f"HAR entry with status {status}")
+        return None
+    contract = "success" if status < 300 else "error"
+    content = response.get("content") or {}
+    text = content.get("text") if isinstance(content, dict) else None
+    if not isinstance(text, str):
+        return Capture(source, None, contract, entry=index,
+                       unreadable=f"no body captured ({where}/response/content/text is missing)")
+    if content.get("encoding") == "base64":
+        try:
+            return Capture(source, base64.b64decode(text, validate=True), contract, entry=index)
+        except (binascii.Error, ValueError):
+            return Capture(source, None, contract, entry=index,
+                           unreadable=f"{where}/response/content/text is not valid base64")
+    return Capture(source, text.encode("utf-8", "surrogatepass"), contract, entry=index)

@@ -1,0 +1,180 @@
+"""Report writers for `deskkit validate`: json (one document), text (for people), junit (CI dashboards).
+
+Each writer takes results one at a time and keeps memory flat: per-result output goes to a temporary
+file, and the summary (which must come first) is written when the run ends.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from typing import IO, Any, Protocol
+from xml.sax.saxutils import escape, quoteattr
+
+VERDICTS = ("conformant", "tolerated", "violation", "unreadable")
+
+
+class Summary:
+    """Counts per verdict, skipped inputs, and how often each quirk was seen (evidence for the spec)."""
+
+    def __init__(self) -> None:
+        self.verdicts: Counter[str] = Counter()
+        self.quirks: Counter[str] = Counter()
+        self.undocumented: Counter[str] = Counter()
+        self.skipped = 0
+
+    def add(self, result: dict[str, Any]) -> None:
+        self.verdicts[result["verdict"]] += 1
+        for problem in result["problems"]:
+            if problem["quirk"]:
+                self.quirks[problem["quirk"]] += 1
+        for pointer in result["undocumented_fields"]:
+            self.undocumented[_generalize(pointer)] += 1
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {verdict: self.verdicts[verdict] for verdict in VERDICTS}
+        out["skipped"] = self.skipped
+        out["quirks"] = dict(sorted(self.quirks.items()))
+        out["undocumented_fields"] = dict(sorted(self.undocumented.items()))
+        return out
+
+    def line(self) -> str:
+        parts = [f"{self.verdicts[v]} {v}" for v in VERDICTS] + [f"{self.skipped} skipped"]
+        return ", ".join(parts)
+
+
+def _generalize(pointer: str) -> str:
+    """``/desktop/0/tags/3/x`` → ``/desktop/*/tags/*/x``: one count per undocumented field, not per index."""
+    return "/".join("*" if token.isdigit() else token for token in pointer.split("/"))
+
+
+class Writer(Protocol):
+    def add(self, result: dict[str, Any]) -> None: ...
+    def close(self, summary: Summary) -> None: ...
+
+
+class JsonWriter:
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
+        self.first = True
+
+    def add(self, result: dict[str, Any]) -> None:
+        self.spool.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
+        self.first = False
+
+    def close(self, summary: Summary) -> None:
+        self.out.write('{"summary": ' + json.dumps(summary.as_dict(), ensure_ascii=False) + ',\n"results": [\n')
+        _copy(self.spool, self.out)
+        self.out.write("\n]}\n")
+
+
+def _where(result: dict[str, Any]) -> str:
+    if "line" in result:
+        return f"line {result['line']}"
+    if "entry" in result:
+        return f"HAR entry {result['entry']}"
+    return "body"
+
+
+class TextWriter:
+    """Grouped by file; conformant responses are only counted, everything else is shown with its problems."""
+
+    def __init__(self, out: IO[str]) -> None:
+        self.out = out
+        self.source: str | None = None
+        self.counts: Counter[str] = Counter()
+
+    def _flush_source(self) -> None:
+        if self.source is not None:
+            counts = ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS if self.counts[v])
+            self.out.write(f"  ({counts})\n")
+
+    def add(self, result: dict[str, Any]) -> None:
+        if result["source"] != self.source:
+            self._flush_source()
+            self.source, self.counts = result["source"], Counter()
+            self.out.write(f"{self.source}\n")
+        self.counts[result["verdict"]] += 1
+        if result["verdict"] == "conformant" and not result["undocumented_fields"]:
+            return
+        self.out.write(f"  {_where(result)}: {result['verdict']}\n")
+        for problem in result["problems"]:
+            tag = f"quirk {problem['quirk']}" if problem["quirk"] else "violation"
+            rule = f"  [{problem['rule']}]" if problem["rule"] else ""
+            self.out.write(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}\n")
+        for pointer in result["undocumented_fields"]:
+            self.out.write(f"    {pointer}: undocumented field (kept; the spec does not describe it)\n")
+
+    def close(self, summary: Summary) -> None:
+        self._flush_source()
+        quirks = ", ".join(f"{q} x{n}" for q, n in sorted(summary.quirks.items()))
+        self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "") + "\n")
+
+
+class JunitWriter:
+    """One testsuite per source, one testcase per response; violations and unreadable bodies fail
+    (tolerated ones too, with --strict)."""
+
+    def __init__(self, out: IO[str], strict: bool) -> None:
+        self.out = out
+        self.strict = strict
+        self.suites: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
+        self.cases: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.source: str | None = None
+        self.tests = self.failures = 0
+
+    def _flush_source(self) -> None:
+        if self.source is None:
+            return
+        self.suites.write(f"  <testsuite name={quoteattr(self.source)} tests=\"{self.tests}\" "
+                          f"failures=\"{self.failures}\" errors=\"0\">\n")
+        _copy(self.cases, self.suites)
+        self.suites.write("  </testsuite>\n")
+        self.cases.seek(0)
+        self.cases.truncate()
+        self.tests = self.failures = 0
+
+    def add(self, result: dict[str, Any]) -> None:
+        if result["source"] != self.source:
+            self._flush_source()
+            self.source = result["source"]
+        self.tests += 1
+        verdict = result["verdict"]
+        details = "\n".join(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
+                            for p in result["problems"])
+        name = quoteattr(f"{_where(result)}")
+        self.cases.write(f"    <testcase classname={quoteattr(result['source'])} name={name}>\n")
+        if verdict in ("violation", "unreadable") or (verdict == "tolerated" and self.strict):
+            self.failures += 1
+            self.cases.write(f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>"
+                             f"{escape(details)}</failure>\n")
+        elif details:
+            self.cases.write(f"      <system-out>{escape(verdict + chr(10) + details)}</system-out>\n")
+        self.cases.write("    </testcase>\n")
+
+    def close(self, summary: Summary) -> None:
+        self._flush_source()
+        total = sum(summary.verdicts.values())
+        failed = summary.verdicts["violation"] + summary.verdicts["unreadable"]
+        if self.strict:
+            failed += summary.verdicts["tolerated"]
+        self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        self.out.write(f'<testsuites name="deskkit validate" tests="{total}" failures="{failed}">\n')
+        _copy(self.suites, self.out)
+        self.out.write("</testsuites>\n")
+
+
+def _copy(spool: IO[str], out: IO[str]) -> None:
+    spool.seek(0)
+    for chunk in iter(lambda: spool.read(1 << 16), ""):
+        out.write(chunk)
+
+
+def writer(kind: str, out: IO[str], strict: bool) -> Writer:
+    if kind == "json":
+        return JsonWriter(out)
+    if kind == "junit":
+        return JunitWriter(out, strict)
+    return TextWriter(out)
