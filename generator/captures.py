@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 from .errors import DeskkitError
@@ -25,8 +25,7 @@ LINES_SUFFIXES = (".jsonl", ".ndjson")
 HAR_SUFFIXES = (".har",)
 
 
-@dataclass(frozen=True, slots=True)
-class Capture:
+class Capture(NamedTuple):
     """One response body and where it came from. ``contract`` is ``success`` or ``error``."""
 
     source: str

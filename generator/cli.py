@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import DeskkitError
-from .ir import build_api
 from .load import load_spec
-from .render import render_all
-from .samples import KINDS
-from .validate import validate_spec
-from .write import stale_files, write_files
+
+# Each command imports what it needs when it runs: `deskkit validate` should not pay for Jinja2 and
+# jsonschema at start-up, nor `deskkit generate` for Hypothesis.
+KINDS = ("valid", "quirky", "invalid", "error")
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SPEC = ROOT / "spec" / "workspace-desktop.openapi.yaml"
@@ -23,6 +22,11 @@ DEFAULT_TEMPLATES = ROOT / "templates"
 
 
 def generate(spec: Path, out: Path, templates: Path, check: bool) -> int:
+    from .ir import build_api
+    from .render import render_all
+    from .validate import validate_spec
+    from .write import stale_files, write_files
+
     loaded = load_spec(spec)
     validate_spec(loaded)
     rendered = render_all(build_api(loaded), templates)
@@ -88,9 +92,9 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str |
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, sys.stdout, strict)
     progress = Progress()
-    for result in judge_all(read_all(paths, bindings.ENDPOINT, skipped), package, jobs):
+    for result, rendered in judge_all(read_all(paths, bindings.ENDPOINT, skipped), package, jobs, out):
         summary.add(result)
-        out.add(result)
+        out.add(result, rendered)
         progress.tick()
     progress.done()
     summary.skipped = skipped.count

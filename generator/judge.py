@@ -19,6 +19,7 @@ from types import ModuleType
 from typing import Any
 
 from .captures import Capture
+from .report import RENDERERS, Brief, Writer, brief
 
 BATCH = 512
 MAX_DEPTH = 512  # where the position of a too-deep document is reported (json itself gives up near 1000)
@@ -124,10 +125,14 @@ def judge(capture: Capture, bindings: ModuleType) -> dict[str, Any]:
     return result
 
 
-def _judge_batch(args: tuple[str, list[Capture]]) -> list[dict[str, Any]]:
-    package, batch = args
-    bindings = load_bindings(package)
-    return [judge(capture, bindings) for capture in batch]
+def _judge_batch(args: tuple[str, str, list[Capture]]) -> list[tuple[Brief, str]]:
+    package, renders, batch = args
+    bindings, render = load_bindings(package), RENDERERS[renders]
+    out = []
+    for capture in batch:
+        result = judge(capture, bindings)
+        out.append((brief(result), render(result)))
+    return out
 
 
 def _batches(captures: Iterable[Capture]) -> Iterator[list[Capture]]:
@@ -136,16 +141,19 @@ def _batches(captures: Iterable[Capture]) -> Iterator[list[Capture]]:
         yield batch
 
 
-def judge_all(captures: Iterable[Capture], package: str, jobs: int) -> Iterator[dict[str, Any]]:
-    """Results in input order; with ``jobs`` > 1, batches are judged in worker processes."""
+def judge_all(captures: Iterable[Capture], package: str, jobs: int, writer: Writer
+              ) -> Iterator[tuple[Brief, str]]:
+    """(brief, rendered text) per capture, in input order. With ``jobs`` > 1, worker processes judge and
+    render whole batches, so the main process only reads input and writes output."""
     if jobs <= 1:
-        bindings = load_bindings(package)
+        bindings, render = load_bindings(package), RENDERERS[writer.renders]
         for capture in captures:
-            yield judge(capture, bindings)
+            result = judge(capture, bindings)
+            yield brief(result), render(result)
         return
     # fork keeps start-up cheap (the bindings are already imported); results stream back in order.
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
-        work = ((package, batch) for batch in _batches(captures))
+        work = ((package, writer.renders, batch) for batch in _batches(captures))
         for results in pool.imap(_judge_batch, work, chunksize=1):
             yield from results

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import tempfile
 from collections import Counter
-from typing import IO, Any, Protocol
+from collections.abc import Callable
+from typing import IO, Any, NamedTuple, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
 VERDICTS = ("conformant", "tolerated", "violation", "unreadable")
@@ -24,12 +25,10 @@ class Summary:
         self.undocumented: Counter[str] = Counter()
         self.skipped = 0
 
-    def add(self, result: dict[str, Any]) -> None:
-        self.verdicts[result["verdict"]] += 1
-        for problem in result["problems"]:
-            if problem["quirk"]:
-                self.quirks[problem["quirk"]] += 1
-        for pointer in result["undocumented_fields"]:
+    def add(self, result: Brief) -> None:
+        self.verdicts[result.verdict] += 1
+        self.quirks.update(result.quirks)
+        for pointer in result.undocumented:
             self.undocumented[_generalize(pointer)] += 1
 
     def as_dict(self) -> dict[str, Any]:
@@ -50,18 +49,49 @@ def _generalize(pointer: str) -> str:
 
 
 class Writer(Protocol):
-    def add(self, result: dict[str, Any]) -> None: ...
+    """``add`` places a result's text, rendered by ``RENDERERS[writer.renders]`` (a pure function, so
+    worker processes can render)."""
+
+    renders: str
+
+    def add(self, result: Brief, rendered: str) -> None: ...
     def close(self, summary: Summary) -> None: ...
 
 
+class Brief(NamedTuple):
+    """What the main process needs of a result besides its rendered text (a tuple: cheap to pickle)."""
+
+    source: str
+    verdict: str
+    quirks: tuple[str, ...]
+    undocumented: tuple[str, ...]
+
+
+def brief(result: dict[str, Any]) -> Brief:
+    quirks = tuple(p["quirk"] for p in result["problems"] if p["quirk"])
+    return Brief(result["source"], result["verdict"], quirks, tuple(result["undocumented_fields"]))
+
+
+def render_json(result: dict[str, Any]) -> str:
+    if result["problems"] or result["undocumented_fields"]:
+        return json.dumps(result, ensure_ascii=False)
+    # The common case, a clean response, without the general encoder (a third of the cost).
+    fields = ", ".join(f'"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in result.items()
+                       if key not in ("problems", "undocumented_fields"))
+    return "{" + fields + ', "problems": [], "undocumented_fields": []}'
+
+
+
 class JsonWriter:
+    renders = "json"
+
     def __init__(self, out: IO[str]) -> None:
         self.out = out
         self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
         self.first = True
 
-    def add(self, result: dict[str, Any]) -> None:
-        self.spool.write(("" if self.first else ",\n") + json.dumps(result, ensure_ascii=False))
+    def add(self, result: Brief, rendered: str) -> None:
+        self.spool.write(rendered if self.first else ",\n" + rendered)
         self.first = False
 
     def close(self, summary: Summary) -> None:
@@ -78,8 +108,23 @@ def _where(result: dict[str, Any]) -> str:
     return "body"
 
 
+def render_text(result: dict[str, Any]) -> str:
+    if result["verdict"] == "conformant" and not result["undocumented_fields"]:
+        return ""
+    lines = [f"  {_where(result)}: {result['verdict']}\n"]
+    for problem in result["problems"]:
+        tag = f"quirk {problem['quirk']}" if problem["quirk"] else "violation"
+        rule = f"  [{problem['rule']}]" if problem["rule"] else ""
+        lines.append(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}\n")
+    lines += [f"    {pointer}: undocumented field (kept; the spec does not describe it)\n"
+              for pointer in result["undocumented_fields"]]
+    return "".join(lines)
+
+
 class TextWriter:
     """Grouped by file; conformant responses are only counted, everything else is shown with its problems."""
+
+    renders = "text"
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
@@ -91,26 +136,42 @@ class TextWriter:
             counts = ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS if self.counts[v])
             self.out.write(f"  ({counts})\n")
 
-    def add(self, result: dict[str, Any]) -> None:
-        if result["source"] != self.source:
+    def add(self, result: Brief, rendered: str) -> None:
+        if result.source != self.source:
             self._flush_source()
-            self.source, self.counts = result["source"], Counter()
+            self.source, self.counts = result.source, Counter()
             self.out.write(f"{self.source}\n")
-        self.counts[result["verdict"]] += 1
-        if result["verdict"] == "conformant" and not result["undocumented_fields"]:
-            return
-        self.out.write(f"  {_where(result)}: {result['verdict']}\n")
-        for problem in result["problems"]:
-            tag = f"quirk {problem['quirk']}" if problem["quirk"] else "violation"
-            rule = f"  [{problem['rule']}]" if problem["rule"] else ""
-            self.out.write(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}\n")
-        for pointer in result["undocumented_fields"]:
-            self.out.write(f"    {pointer}: undocumented field (kept; the spec does not describe it)\n")
+        self.counts[result.verdict] += 1
+        self.out.write(rendered)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
         quirks = ", ".join(f"{q} x{n}" for q, n in sorted(summary.quirks.items()))
         self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "") + "\n")
+
+
+def _fails(verdict: str, strict: bool) -> bool:
+    return verdict in ("violation", "unreadable") or (verdict == "tolerated" and strict)
+
+
+def _junit_case(result: dict[str, Any], strict: bool) -> str:
+    verdict = result["verdict"]
+    details = "\n".join(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
+                        for p in result["problems"])
+    out = f"    <testcase classname={quoteattr(result['source'])} name={quoteattr(_where(result))}>\n"
+    if _fails(verdict, strict):
+        out += f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>{escape(details)}</failure>\n"
+    elif details:
+        out += f"      <system-out>{escape(verdict + chr(10) + details)}</system-out>\n"
+    return out + "    </testcase>\n"
+
+
+def render_junit(result: dict[str, Any]) -> str:
+    return _junit_case(result, False)
+
+
+def render_junit_strict(result: dict[str, Any]) -> str:
+    return _junit_case(result, True)
 
 
 class JunitWriter:
@@ -120,6 +181,7 @@ class JunitWriter:
     def __init__(self, out: IO[str], strict: bool) -> None:
         self.out = out
         self.strict = strict
+        self.renders = "junit-strict" if strict else "junit"
         self.suites: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
         self.cases: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
         self.source: str | None = None
@@ -136,23 +198,13 @@ class JunitWriter:
         self.cases.truncate()
         self.tests = self.failures = 0
 
-    def add(self, result: dict[str, Any]) -> None:
-        if result["source"] != self.source:
+    def add(self, result: Brief, rendered: str) -> None:
+        if result.source != self.source:
             self._flush_source()
-            self.source = result["source"]
+            self.source = result.source
         self.tests += 1
-        verdict = result["verdict"]
-        details = "\n".join(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
-                            for p in result["problems"])
-        name = quoteattr(f"{_where(result)}")
-        self.cases.write(f"    <testcase classname={quoteattr(result['source'])} name={name}>\n")
-        if verdict in ("violation", "unreadable") or (verdict == "tolerated" and self.strict):
-            self.failures += 1
-            self.cases.write(f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>"
-                             f"{escape(details)}</failure>\n")
-        elif details:
-            self.cases.write(f"      <system-out>{escape(verdict + chr(10) + details)}</system-out>\n")
-        self.cases.write("    </testcase>\n")
+        self.failures += _fails(result.verdict, self.strict)
+        self.cases.write(rendered)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
@@ -170,6 +222,11 @@ def _copy(spool: IO[str], out: IO[str]) -> None:
     spool.seek(0)
     for chunk in iter(lambda: spool.read(1 << 16), ""):
         out.write(chunk)
+
+
+RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "json": render_json, "text": render_text, "junit": render_junit, "junit-strict": render_junit_strict,
+}
 
 
 def writer(kind: str, out: IO[str], strict: bool) -> Writer:

@@ -12,8 +12,6 @@ from hypothesis import strategies as st
 
 from .errors import DeskkitError
 
-KINDS = ("valid", "quirky", "invalid", "error")
-
 
 def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
     try:

@@ -218,11 +218,14 @@ class Context:
         return extra
 
     def judgement(self) -> Judgement:
-        return Judgement(
-            tuple(sorted(self.problems, key=lambda p: (pointer_key(p.pointer), p.message))),
-            tuple(sorted(self.deviations, key=lambda d: pointer_key(d.pointer))),
-            tuple(sorted(self.unknown, key=pointer_key)),
-        )
+        problems, deviations, unknown = self.problems, self.deviations, self.unknown
+        if len(problems) > 1:
+            problems.sort(key=lambda p: (pointer_key(p.pointer), p.message))
+        if len(deviations) > 1:
+            deviations.sort(key=lambda d: pointer_key(d.pointer))
+        if len(unknown) > 1:
+            unknown.sort(key=pointer_key)
+        return Judgement(tuple(problems), tuple(deviations), tuple(unknown))
 
     def finish(self, result: M, tolerant: bool) -> M:
         """Raise :class:`ContractError` or return ``result`` carrying its deviations and unknown fields."""
