@@ -65,7 +65,35 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "junit"), default="text")
     check.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
     check.add_argument("--package", default=None, help="generated package (default: the one the spec names)")
+
+    mock = sub.add_parser("mock", help="serve the endpoint on loopback, with faults on demand")
+    mock.add_argument("--host", default="127.0.0.1")
+    mock.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed at start)")
+    mock.add_argument("--fixtures", type=Path, help="folder of JSON bodies; file name = desktop id")
+    mock.add_argument("--seed", type=int, default=0)
+    mock.add_argument("--desktops", type=_positive, default=5, help="generated desktops (without --fixtures)")
+    mock.add_argument("--quirks", action="store_true", help="generated bodies carry declared quirks")
+    mock.add_argument("--token", help="the only X-Auth-Token accepted (default: any non-empty token)")
+    for fault, what in (("429", "429 throttling"), ("500", "500"), ("503", "503"), ("502-html", "an HTML 502"),
+                        ("slow", "a slow answer"), ("truncate", "a body cut in half")):
+        flag = f"--{fault}" if fault in ("slow", "truncate") else f"--fail-{fault}"
+        mock.add_argument(flag, dest=f"fault_{fault}", type=_rate, default=0.0, metavar="RATE",
+                          help=f"share of requests answered with {what} (0 to 1)")
+    mock.add_argument("--fault-limit", type=int, help="inject at most this many faults, then answer normally")
+    mock.add_argument("--retry-after", default="1", help="Retry-After sent with an injected 429, or 'none'")
+    mock.add_argument("--slow-seconds", type=float, default=2.0)
+    mock.add_argument("--package", default=None, help="generated package (default: the one the spec names)")
     return parser
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a rate between 0 and 1, got {text!r}") from None
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a rate between 0 and 1, got {value}")
+    return value
 
 
 def _positive(text: str) -> int:
@@ -129,6 +157,19 @@ class Progress:
             sys.stderr.flush()
 
 
+def mock(args: argparse.Namespace) -> int:
+    from .mock import FAULTS, MockConfig, serve
+
+    config = MockConfig(
+        package=args.package or default_package(), host=args.host, port=args.port, fixtures=args.fixtures,
+        seed=args.seed, desktops=args.desktops, quirks=args.quirks, token=args.token,
+        faults={fault: getattr(args, f"fault_{fault}") for fault in FAULTS}, fault_limit=args.fault_limit,
+        retry_after=None if args.retry_after.lower() == "none" else args.retry_after,
+        slow_seconds=args.slow_seconds,
+    )
+    return serve(config)
+
+
 def default_package() -> str:
     """The package the default spec generates (its info.x-deskkit-package)."""
     return str(load_spec(DEFAULT_SPEC).data.get("info", {}).get("x-deskkit-package", "bindings"))
@@ -159,6 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return samples(args.kind, args.count, args.seed, args.out, args.package)
         if args.command == "validate":
             return validate(args.paths, args.strict, args.format, args.jobs, args.package)
+        if args.command == "mock":
+            return mock(args)
     except DeskkitError as exc:
         print(f"deskkit: {exc}", file=sys.stderr)
         return 2

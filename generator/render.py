@@ -8,6 +8,7 @@ without Jinja. Spec strings reach generated code only through :func:`pyrepr`, :f
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,6 +27,7 @@ from .ir import (
     MapOf,
     Model,
     ModelRef,
+    Operation,
     Scalar,
     Toleration,
     TypeRef,
@@ -39,6 +41,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("enums.py.j2", "enums.py"),
     ("models.py.j2", "models.py"),
     ("strategies.py.j2", "strategies.py"),
+    ("client.py.j2", "client.py"),
     ("py.typed.j2", "py.typed"),
     ("schema.json.j2", "schemas/documented.schema.json"),
     ("schema.json.j2", "schemas/observed.schema.json"),
@@ -314,6 +317,19 @@ def ty_expr(t: TypeRef) -> str:
     return f"Ty({', '.join(args)})"
 
 
+def path_expr(op: Operation) -> str:
+    """An f-string building the operation's path, each path parameter checked and percent-encoded."""
+    params = {p.name: p.py_name for p in op.parameters if p.location == "path"}
+    parts = re.split(r"\{([^{}]+)\}", op.path)
+    out = []
+    for index, part in enumerate(parts):
+        if index % 2:
+            out.append("{check_segment(" + pyrepr(part).replace('"', "'") + ", " + params[part] + ")}")
+        else:
+            out.append(part.replace("{", "{{").replace("}", "}}"))
+    return 'f"' + "".join(out) + '"'
+
+
 def sites(api: Api) -> list[TypeRef]:
     """Every type use-site (fields, items, values, tolerated shapes), each once, in spec order."""
     found: dict[str, TypeRef] = {}
@@ -344,7 +360,7 @@ def environment(templates: Path) -> jinja2.Environment:
         pyrepr=pyrepr, pyrepr_wrapped=pyrepr_wrapped, pylist_wrapped=pylist_wrapped, sort_all=sort_all,
         docstring=docstring, comment=comment, py_type=py_type, check_fails=check_fails, check_args=check_args,
         type_test=type_test, strategy_expr=strategy_expr, ty_expr=ty_expr, payloads_fn=payloads_fn,
-        instances_fn=instances_fn,
+        instances_fn=instances_fn, path_expr=path_expr,
     )
     env.globals.update(
         annotation=annotation, ptr_expr=ptr_expr, quirk_message=quirk_message, leaf_model=leaf_model,

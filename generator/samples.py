@@ -25,7 +25,7 @@ def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
     return makers[kind]()
 
 
-def _draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int) -> list[Any]:
+def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int) -> list[Any]:
     """Up to ``count`` examples; generation only (no shrinking, no database), so a seed fixes the output."""
     drawn: list[Any] = []
 
@@ -54,7 +54,7 @@ def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextI
     attempt = 0
     while len(drawn) < count and attempt < 20:
         # Hypothesis may stop short of max_examples (duplicates, filters): top up from the next seed.
-        drawn += _draw(strategy, count - len(drawn), run_seed * 1000 + attempt)
+        drawn += draw(strategy, count - len(drawn), run_seed * 1000 + attempt)
         attempt += 1
     if len(drawn) < count:
         raise DeskkitError(f"could only draw {len(drawn)} of {count} {kind} samples")

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Self, TypeVar
 
 #: The quirk under which ``null`` for a documented property is tolerated (None: never tolerated).
 NULL_QUIRK: Final[str | None] = "null-value"
@@ -85,6 +85,9 @@ class Deviation:
 
 class ContractError(ValueError):
     """The payload breaks the contract; ``problems`` lists all of them, each with its pointer."""
+
+    #: Set by the HTTP client: the X-Request-Id of the response whose body broke the contract.
+    request_id: str | None = None
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems: tuple[Problem, ...] = tuple(problems)
@@ -271,6 +274,10 @@ class Model:
     __slots__ = ()
     deviations: tuple[Deviation, ...]
     unknown_fields: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:  # pragma: no cover - overridden
+        raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
         raise NotImplementedError
