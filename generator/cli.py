@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--desktops", type=_positive, default=5, help="generated desktops (without --fixtures)")
     mock.add_argument("--quirks", action="store_true", help="generated bodies carry declared quirks")
     mock.add_argument("--token", help="the only X-Auth-Token accepted (default: any non-empty token)")
+    mock.add_argument("--ak", help="require AK/SK signatures (SDK-HMAC-SHA256) by this access key ...")
+    mock.add_argument("--sk", help="... signed with this secret key")
     for fault, what in (("429", "429 throttling"), ("500", "500"), ("503", "503"), ("502-html", "an HTML 502"),
                         ("slow", "a slow answer"), ("truncate", "a body cut in half")):
         flag = f"--{fault}" if fault in ("slow", "truncate") else f"--fail-{fault}"
@@ -165,8 +167,10 @@ def mock(args: argparse.Namespace) -> int:
         seed=args.seed, desktops=args.desktops, quirks=args.quirks, token=args.token,
         faults={fault: getattr(args, f"fault_{fault}") for fault in FAULTS}, fault_limit=args.fault_limit,
         retry_after=None if args.retry_after.lower() == "none" else args.retry_after,
-        slow_seconds=args.slow_seconds,
+        slow_seconds=args.slow_seconds, ak=args.ak, sk=args.sk,
     )
+    if bool(args.ak) != bool(args.sk):
+        raise DeskkitError("--ak and --sk go together")
     return serve(config)
 
 

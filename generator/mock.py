@@ -7,6 +7,7 @@ strategies with a seed. Auth and unknown desktops answer as the real API gateway
 
 from __future__ import annotations
 
+import hmac
 import importlib
 import json
 import random
@@ -17,6 +18,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,8 @@ from urllib.parse import unquote, urlsplit
 from .captures import endpoint_matcher
 from .errors import DeskkitError
 
+AUTHORIZATION = re.compile(r"^SDK-HMAC-SHA256 Access=(?P<access>[^,\s]+), SignedHeaders=(?P<signed>[^,\s]+), "
+                           r"Signature=(?P<signature>[0-9a-f]{64})$")
 FAULTS = ("429", "500", "503", "502-html", "slow", "truncate")
 HTML_502 = b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -43,6 +47,8 @@ class MockConfig:
     fault_limit: int | None = None
     retry_after: str | None = "1"
     slow_seconds: float = 2.0
+    ak: str | None = None
+    sk: str | None = None
 
 
 def gateway_error(code: str, message: str, request_id: str) -> bytes:
@@ -101,6 +107,7 @@ class Faults:
 def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path_template: str,
                  faults: Faults) -> type[BaseHTTPRequestHandler]:
     _, pattern = endpoint_matcher(method, path_template)
+    signing = importlib.import_module(f"{config.package}.signing") if config.ak else None
     names = re.findall(r"\{([^{}]+)\}", path_template)
     id_param = names[-1]
     capture = re.compile("^" + re.sub(r"\\\{[^{}]+\\\}", "([^/]+)", re.escape(path_template)) + "/?$")
@@ -120,12 +127,13 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
             self.send_header("X-Request-Id", request_id)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(body)
+            # Logged before the body goes out, so whoever reads the answer also finds its log line.
             elapsed = (time.monotonic() - started) * 1000
             sys.stderr.write(f"deskkit mock: {self.client_address[0]} \"{self.command} {self.path}\" {status} "
                              f"{len(body)}B {elapsed:.1f}ms request-id={request_id}\n")
             sys.stderr.flush()
+            self.end_headers()
+            self.wfile.write(body)
 
         def do_GET(self) -> None:
             started, request_id = time.monotonic(), uuid.uuid4().hex
@@ -136,11 +144,9 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
                                      "environment", request_id)
                 self._send(404, body, request_id, started)
                 return
-            token = self.headers.get("X-Auth-Token")
-            if not token or (config.token is not None and token != config.token):
-                body = gateway_error("APIGW.0301", "Incorrect IAM authentication information: decrypt token fail",
-                                     request_id)
-                self._send(401, body, request_id, started)
+            refused = self._refuse_signature() if config.ak else self._refuse_token()
+            if refused:
+                self._send(401, gateway_error("APIGW.0301", refused, request_id), request_id, started)
                 return
             fault = faults.pick()
             if fault == "429":
@@ -167,6 +173,37 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
                 self._send(404, body, request_id, started)
                 return
             self._send(200, found[: len(found) // 2] if fault == "truncate" else found, request_id, started)
+
+        def _refuse_token(self) -> str | None:
+            token = self.headers.get("X-Auth-Token")
+            if not token or (config.token is not None and token != config.token):
+                return "Incorrect IAM authentication information: decrypt token fail"
+            return None
+
+        def _refuse_signature(self) -> str | None:
+            """Check an SDK-HMAC-SHA256 signature the way the gateway does: same key, same request, fresh date."""
+            assert signing is not None and config.sk is not None
+            match = AUTHORIZATION.match(self.headers.get("Authorization", ""))
+            if match is None or match.group("access") != config.ak:
+                return "Incorrect IAM authentication information: AK/SK signature missing or unknown access key"
+            sdk_date = self.headers.get("X-Sdk-Date", "")
+            try:
+                when = datetime.strptime(sdk_date, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            except ValueError:
+                return "Incorrect IAM authentication information: X-Sdk-Date missing or malformed"
+            if abs((datetime.now(UTC) - when).total_seconds()) > 15 * 60:
+                return "Incorrect IAM authentication information: ak/sk signature expired"
+            signed = match.group("signed").split(";")
+            if "host" not in signed or "x-sdk-date" not in signed:
+                return "Incorrect IAM authentication information: host and x-sdk-date must be signed"
+            path, _, query = self.path.partition("?")
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            canonical = signing.canonical_request(self.command, path, query, self.headers.items(), signed, body)
+            expected = signing.sign(config.sk, signing.string_to_sign(canonical, sdk_date))
+            if not hmac.compare_digest(expected, match.group("signature")):
+                return "Incorrect IAM authentication information: verify aksk signature fail"
+            return None
 
         def _refuse_method(self) -> None:
             request_id = uuid.uuid4().hex

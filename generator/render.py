@@ -42,6 +42,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("models.py.j2", "models.py"),
     ("strategies.py.j2", "strategies.py"),
     ("client.py.j2", "client.py"),
+    ("signing.py.j2", "signing.py"),
     ("py.typed.j2", "py.typed"),
     ("schema.json.j2", "schemas/documented.schema.json"),
     ("schema.json.j2", "schemas/observed.schema.json"),

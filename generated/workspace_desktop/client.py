@@ -15,9 +15,10 @@ Errors::
     └── ApiConnectionError       no usable answer (connection failed, timed out: ApiTimeoutError)
     ContractError (a ValueError) a 2xx body that breaks the contract; carries ``request_id``
 
-GET is idempotent, so connection errors, 429 and 502/503/504 are retried with exponential backoff and
-full jitter, honouring ``Retry-After``. The token (or its provider) never appears in a repr, a log line
-or an exception message.
+Credentials: an IAM token (``token=``, a string or a callable) or an access key pair (``ak=``/``sk=``,
+signed with SDK-HMAC-SHA256, see :mod:`.signing`). GET is idempotent, so connection errors, 429 and 502/503/504 are retried with exponential backoff and
+full jitter, honouring ``Retry-After``. The token, its provider and the secret key never appear in a
+repr, a log line or an exception message.
 """
 
 from __future__ import annotations
@@ -29,14 +30,16 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from types import TracebackType
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import quote
 
 import httpx
 
 from ._runtime import ContractError, Model, decode
 from .models import ShowDesktopDetailResponse
+from .signing import SdkSigner
 
 __all__ = [
     "ApiConnectionError",
@@ -165,16 +168,19 @@ class _Policy:
     """What both clients share: endpoint, credentials, retry rules, and how to read a response."""
 
     base_url: str
-    token: TokenSource
+    token: TokenSource | None
+    auth: SdkSigner | None
     max_retries: int
     backoff: float
     sleep_cap: float
 
     def headers(self) -> dict[str, str]:
         """Request headers; a token provider is asked on every request (it may cache; after a 401 it must
-        give a fresh token)."""
-        token = self.token() if callable(self.token) else self.token
-        return {"X-Auth-Token": token, "Accept": "application/json", "User-Agent": USER_AGENT}
+        give a fresh token). With AK/SK, the signer adds its own headers."""
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT}
+        if self.token is not None:
+            headers["X-Auth-Token"] = self.token() if callable(self.token) else self.token
+        return headers
 
     def delay(self, attempt: int, response: httpx.Response | None) -> float:
         """Full-jitter exponential backoff, or the server's Retry-After when it gives one."""
@@ -202,16 +208,23 @@ class _Policy:
 
 
 def _policy(token: TokenSource | None, region: str | None, base_url: str | None, max_retries: int,
-            backoff: float) -> _Policy:
-    if token is None or (isinstance(token, str) and not token):
-        raise ValueError("token is required: an IAM token string or a callable that returns one")
+            backoff: float, signing: dict[str, Any]) -> _Policy:
+    ak, sk = signing.pop("ak"), signing.pop("sk")
+    if token is not None and (ak is not None or sk is not None):
+        raise ValueError("give either token= or ak=/sk=, not both")
+    if token is None and ak is None and sk is None:
+        raise ValueError("credentials are required: token= (an IAM token or a callable returning one) or "
+                         "ak= and sk= (an access key pair)")
+    if token is not None and isinstance(token, str) and not token:
+        raise ValueError("token must not be empty")
+    auth = None if token is not None else SdkSigner(ak or "", sk or "", **signing)
     if base_url is None:
         if not region:
             raise ValueError("give region= (for https://workspace.{region}.myhuaweicloud.com) or base_url=")
         base_url = ENDPOINT_TEMPLATE.format(region=check_segment("region", region))
     if max_retries < 0:
         raise ValueError("max_retries must be 0 (no retries) or more")
-    return _Policy(base_url.rstrip("/"), token, max_retries, backoff, MAX_BACKOFF)
+    return _Policy(base_url.rstrip("/"), token, auth, max_retries, backoff, MAX_BACKOFF)
 
 
 def _connection_error(exc: httpx.TransportError) -> ApiConnectionError:
@@ -223,11 +236,13 @@ def _connection_error(exc: httpx.TransportError) -> ApiConnectionError:
 class WorkspaceClient:
     """Synchronous client. ``WorkspaceClient(token=..., region="ap-southeast-1")``; a context manager."""
 
-    def __init__(self, *, token: TokenSource | None = None, region: str | None = None,
+    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
+                 project_id: str | None = None, security_token: str | None = None, region: str | None = None,
                  base_url: str | None = None, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
                  max_retries: int = 3, backoff: float = 0.5, http_client: httpx.Client | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
-        self._policy = _policy(token, region, base_url, max_retries, backoff)
+                 transport: httpx.BaseTransport | None = None, clock: Callable[[], datetime] | None = None) -> None:
+        signing = {"ak": ak, "sk": sk, "project_id": project_id, "security_token": security_token, "clock": clock}
+        self._policy = _policy(token, region, base_url, max_retries, backoff, signing)
         self._owned = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout, transport=transport)
 
@@ -249,7 +264,8 @@ class WorkspaceClient:
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = self._http.get(policy.base_url + path, headers=policy.headers())
+                response = self._http.get(policy.base_url + path, headers=policy.headers(),
+                                          auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 if attempt >= policy.max_retries:
                     raise _connection_error(exc) from None
@@ -274,11 +290,14 @@ class WorkspaceClient:
 class AsyncWorkspaceClient:
     """Asynchronous client, the same as :class:`WorkspaceClient` with ``await``."""
 
-    def __init__(self, *, token: TokenSource | None = None, region: str | None = None,
+    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
+                 project_id: str | None = None, security_token: str | None = None, region: str | None = None,
                  base_url: str | None = None, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
                  max_retries: int = 3, backoff: float = 0.5, http_client: httpx.AsyncClient | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self._policy = _policy(token, region, base_url, max_retries, backoff)
+                 transport: httpx.AsyncBaseTransport | None = None,
+                 clock: Callable[[], datetime] | None = None) -> None:
+        signing = {"ak": ak, "sk": sk, "project_id": project_id, "security_token": security_token, "clock": clock}
+        self._policy = _policy(token, region, base_url, max_retries, backoff, signing)
         self._owned = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=timeout, transport=transport)
 
@@ -300,7 +319,8 @@ class AsyncWorkspaceClient:
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = await self._http.get(policy.base_url + path, headers=policy.headers())
+                response = await self._http.get(policy.base_url + path, headers=policy.headers(),
+                                                auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 if attempt >= policy.max_retries:
                     raise _connection_error(exc) from None

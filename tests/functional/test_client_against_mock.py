@@ -252,7 +252,7 @@ def test_token_never_in_repr_logs_or_messages(start_mock: Callable[..., Mock],
 
 
 def test_constructor_errors() -> None:
-    with pytest.raises(ValueError, match="token is required"):
+    with pytest.raises(ValueError, match="credentials are required"):
         WorkspaceClient(region="ap-southeast-1")
     with pytest.raises(ValueError, match="region"):
         WorkspaceClient(token=TOKEN)
