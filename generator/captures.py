@@ -55,22 +55,94 @@ def endpoint_matcher(method: str, template: str) -> tuple[str, re.Pattern[str]]:
     return method.upper(), re.compile(f"^{pattern}/?$")
 
 
-def read_all(paths: list[str], endpoint: tuple[str, str], skipped: Skipped,
-             stdin: BinaryIO | None = None) -> Iterator[Capture]:
-    """Every capture in ``paths`` (``-`` is standard input), in order; folders walked in sorted order."""
+class LineRange(NamedTuple):
+    """A slice of a JSON Lines file, cut on line boundaries, that a worker process reads by itself."""
+
+    path: str
+    start: int
+    end: int
+    first_line: int
+
+
+Unit = LineRange | list[Capture]
+RANGE_BYTES = 1 << 20
+BATCH = 256
+
+
+def plan(paths: list[str], endpoint: tuple[str, str], skipped: Skipped,
+         stdin: BinaryIO | None = None) -> Iterator[Unit]:
+    """The work, in input order: JSON Lines files as byte ranges (read where they are judged, so nothing is
+    copied between processes), everything else as small batches of captures."""
+    for path in _files(paths, skipped):
+        if path is None:
+            yield from _batched(_stdin(stdin or sys.stdin.buffer))
+        elif path.suffix.lower() in LINES_SUFFIXES:
+            try:
+                yield from line_ranges(path)
+            except OSError as exc:
+                yield [Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")]
+        else:
+            yield from _batched(_file(path, endpoint, skipped))
+
+
+def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
+    """Each file named or found in a named folder (sorted, recursively); None stands for standard input."""
     for raw in paths:
         if raw == "-":
-            yield from _stdin(stdin or sys.stdin.buffer)
+            yield None
             continue
         path = Path(raw)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if child.suffix.lower() in JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES:
-                    yield from _file(child, endpoint, skipped)
-                else:
-                    skipped.add("file of another kind")
-        else:
-            yield from _file(path, endpoint, skipped)
+        if not path.is_dir():
+            yield path
+            continue
+        for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            if child.suffix.lower() in JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES:
+                yield child
+            else:
+                skipped.add("file of another kind")
+
+
+def _batched(captures: Iterator[Capture]) -> Iterator[list[Capture]]:
+    batch: list[Capture] = []
+    for capture in captures:
+        batch.append(capture)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def line_ranges(path: Path, size: int = RANGE_BYTES) -> Iterator[LineRange]:
+    """Ranges of about ``size`` bytes ending on a newline, with the number of each range's first line."""
+    with path.open("rb") as handle:
+        start, line = 0, 1
+        while True:
+            block = handle.read(size)
+            if not block:
+                return
+            while not block.endswith(b"\n"):  # a range ends at a line end, however long the line
+                more = handle.read(size)
+                if not more:
+                    break
+                cut = more.find(b"\n")
+                if cut != -1:
+                    block += more[: cut + 1]
+                    handle.seek(start + len(block))
+                    break
+                block += more
+            yield LineRange(str(path), start, start + len(block), line)
+            line += block.count(b"\n")
+            start += len(block)
+
+
+def read_range(unit: LineRange) -> Iterator[Capture]:
+    with open(unit.path, "rb") as handle:
+        handle.seek(unit.start)
+        data = handle.read(unit.end - unit.start)
+    for number, line in enumerate(data.split(b"\n"), start=unit.first_line):
+        if line.strip():  # blank lines carry no response (a trailing newline, a separator)
+            yield Capture(unit.path, line.rstrip(b"\r"), line=number)
 
 
 def check_paths(paths: list[str]) -> None:
@@ -83,10 +155,7 @@ def check_paths(paths: list[str]) -> None:
 def _file(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
     suffix = path.suffix.lower()
     try:
-        if suffix in LINES_SUFFIXES:
-            with path.open("rb") as handle:
-                yield from _lines(str(path), handle, 1)
-        elif suffix in HAR_SUFFIXES:
+        if suffix in HAR_SUFFIXES:
             yield from _har(path, endpoint, skipped)
         else:
             yield Capture(str(path), path.read_bytes())

@@ -109,7 +109,7 @@ def _positive(text: str) -> int:
 
 
 def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str | None) -> int:
-    from .captures import Skipped, check_paths, read_all
+    from .captures import Skipped, check_paths, plan
     from .judge import judge_all, load_bindings
     from .report import Summary, writer
 
@@ -122,10 +122,10 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str |
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, sys.stdout, strict)
     progress = Progress()
-    for result, rendered in judge_all(read_all(paths, bindings.ENDPOINT, skipped), package, jobs, out):
-        summary.add(result)
-        out.add(result, rendered)
-        progress.tick()
+    for chunk in judge_all(plan(paths, bindings.ENDPOINT, skipped), package, jobs, out.renders):
+        summary.add(chunk)
+        out.add(chunk)
+        progress.tick(chunk.results)
     progress.done()
     summary.skipped = skipped.count
     out.close(summary)
@@ -143,9 +143,9 @@ class Progress:
         self.count = 0
         self.start = self.shown = time.monotonic()
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.enabled and self.count % 256 == 0:
+    def tick(self, count: int) -> None:
+        self.count += count
+        if self.enabled:
             now = time.monotonic()
             if now - self.start > 2 and now - self.shown > 0.5:
                 rate = self.count / (now - self.start)

@@ -5,7 +5,8 @@ A result is a plain dict, ready for any report format::
     {"source": "...", "line": 3 | "entry": 0, "verdict": "conformant|tolerated|violation|unreadable",
      "problems": [{"pointer", "quirk", "rule", "message"}], "undocumented_fields": ["/desktop/..."]}
 
-``--jobs N`` spreads batches over N worker processes; results come back in input order.
+``--jobs N`` spreads units of work (ranges of JSON Lines files, batches of other captures) over N worker
+processes; chunks of rendered results come back in input order.
 """
 
 from __future__ import annotations
@@ -13,15 +14,14 @@ from __future__ import annotations
 import importlib
 import json
 import multiprocessing
+from collections import Counter
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
-from .captures import Capture
-from .report import RENDERERS, Brief, Writer, brief
+from .captures import Capture, LineRange, Unit, read_range
+from .report import RENDERERS
 
-BATCH = 512
 MAX_DEPTH = 512  # where the position of a too-deep document is reported (json itself gives up near 1000)
 
 _bindings: ModuleType | None = None
@@ -125,35 +125,65 @@ def judge(capture: Capture, bindings: ModuleType) -> dict[str, Any]:
     return result
 
 
-def _judge_batch(args: tuple[str, str, list[Capture]]) -> list[tuple[Brief, str]]:
-    package, renders, batch = args
-    bindings, render = load_bindings(package), RENDERERS[renders]
-    out = []
-    for capture in batch:
+class Chunk(NamedTuple):
+    """Consecutive results from one source: their counts, and their text as the report renders it."""
+
+    source: str
+    results: int
+    verdicts: Counter[str]
+    quirks: Counter[str]
+    undocumented: Counter[str]
+    text: str
+
+
+def _chunks(captures: Iterable[Capture], bindings: ModuleType, renders: str) -> list[Chunk]:
+    render, joiner = RENDERERS[renders]
+    out: list[Chunk] = []
+    source: str | None = None
+    texts: list[str] = []
+    verdicts: Counter[str] = Counter()
+    quirks: Counter[str] = Counter()
+    undocumented: Counter[str] = Counter()
+
+    def flush() -> None:
+        if source is not None:
+            out.append(Chunk(source, len(texts), verdicts.copy(), quirks.copy(), undocumented.copy(),
+                             joiner.join(t for t in texts if t)))
+
+    for capture in captures:
+        if capture.source != source:
+            flush()
+            source = capture.source
+            texts, verdicts, quirks, undocumented = [], Counter(), Counter(), Counter()
         result = judge(capture, bindings)
-        out.append((brief(result), render(result)))
+        verdicts[result["verdict"]] += 1
+        quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
+        undocumented.update(result["undocumented_fields"])
+        texts.append(render(result))
+    flush()
     return out
 
 
-def _batches(captures: Iterable[Capture]) -> Iterator[list[Capture]]:
-    it = iter(captures)
-    while batch := list(islice(it, BATCH)):
-        yield batch
+def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:
+    """Judge one unit of work (read here when it is a range of a JSON Lines file)."""
+    captures = read_range(unit) if isinstance(unit, LineRange) else unit
+    return _chunks(captures, load_bindings(package), renders)
 
 
-def judge_all(captures: Iterable[Capture], package: str, jobs: int, writer: Writer
-              ) -> Iterator[tuple[Brief, str]]:
-    """(brief, rendered text) per capture, in input order. With ``jobs`` > 1, worker processes judge and
-    render whole batches, so the main process only reads input and writes output."""
+def _run_unit(args: tuple[Unit, str, str]) -> list[Chunk]:
+    return run_unit(*args)
+
+
+def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> Iterator[Chunk]:
+    """Chunks in input order. With ``jobs`` > 1, worker processes read, judge and render whole units, so
+    the main process only plans the work and writes what comes back."""
     if jobs <= 1:
-        bindings, render = load_bindings(package), RENDERERS[writer.renders]
-        for capture in captures:
-            result = judge(capture, bindings)
-            yield brief(result), render(result)
+        for unit in units:
+            yield from run_unit(unit, package, renders)
         return
     # fork keeps start-up cheap (the bindings are already imported); results stream back in order.
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
-        work = ((package, writer.renders, batch) for batch in _batches(captures))
-        for results in pool.imap(_judge_batch, work, chunksize=1):
-            yield from results
+        work = ((unit, package, renders) for unit in units)
+        for chunks in pool.imap(_run_unit, work, chunksize=1):
+            yield from chunks

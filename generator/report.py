@@ -10,7 +10,10 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from typing import IO, Any, NamedTuple, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .judge import Chunk
 from xml.sax.saxutils import escape, quoteattr
 
 VERDICTS = ("conformant", "tolerated", "violation", "unreadable")
@@ -25,11 +28,11 @@ class Summary:
         self.undocumented: Counter[str] = Counter()
         self.skipped = 0
 
-    def add(self, result: Brief) -> None:
-        self.verdicts[result.verdict] += 1
-        self.quirks.update(result.quirks)
-        for pointer in result.undocumented:
-            self.undocumented[_generalize(pointer)] += 1
+    def add(self, chunk: Chunk) -> None:
+        self.verdicts.update(chunk.verdicts)
+        self.quirks.update(chunk.quirks)
+        for pointer, count in chunk.undocumented.items():
+            self.undocumented[_generalize(pointer)] += count
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {verdict: self.verdicts[verdict] for verdict in VERDICTS}
@@ -49,37 +52,17 @@ def _generalize(pointer: str) -> str:
 
 
 class Writer(Protocol):
-    """``add`` places a result's text, rendered by ``RENDERERS[writer.renders]`` (a pure function, so
+    """``add`` places a chunk of results, rendered by ``RENDERERS[writer.renders]`` (pure functions, so
     worker processes can render)."""
 
     renders: str
 
-    def add(self, result: Brief, rendered: str) -> None: ...
+    def add(self, chunk: Chunk) -> None: ...
     def close(self, summary: Summary) -> None: ...
 
 
-class Brief(NamedTuple):
-    """What the main process needs of a result besides its rendered text (a tuple: cheap to pickle)."""
-
-    source: str
-    verdict: str
-    quirks: tuple[str, ...]
-    undocumented: tuple[str, ...]
-
-
-def brief(result: dict[str, Any]) -> Brief:
-    quirks = tuple(p["quirk"] for p in result["problems"] if p["quirk"])
-    return Brief(result["source"], result["verdict"], quirks, tuple(result["undocumented_fields"]))
-
-
 def render_json(result: dict[str, Any]) -> str:
-    if result["problems"] or result["undocumented_fields"]:
-        return json.dumps(result, ensure_ascii=False)
-    # The common case, a clean response, without the general encoder (a third of the cost).
-    fields = ", ".join(f'"{key}": {json.dumps(value, ensure_ascii=False)}' for key, value in result.items()
-                       if key not in ("problems", "undocumented_fields"))
-    return "{" + fields + ', "problems": [], "undocumented_fields": []}'
-
+    return json.dumps(result, ensure_ascii=False)
 
 
 class JsonWriter:
@@ -90,9 +73,10 @@ class JsonWriter:
         self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
         self.first = True
 
-    def add(self, result: Brief, rendered: str) -> None:
-        self.spool.write(rendered if self.first else ",\n" + rendered)
-        self.first = False
+    def add(self, chunk: Chunk) -> None:
+        if chunk.text:
+            self.spool.write(chunk.text if self.first else ",\n" + chunk.text)
+            self.first = False
 
     def close(self, summary: Summary) -> None:
         self.out.write('{"summary": ' + json.dumps(summary.as_dict(), ensure_ascii=False) + ',\n"results": [\n')
@@ -136,13 +120,13 @@ class TextWriter:
             counts = ", ".join(f"{self.counts[v]} {v}" for v in VERDICTS if self.counts[v])
             self.out.write(f"  ({counts})\n")
 
-    def add(self, result: Brief, rendered: str) -> None:
-        if result.source != self.source:
+    def add(self, chunk: Chunk) -> None:
+        if chunk.source != self.source:
             self._flush_source()
-            self.source, self.counts = result.source, Counter()
+            self.source, self.counts = chunk.source, Counter()
             self.out.write(f"{self.source}\n")
-        self.counts[result.verdict] += 1
-        self.out.write(rendered)
+        self.counts.update(chunk.verdicts)
+        self.out.write(chunk.text)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
@@ -198,13 +182,13 @@ class JunitWriter:
         self.cases.truncate()
         self.tests = self.failures = 0
 
-    def add(self, result: Brief, rendered: str) -> None:
-        if result.source != self.source:
+    def add(self, chunk: Chunk) -> None:
+        if chunk.source != self.source:
             self._flush_source()
-            self.source = result.source
-        self.tests += 1
-        self.failures += _fails(result.verdict, self.strict)
-        self.cases.write(rendered)
+            self.source = chunk.source
+        self.tests += chunk.results
+        self.failures += sum(n for verdict, n in chunk.verdicts.items() if _fails(verdict, self.strict))
+        self.cases.write(chunk.text)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
@@ -224,8 +208,10 @@ def _copy(spool: IO[str], out: IO[str]) -> None:
         out.write(chunk)
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any]], str]] = {
-    "json": render_json, "text": render_text, "junit": render_junit, "junit-strict": render_junit_strict,
+#: Per format: how one result is rendered, and what joins rendered results.
+RENDERERS: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
+    "json": (render_json, ",\n"), "text": (render_text, ""), "junit": (render_junit, ""),
+    "junit-strict": (render_junit_strict, ""),
 }
 
 

@@ -19,7 +19,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Final, Self, TypeVar
+from functools import cache
+from operator import attrgetter
+from typing import Any, Final, NamedTuple, Self, TypeVar
 
 #: The quirk under which ``null`` for a documented property is tolerated (None: never tolerated).
 NULL_QUIRK: Final[str | None] = "null-value"
@@ -48,11 +50,11 @@ class Unset:
 UNSET: Final = Unset()
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """A broken rule: where in the document (RFC 6901 pointer), what, and which spec rule.
 
     ``quirk`` is set when the payload would be accepted through that declared quirk in tolerant mode.
+    (A named tuple: immutable, and cheap to make on the failure path.)
     """
 
     pointer: str
@@ -64,8 +66,7 @@ class Problem:
         return f"{self.pointer or '/'}: {self.message}"
 
 
-@dataclass(frozen=True, slots=True)
-class Deviation:
+class Deviation(NamedTuple):
     """A place where the payload left the documented contract through a declared quirk."""
 
     quirk: str
@@ -126,6 +127,14 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+@cache
+def _expected_member(enum: type[Enum]) -> str:
+    values = [member.value for member in enum]
+    if len(values) > 6:
+        return f"expected a {enum.__name__} (one of {len(values)} values)"
+    return f"expected one of {values}"
+
+
 @dataclass(frozen=True, slots=True)
 class Check:
     """The rules of one use-site of a type; consulted only to explain a failure (the fast path is inline)."""
@@ -143,10 +152,7 @@ class Check:
     def explain(self, value: Any) -> str:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
         if self.enum is not None:
-            values = [member.value for member in self.enum]
-            if len(values) > 6:
-                return f"expected a {self.enum.__name__} (one of {len(values)} values), found {_shown(value)}"
-            return f"expected one of {values}, found {_shown(value)}"
+            return f"{_expected_member(self.enum)}, found {_shown(value)}"
         if self.min_length is not None and len(value) < self.min_length:
             return f"expected at least {self.min_length} characters, found {len(value)}"
         if self.max_length is not None and len(value) > self.max_length:
@@ -222,12 +228,9 @@ class Context:
 
     def judgement(self) -> Judgement:
         problems, deviations, unknown = self.problems, self.deviations, self.unknown
-        if len(problems) > 1:
-            problems.sort(key=lambda p: (pointer_key(p.pointer), p.message))
-        if len(deviations) > 1:
-            deviations.sort(key=lambda d: pointer_key(d.pointer))
-        if len(unknown) > 1:
-            unknown.sort(key=pointer_key)
+        problems.sort(key=_BY_POINTER)
+        deviations.sort(key=_BY_POINTER)
+        unknown.sort()
         return Judgement(tuple(problems), tuple(deviations), tuple(unknown))
 
     def finish(self, result: M, tolerant: bool) -> M:
@@ -238,9 +241,9 @@ class Context:
         if not tolerant and self.deviations:
             problems = problems + [d.as_problem() for d in self.deviations]
         if problems:
-            raise ContractError(sorted(problems, key=lambda p: (pointer_key(p.pointer), p.message)))
-        result.deviations = tuple(sorted(self.deviations, key=lambda d: pointer_key(d.pointer)))
-        result.unknown_fields = tuple(sorted(self.unknown, key=pointer_key))
+            raise ContractError(sorted(problems, key=_BY_POINTER))
+        result.deviations = tuple(sorted(self.deviations, key=_BY_POINTER))
+        result.unknown_fields = tuple(sorted(self.unknown))
         return result
 
 
@@ -260,9 +263,8 @@ class Judgement:
         return "tolerated" if self.deviations else "conformant"
 
 
-def pointer_key(pointer: str) -> list[tuple[int, str]]:
-    """Sort key putting pointers in a readable order: array indexes numerically, keys by name."""
-    return [(0, token.zfill(12)) if token.isdigit() else (1, token) for token in pointer.split("/")]
+# Findings are listed by pointer (plain string order: cheap, and stable from run to run).
+_BY_POINTER: Final = attrgetter("pointer")
 
 
 M = TypeVar("M", bound="Model")
