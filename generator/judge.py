@@ -114,6 +114,9 @@ def judge(capture: Capture, bindings: ModuleType) -> dict[str, Any]:
     model = bindings.SUCCESS_MODEL if capture.contract == "success" else bindings.ERROR_MODEL
     found = model.judge(data)
     result = _where(capture, found.verdict)
+    if not (found.problems or found.deviations or found.unknown_fields):
+        result["problems"], result["undocumented_fields"] = [], []
+        return result
     problems = [{"pointer": p.pointer, "quirk": p.quirk, "rule": p.rule, "message": p.message}
                 for p in found.problems]
     problems += [{"pointer": d.pointer, "quirk": d.quirk, "rule": d.quirk_rule, "message": d.message}
@@ -141,24 +144,27 @@ def _chunks(captures: Iterable[Capture], bindings: ModuleType, renders: str) -> 
     out: list[Chunk] = []
     source: str | None = None
     texts: list[str] = []
-    verdicts: Counter[str] = Counter()
+    verdicts: dict[str, int] = {}
     quirks: Counter[str] = Counter()
     undocumented: Counter[str] = Counter()
 
     def flush() -> None:
         if source is not None:
-            out.append(Chunk(source, len(texts), verdicts.copy(), quirks.copy(), undocumented.copy(),
+            out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
                              joiner.join(t for t in texts if t)))
 
     for capture in captures:
         if capture.source != source:
             flush()
             source = capture.source
-            texts, verdicts, quirks, undocumented = [], Counter(), Counter(), Counter()
+            texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
         result = judge(capture, bindings)
-        verdicts[result["verdict"]] += 1
-        quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
-        undocumented.update(result["undocumented_fields"])
+        verdict = result["verdict"]
+        verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        if result["problems"]:
+            quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
+        if result["undocumented_fields"]:
+            undocumented.update(result["undocumented_fields"])
         texts.append(render(result))
     flush()
     return out

@@ -10,7 +10,8 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from typing import IO, TYPE_CHECKING, Any, Protocol
+from functools import lru_cache
+from typing import IO, TYPE_CHECKING, Any, Final, Protocol
 
 if TYPE_CHECKING:
     from .judge import Chunk
@@ -61,8 +62,21 @@ class Writer(Protocol):
     def close(self, summary: Summary) -> None: ...
 
 
+@lru_cache(maxsize=256)
+def _json_string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
 def render_json(result: dict[str, Any]) -> str:
-    return json.dumps(result, ensure_ascii=False)
+    """``json.dumps(result)``, byte for byte; clean results (the common case) skip the general encoder."""
+    if result["problems"] or result["undocumented_fields"] or set(result) - _CLEAN_KEYS:
+        return json.dumps(result, ensure_ascii=False)
+    where = "".join(f', "{key}": {result[key]}' for key in ("line", "entry") if key in result)
+    return (f'{{"source": {_json_string(result["source"])}{where}, "contract": {_json_string(result["contract"])}, '
+            f'"verdict": {_json_string(result["verdict"])}, "problems": [], "undocumented_fields": []}}')
+
+
+_CLEAN_KEYS: Final = {"source", "line", "entry", "contract", "verdict", "problems", "undocumented_fields"}
 
 
 class JsonWriter:

@@ -58,3 +58,20 @@ def test_check_fails_expressions() -> None:
 
 def test_all_order_matches_ruff() -> None:
     assert sort_all(["decode", "Tag", "UNSET", "Check", "QUIRKS"]) == ["QUIRKS", "UNSET", "Check", "Tag", "decode"]
+
+
+@pytest.mark.parametrize("result", [
+    {"source": "a.jsonl", "line": 3, "contract": "success", "verdict": "conformant", "problems": [],
+     "undocumented_fields": []},
+    {"source": 'we"ird\\ née.har', "entry": 0, "contract": "error", "verdict": "conformant", "problems": [],
+     "undocumented_fields": []},
+    {"source": "<stdin>", "contract": "success", "verdict": "conformant", "problems": [], "undocumented_fields": []},
+    {"source": "x", "contract": "success", "verdict": "unreadable", "reason": "empty body", "problems": [],
+     "undocumented_fields": []},
+])
+def test_fast_json_rendering_is_byte_identical_to_json_dumps(result: dict[str, object]) -> None:
+    import json
+
+    from generator.report import render_json
+
+    assert render_json(result) == json.dumps(result, ensure_ascii=False)
