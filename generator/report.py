@@ -1,7 +1,8 @@
 """Report writers for `deskkit validate`: json (one document), text (for people), junit (CI dashboards).
 
-Each writer takes results one at a time and keeps memory flat: per-result output goes to a temporary
-file, and the summary (which must come first) is written when the run ends.
+Results are rendered to text by pure functions (``RENDERERS``, so worker processes can do it) and arrive
+at a writer in chunks, in input order. Writers keep memory flat: rendered text goes to a temporary file,
+and the summary (which comes first) is written when the run ends.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from typing import IO, TYPE_CHECKING, Any, Final, Protocol
+from xml.sax.saxutils import escape, quoteattr
 
 if TYPE_CHECKING:
     from .judge import Chunk
-from xml.sax.saxutils import escape, quoteattr
 
 VERDICTS = ("conformant", "tolerated", "violation", "unreadable")
 
