@@ -54,6 +54,7 @@ __all__ = [
     "ServerError",
     "WorkspaceClient",
     "WorkspaceError",
+    "check_segment",
 ]
 
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
@@ -134,7 +135,7 @@ def _excerpt(body: bytes) -> str:
     return " ".join(text.split())[:120]
 
 
-def error_for(response: httpx.Response) -> ApiError:
+def _error_for(response: httpx.Response) -> ApiError:
     """The typed error of a non-2xx response; a body that is not the documented JSON still gives one."""
     code = message = body_request_id = None
     try:
@@ -151,7 +152,7 @@ def error_for(response: httpx.Response) -> ApiError:
     return kind(response.status_code, code, message, request_id, excerpt)
 
 
-def retry_after(response: httpx.Response) -> float | None:
+def _retry_after(response: httpx.Response) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), if any."""
     value = response.headers.get("Retry-After")
     if value is None:
@@ -185,7 +186,7 @@ class _Policy:
     def delay(self, attempt: int, response: httpx.Response | None) -> float:
         """Full-jitter exponential backoff, or the server's Retry-After when it gives one."""
         if response is not None:
-            after = retry_after(response)
+            after = _retry_after(response)
             if after is not None:
                 return min(after, self.sleep_cap)
         return random.uniform(0, min(self.sleep_cap, self.backoff * 2**attempt))
@@ -198,7 +199,7 @@ class _Policy:
 
     def parse(self, response: httpx.Response, model: type[M], tolerant: bool) -> M:
         if not response.is_success:
-            raise error_for(response)
+            raise _error_for(response)
         request_id = response.headers.get("X-Request-Id")
         try:
             return model.from_dict(decode(response.content), tolerant=tolerant)

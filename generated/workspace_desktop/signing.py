@@ -22,7 +22,16 @@ from urllib.parse import parse_qsl, quote, unquote
 
 import httpx
 
-__all__ = ["ALGORITHM", "SdkSigner", "canonical_request", "sign", "string_to_sign"]
+__all__ = [
+    "ALGORITHM",
+    "SdkSigner",
+    "authorization",
+    "canonical_query",
+    "canonical_request",
+    "canonical_uri",
+    "sign",
+    "string_to_sign",
+]
 
 ALGORITHM: Final = "SDK-HMAC-SHA256"
 DATE_FORMAT: Final = "%Y%m%dT%H%M%SZ"

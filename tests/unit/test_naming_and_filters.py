@@ -75,3 +75,17 @@ def test_fast_json_rendering_is_byte_identical_to_json_dumps(result: dict[str, o
     from generator.report import render_json
 
     assert render_json(result) == json.dumps(result, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", ["workspace_desktop", "workspace_desktop.models", "workspace_desktop.enums",
+                                  "workspace_desktop.client", "workspace_desktop.strategies",
+                                  "workspace_desktop.signing"])
+def test_generated_all_is_complete(name: str) -> None:
+    import importlib
+    import inspect
+
+    module = importlib.import_module(name)
+    defined = {n for n, v in vars(module).items() if not n.startswith("_") and (inspect.isclass(v) or
+               inspect.isfunction(v)) and getattr(v, "__module__", None) == name}
+    assert defined <= set(module.__all__), defined - set(module.__all__)
+    assert all(hasattr(module, n) for n in module.__all__)
