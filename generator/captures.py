@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import codecs
 import json
 import re
 import sys
@@ -187,22 +188,81 @@ def _stdin(handle: BinaryIO) -> Iterator[Capture]:
     yield from _lines("<stdin>", handle, number + 1)
 
 
+HAR_WHOLE_BYTES = 64 << 20  # smaller HAR files are decoded whole; larger ones entry by entry
+
+
 def _har(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
     source = str(path)
+    method, pattern = endpoint_matcher(*endpoint)
+    try:
+        entries = _har_entries(path) if path.stat().st_size <= HAR_WHOLE_BYTES else _stream_har_entries(path)
+        for index, entry in enumerate(entries):
+            capture = _har_entry(source, index, entry, method, pattern, skipped)
+            if capture is not None:
+                yield capture
+    except _NotHar as exc:
+        yield Capture(source, None, unreadable=f"not a HAR file: {exc}")
+
+
+class _NotHar(Exception):
+    pass
+
+
+def _har_entries(path: Path) -> list[Any]:
     try:
         har = json.loads(path.read_bytes())
     except (ValueError, RecursionError) as exc:
-        yield Capture(source, None, unreadable=f"not a HAR file: {exc}")
-        return
+        raise _NotHar(str(exc)) from None
     entries = har.get("log", {}).get("entries") if isinstance(har, dict) else None
     if not isinstance(entries, list):
-        yield Capture(source, None, unreadable="not a HAR file: expected /log/entries to be an array")
-        return
-    method, pattern = endpoint_matcher(*endpoint)
-    for index, entry in enumerate(entries):
-        capture = _har_entry(source, index, entry, method, pattern, skipped)
-        if capture is not None:
-            yield capture
+        raise _NotHar("expected /log/entries to be an array")
+    return entries
+
+
+_ENTRIES = re.compile(r'"entries"\s*:\s*\[')
+_SKIP = re.compile(r"[\s,]*")
+
+
+def _stream_har_entries(path: Path, block: int = 1 << 20) -> Iterator[Any]:
+    """Entries of a large HAR one at a time: memory holds one entry and a block, not the file.
+
+    The array is found by its key (an unescaped ``"entries": [`` cannot occur inside a JSON string), then
+    each element is decoded by the C decoder as soon as the text read so far holds all of it."""
+    decoder = json.JSONDecoder()
+    utf8 = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+    with path.open("rb") as handle:
+        text, position, eof = "", 0, False
+
+        def fill() -> None:
+            nonlocal text, position, eof
+            more = handle.read(block)
+            eof = not more
+            text = text[position:] + utf8.decode(more, final=eof)
+            position = 0
+
+        while (found := _ENTRIES.search(text)) is None:
+            if eof:
+                raise _NotHar("expected /log/entries to be an array")
+            position = max(0, len(text) - 64)  # keep a tail: the key may straddle two blocks
+            fill()
+        position = found.end()
+        while True:
+            position = _SKIP.match(text, position).end()  # type: ignore[union-attr]
+            if position >= len(text):
+                if eof:
+                    raise _NotHar("the entries array is not closed")
+                fill()
+                continue
+            if text[position] == "]":
+                return
+            try:
+                entry, position = decoder.raw_decode(text, position)
+            except (ValueError, RecursionError) as exc:
+                if eof:
+                    raise _NotHar(f"an entry is cut short or malformed: {exc}") from None
+                fill()
+                continue
+            yield entry
 
 
 def _har_entry(source: str, index: int, entry: Any, method: str, pattern: re.Pattern[str],

@@ -244,3 +244,22 @@ def test_verdicts_agree_with_from_dict(tmp_path: Path) -> None:
             tolerant_ok = False
         expected = "conformant" if strict_ok else "tolerated" if tolerant_ok else "violation"
         assert result["verdict"] == expected
+
+
+def test_large_har_files_are_read_entry_by_entry(tmp_path: Path) -> None:
+    """The streaming HAR reader (used above 64 MiB) finds the same entries, across block boundaries."""
+    from generator import captures
+
+    entries = [har_entry(URL.format(f"d{i}"), 200, json.dumps(load_example()), base64_body=i % 2 == 1)
+               for i in range(40)]
+    document = {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+                        "pages": [{"title": 'tricky "entries": [ in a string'}], "entries": entries}}
+    path = tmp_path / "big.har"
+    path.write_text(json.dumps(document, indent=1, ensure_ascii=False))
+    streamed = list(captures._stream_har_entries(path, block=97))
+    assert streamed == entries
+    cut = tmp_path / "cut.har"
+    cut.write_text(path.read_text()[:-500])
+    with pytest.raises(captures._NotHar, match=r"cut short|not closed"):
+        list(captures._stream_har_entries(cut, block=4096))
+    assert list(captures._stream_har_entries(path, block=1 << 20)) == entries
