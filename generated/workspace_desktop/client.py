@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -208,9 +208,10 @@ class _Policy:
             raise
 
 
-def _policy(token: TokenSource | None, region: str | None, base_url: str | None, max_retries: int,
-            backoff: float, signing: dict[str, Any]) -> _Policy:
-    ak, sk = signing.pop("ak"), signing.pop("sk")
+def _policy(*, token: TokenSource | None, ak: str | None, sk: str | None, project_id: str | None,
+            security_token: str | None, clock: Callable[[], datetime] | None, region: str | None,
+            base_url: str | None, max_retries: int, backoff: float) -> _Policy:
+    """Check the constructor's arguments (one kind of credentials, an endpoint) and settle them."""
     if token is not None and (ak is not None or sk is not None):
         raise ValueError("give either token= or ak=/sk=, not both")
     if token is None and ak is None and sk is None:
@@ -218,7 +219,9 @@ def _policy(token: TokenSource | None, region: str | None, base_url: str | None,
                          "ak= and sk= (an access key pair)")
     if token is not None and isinstance(token, str) and not token:
         raise ValueError("token must not be empty")
-    auth = None if token is not None else SdkSigner(ak or "", sk or "", **signing)
+    auth = None
+    if token is None:
+        auth = SdkSigner(ak or "", sk or "", project_id=project_id, security_token=security_token, clock=clock)
     if base_url is None:
         if not region:
             raise ValueError("give region= (for https://workspace.{region}.myhuaweicloud.com) or base_url=")
@@ -234,7 +237,18 @@ def _connection_error(exc: httpx.TransportError) -> ApiConnectionError:
     return ApiConnectionError(f"connection failed ({type(exc).__name__}: {exc})")
 
 
-class WorkspaceClient:
+class _Client:
+    """What both clients show of themselves: never the credentials."""
+
+    _policy: _Policy
+
+    def __repr__(self) -> str:
+        auth = "ak/sk" if self._policy.auth is not None else "token"
+        return (f"{type(self).__name__}(base_url={self._policy.base_url!r}, auth={auth}, "
+                f"max_retries={self._policy.max_retries})")
+
+
+class WorkspaceClient(_Client):
     """Synchronous client. ``WorkspaceClient(token=..., region="ap-southeast-1")``; a context manager."""
 
     def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
@@ -242,13 +256,11 @@ class WorkspaceClient:
                  base_url: str | None = None, timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
                  max_retries: int = 3, backoff: float = 0.5, http_client: httpx.Client | None = None,
                  transport: httpx.BaseTransport | None = None, clock: Callable[[], datetime] | None = None) -> None:
-        signing = {"ak": ak, "sk": sk, "project_id": project_id, "security_token": security_token, "clock": clock}
-        self._policy = _policy(token, region, base_url, max_retries, backoff, signing)
+        self._policy = _policy(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token,
+                               clock=clock, region=region, base_url=base_url, max_retries=max_retries,
+                               backoff=backoff)
         self._owned = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout, transport=transport)
-
-    def __repr__(self) -> str:
-        return f"WorkspaceClient(base_url={self._policy.base_url!r}, max_retries={self._policy.max_retries})"
 
     def __enter__(self) -> WorkspaceClient:
         return self
@@ -288,7 +300,7 @@ class WorkspaceClient:
         return self._get(path, ShowDesktopDetailResponse, tolerant)
 
 
-class AsyncWorkspaceClient:
+class AsyncWorkspaceClient(_Client):
     """Asynchronous client, the same as :class:`WorkspaceClient` with ``await``."""
 
     def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
@@ -297,13 +309,11 @@ class AsyncWorkspaceClient:
                  max_retries: int = 3, backoff: float = 0.5, http_client: httpx.AsyncClient | None = None,
                  transport: httpx.AsyncBaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
-        signing = {"ak": ak, "sk": sk, "project_id": project_id, "security_token": security_token, "clock": clock}
-        self._policy = _policy(token, region, base_url, max_retries, backoff, signing)
+        self._policy = _policy(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token,
+                               clock=clock, region=region, base_url=base_url, max_retries=max_retries,
+                               backoff=backoff)
         self._owned = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=timeout, transport=transport)
-
-    def __repr__(self) -> str:
-        return f"AsyncWorkspaceClient(base_url={self._policy.base_url!r}, max_retries={self._policy.max_retries})"
 
     async def __aenter__(self) -> AsyncWorkspaceClient:
         return self
