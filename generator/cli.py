@@ -22,9 +22,9 @@ DEFAULT_TEMPLATES = ROOT / "templates"
 
 
 def generate(spec: Path, out: Path, templates: Path, check: bool) -> int:
+    from .check_spec import validate_spec
     from .ir import build_api
     from .render import render_all
-    from .validate import validate_spec
     from .write import stale_files, write_files
 
     loaded = load_spec(spec)

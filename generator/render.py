@@ -25,7 +25,6 @@ from .ir import (
     ArrayOf,
     Field,
     MapOf,
-    Model,
     ModelRef,
     Operation,
     Scalar,
@@ -404,4 +403,4 @@ def render_all(api: Api, templates: Path) -> dict[str, str]:
     return out
 
 
-__all__ = ["OUTPUTS", "Model", "render_all"]
+__all__ = ["OUTPUTS", "environment", "render_all"]
