@@ -795,6 +795,8 @@ _E_ProductType: Final[dict[str, ProductType]] = {m.value: m for m in ProductType
 _E_TaskStatus: Final[dict[str, TaskStatus]] = {m.value: m for m in TaskStatus}
 _E_UserGroup: Final[dict[str, UserGroup]] = {m.value: m for m in UserGroup}
 _E_VolumeType: Final[dict[str, VolumeType]] = {m.value: m for m in VolumeType}
+# Parsed objects are made with object.__new__ and filled slot by slot: a third of the cost of the keyword
+# __init__ on wide models. Enum members are looked up in a try block: free when the value is known.
 _new: Final = object.__new__
 
 _RE_AttachInstancesUserInfo_user_name: Final = re.compile("^[A-Za-z0-9][A-Za-z0-9_-]*$(?!\\n)")
@@ -1020,7 +1022,7 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, check: Check, nullable: bo
         cx.bad(f_addr, ptr + "/addr", _C_AddressInfo_addr, True)
     f_version = g("version", UNSET)
     if f_version is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_version = _E_IpVersion[f_version]
         except (KeyError, TypeError):
             cx.bad(f_version, ptr + "/version", _C_AddressInfo_version, True)
@@ -1029,11 +1031,10 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, check: Check, nullable: bo
         cx.bad(f_os_ext_ips_mac_mac_addr, ptr + "/OS-EXT-IPS-MAC:mac_addr", _C_AddressInfo_os_ext_ips_mac_mac_addr, True)
     f_os_ext_ips_type = g("OS-EXT-IPS:type", UNSET)
     if f_os_ext_ips_type is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_os_ext_ips_type = _E_IpAssignment[f_os_ext_ips_type]
         except (KeyError, TypeError):
             cx.bad(f_os_ext_ips_type, ptr + "/OS-EXT-IPS:type", _C_AddressInfo_os_ext_ips_type, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(AddressInfo)
     o.addr = f_addr
     o.version = f_version
@@ -1056,11 +1057,10 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, check: Check, 
         cx.bad(f_user_name, ptr + "/user_name", _C_AttachInstancesUserInfo_user_name, True)
     f_user_group = g("user_group", UNSET)
     if f_user_group is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _C_AttachInstancesUserInfo_user_group, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(AttachInstancesUserInfo)
     o.user_id = f_user_id
     o.user_name = f_user_name
@@ -1098,7 +1098,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         f_user_group_list = _p_DesktopDetailInfo_user_group_list(f_user_group_list, ptr + "/user_group_list", cx, True)
     f_desktop_type = g("desktop_type", UNSET)
     if f_desktop_type is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_desktop_type = _E_DesktopType[f_desktop_type]
         except (KeyError, TypeError):
             cx.bad(f_desktop_type, ptr + "/desktop_type", _C_DesktopDetailInfo_desktop_type, True)
@@ -1113,7 +1113,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         cx.bad(f_status, ptr + "/status", _C_DesktopDetailInfo_status, True)
     f_task_status = g("task_status", UNSET)
     if f_task_status is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_task_status = _E_TaskStatus[f_task_status]
         except (KeyError, TypeError):
             cx.bad(f_task_status, ptr + "/task_status", _C_DesktopDetailInfo_task_status, True)
@@ -1125,7 +1125,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         f_security_groups = _p_DesktopDetailInfo_security_groups(f_security_groups, ptr + "/security_groups", cx, True)
     f_login_status = g("login_status", UNSET)
     if f_login_status is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_login_status = _E_LoginStatus[f_login_status]
         except (KeyError, TypeError):
             cx.bad(f_login_status, ptr + "/login_status", _C_DesktopDetailInfo_login_status, True)
@@ -1146,7 +1146,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         f_data_volumes = _p_DesktopDetailInfo_data_volumes(f_data_volumes, ptr + "/data_volumes", cx, True)
     f_user_group = g("user_group", UNSET)
     if f_user_group is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _C_DesktopDetailInfo_user_group, True)
@@ -1179,7 +1179,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         f_tags = _p_DesktopDetailInfo_tags(f_tags, ptr + "/tags", cx, True)
     f_internet_mode = g("internet_mode", UNSET)
     if f_internet_mode is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_internet_mode = _E_InternetMode[f_internet_mode]
         except (KeyError, TypeError):
             cx.bad(f_internet_mode, ptr + "/internet_mode", _C_DesktopDetailInfo_internet_mode, True)
@@ -1188,14 +1188,13 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
         cx.bad(f_is_attaching_eip, ptr + "/is_attaching_eip", _C_DesktopDetailInfo_is_attaching_eip, True)
     f_attach_state = g("attach_state", UNSET)
     if f_attach_state is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_attach_state = _E_AttachState[f_attach_state]
         except (KeyError, TypeError):
             cx.bad(f_attach_state, ptr + "/attach_state", _C_DesktopDetailInfo_attach_state, True)
     f_enterprise_project_id = g("enterprise_project_id", UNSET)
     if type(f_enterprise_project_id) is not str and f_enterprise_project_id is not UNSET:
         cx.bad(f_enterprise_project_id, ptr + "/enterprise_project_id", _C_DesktopDetailInfo_enterprise_project_id, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(DesktopDetailInfo)
     o.desktop_id = f_desktop_id
     o.computer_name = f_computer_name
@@ -1251,7 +1250,6 @@ def _parse_ErrorResponse(d: Any, ptr: str, cx: Context, check: Check, nullable: 
     else:
         if type(f_error_msg) is not str:
             cx.bad(f_error_msg, ptr + "/error_msg", _C_ErrorResponse_error_msg, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(ErrorResponse)
     o.error_code = f_error_code
     o.error_msg = f_error_msg
@@ -1270,7 +1268,6 @@ def _parse_FlavorInfo(d: Any, ptr: str, cx: Context, check: Check, nullable: boo
     f_links = g("links", UNSET)
     if f_links is not UNSET:
         f_links = _p_FlavorInfo_links(f_links, ptr + "/links", cx, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(FlavorInfo)
     o.id = f_id
     o.links = f_links
@@ -1289,7 +1286,6 @@ def _parse_FlavorLinkInfo(d: Any, ptr: str, cx: Context, check: Check, nullable:
     f_hrel = g("hrel", UNSET)
     if type(f_hrel) is not str and f_hrel is not UNSET:
         cx.bad(f_hrel, ptr + "/hrel", _C_FlavorLinkInfo_hrel, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(FlavorLinkInfo)
     o.rel = f_rel
     o.hrel = f_hrel
@@ -1310,7 +1306,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, check: Check, nullable: bo
         cx.bad(f_flavor_id, ptr + "/flavor_id", _C_ProductInfo_flavor_id, True)
     f_type = g("type", UNSET)
     if f_type is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_type = _E_ProductType[f_type]
         except (KeyError, TypeError):
             cx.bad(f_type, ptr + "/type", _C_ProductInfo_type, True)
@@ -1325,11 +1321,10 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, check: Check, nullable: bo
         cx.bad(f_descriptions, ptr + "/descriptions", _C_ProductInfo_descriptions, True)
     f_charge_mode = g("charge_mode", UNSET)
     if f_charge_mode is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_charge_mode = _E_ChargeMode[f_charge_mode]
         except (KeyError, TypeError):
             cx.bad(f_charge_mode, ptr + "/charge_mode", _C_ProductInfo_charge_mode, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(ProductInfo)
     o.product_id = f_product_id
     o.flavor_id = f_flavor_id
@@ -1350,7 +1345,6 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, check: Check, nullable: 
     f_id = g("id", UNSET)
     if type(f_id) is not str and f_id is not UNSET:
         cx.bad(f_id, ptr + "/id", _C_SecurityGroup_id, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(SecurityGroup)
     o.id = f_id
     o._extra = None if _KEYS_SecurityGroup.issuperset(d) else cx.extra(d, _KEYS_SecurityGroup, ptr)
@@ -1374,7 +1368,6 @@ def _parse_ShowDesktopDetailResponse(d: Any, ptr: str, cx: Context, check: Check
             f_desktop = _parse_DesktopDetailInfo(f_desktop, ptr + "/desktop/0", cx, _C_ShowDesktopDetailResponse_desktop, False)
         else:
             f_desktop = _parse_DesktopDetailInfo(f_desktop, ptr + "/desktop", cx, _C_ShowDesktopDetailResponse_desktop, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(ShowDesktopDetailResponse)
     o.desktop = f_desktop
     o._extra = None if _KEYS_ShowDesktopDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ShowDesktopDetailResponse, ptr)
@@ -1393,7 +1386,6 @@ def _parse_Tag(d: Any, ptr: str, cx: Context, check: Check, nullable: bool) -> A
     f_value = g("value", UNSET)
     if not (type(f_value) is str and len(f_value) <= 43 and _RE_Tag_value.search(f_value) is not None) and f_value is not UNSET:
         cx.bad(f_value, ptr + "/value", _C_Tag_value, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(Tag)
     o.key = f_key
     o.value = f_value
@@ -1408,7 +1400,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, check: Check, nullable: b
     g = d.get
     f_type = g("type", UNSET)
     if f_type is not UNSET:
-        try:  # free when it succeeds; a miss (or an unhashable value) is the slow path
+        try:
             f_type = _E_VolumeType[f_type]
         except (KeyError, TypeError):
             cx.bad(f_type, ptr + "/type", _C_VolumeDetail_type, True)
@@ -1430,7 +1422,6 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, check: Check, nullable: b
     f_display_name = g("display_name", UNSET)
     if type(f_display_name) is not str and f_display_name is not UNSET:
         cx.bad(f_display_name, ptr + "/display_name", _C_VolumeDetail_display_name, True)
-    # Slot by slot: a third of the cost of the keyword __init__ on wide models.
     o = _new(VolumeDetail)
     o.type = f_type
     o.size = f_size
