@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -136,25 +137,28 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str |
 
 
 class Progress:
-    """A count on standard error, redrawn at most twice a second, only on a terminal and after 2 s."""
+    """A count on standard error, redrawn at most twice a second, only on a terminal and only once the run
+    has taken ``DESKKIT_PROGRESS_AFTER`` seconds (default 2: short runs stay quiet)."""
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
+        self.after = float(os.environ.get("DESKKIT_PROGRESS_AFTER", "2"))
         self.count = 0
-        self.start = self.shown = time.monotonic()
+        self.start = time.monotonic()
+        self.shown: float | None = None
 
     def tick(self, count: int) -> None:
         self.count += count
         if self.enabled:
             now = time.monotonic()
-            if now - self.start > 2 and now - self.shown > 0.5:
+            if now - self.start >= self.after and (self.shown is None or now - self.shown > 0.5):
                 rate = self.count / (now - self.start)
                 sys.stderr.write(f"\rdeskkit: {self.count:,} responses judged ({rate:,.0f}/s)")
                 sys.stderr.flush()
                 self.shown = now
 
     def done(self) -> None:
-        if self.enabled and self.shown > self.start:
+        if self.enabled and self.shown is not None:
             sys.stderr.write("\r\033[K")
             sys.stderr.flush()
 

@@ -263,3 +263,24 @@ def test_large_har_files_are_read_entry_by_entry(tmp_path: Path) -> None:
     with pytest.raises(captures._NotHar, match=r"cut short|not closed"):
         list(captures._stream_har_entries(cut, block=4096))
     assert list(captures._stream_har_entries(path, block=1 << 20)) == entries
+
+
+def test_progress_is_shown_on_a_terminal_only(tmp_path: Path) -> None:
+    import shlex
+    import shutil
+    import subprocess
+    import sys
+
+    path = tmp_path / "many.jsonl"
+    path.write_text((json.dumps(documented_example()) + "\n") * 3000)
+    quiet = deskkit("validate", str(path), env={"DESKKIT_PROGRESS_AFTER": "0"})
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    script = shutil.which("script")
+    if script is None:
+        pytest.skip("util-linux `script` (a pseudo-terminal) is not installed")
+    exe = Path(sys.executable).with_name("deskkit")
+    command = f"{shlex.quote(str(exe))} validate {shlex.quote(str(path))} > /dev/null"
+    shown = subprocess.run([script, "-qec", command, "/dev/null"], capture_output=True, text=True, timeout=120,
+                           env={**__import__("os").environ, "DESKKIT_PROGRESS_AFTER": "0"}, check=False)
+    assert shown.returncode == 0
+    assert "responses judged" in shown.stdout
