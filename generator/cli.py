@@ -180,6 +180,8 @@ def mock(args: argparse.Namespace) -> int:
 
 def default_package() -> str:
     """The package the default spec generates (its info.x-deskkit-package)."""
+    if not DEFAULT_SPEC.is_file():
+        raise DeskkitError(f"no spec at {DEFAULT_SPEC} to name the bindings: pass --package NAME")
     return str(load_spec(DEFAULT_SPEC).data.get("info", {}).get("x-deskkit-package", "bindings"))
 
 
