@@ -128,7 +128,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str |
         out.add(chunk)
         progress.tick(chunk.results)
     progress.done()
-    summary.skipped = skipped.count
+    summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
     out.close(summary)
     failed = summary.verdicts["violation"] + summary.verdicts["unreadable"]
     if strict:

@@ -29,6 +29,7 @@ class Summary:
         self.quirks: Counter[str] = Counter()
         self.undocumented: Counter[str] = Counter()
         self.skipped = 0
+        self.skipped_reasons: dict[str, int] = {}
 
     def add(self, chunk: Chunk) -> None:
         self.verdicts.update(chunk.verdicts)
@@ -39,6 +40,7 @@ class Summary:
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {verdict: self.verdicts[verdict] for verdict in VERDICTS}
         out["skipped"] = self.skipped
+        out["skipped_reasons"] = dict(sorted(self.skipped_reasons.items()))
         out["quirks"] = dict(sorted(self.quirks.items()))
         out["undocumented_fields"] = dict(sorted(self.undocumented.items()))
         return out

@@ -77,7 +77,7 @@ def test_json_lines_with_a_broken_line_judges_the_rest(tmp_path: Path) -> None:
     assert report["results"][4]["reason"].startswith("not JSON") and report["results"][4]["at"]["column"] == 1
     assert report["results"][5]["undocumented_fields"] == ["/request_id"]
     assert report["summary"] | {"quirks": None, "undocumented_fields": None} == {
-        "conformant": 2, "tolerated": 1, "violation": 1, "unreadable": 2, "skipped": 0,
+        "conformant": 2, "tolerated": 1, "violation": 1, "unreadable": 2, "skipped": 0, "skipped_reasons": {},
         "quirks": None, "undocumented_fields": None}
     assert report["summary"]["undocumented_fields"] == {"/request_id": 1}
 
@@ -118,6 +118,7 @@ def test_har_with_skipped_error_and_base64_entries(tmp_path: Path) -> None:
                    (4, "error", "violation"), (6, "error", "unreadable"), (7, "success", "unreadable"),
                    (8, "success", "unreadable")]
     assert report["summary"]["skipped"] == 2
+    assert report["summary"]["skipped_reasons"] == {"HAR entry for another request": 2}
     assert report["results"][3]["problems"][0]["pointer"] == "/error_msg"
     assert "no body captured" in report["results"][5]["reason"]
     assert "not valid base64" in report["results"][6]["reason"]
