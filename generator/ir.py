@@ -139,6 +139,7 @@ class Model:
     description: str
     fields: tuple[Field, ...]
     rule: str
+    extra: MapOf | None = None  # additionalProperties with a schema: other keys, typed (not "unknown")
 
     @property
     def wraps(self) -> bool:
@@ -331,7 +332,8 @@ class _Builder:
         required = set(schema.get("required", []))
         for missing in sorted(required - set(props)):
             self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
-        reserved = frozenset({"from_dict", "from_json", "to_dict", "to_json", "deviations", "unknown_fields"})
+        reserved = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations",
+                              "unknown_fields"})
         flat_names = [p.get("x-deskkit-flatten") for p in props.values() if p.get("x-deskkit-flatten")]
         py_names = naming.unique([naming.snake(w) for w in props], reserved | frozenset(flat_names))
         fields = []
@@ -345,7 +347,24 @@ class _Builder:
             description = prop.get("description") or _described(ftype, self.schemas)
             fields.append(Field(wire, py_name, ftype, wire in required, description, f"#{pointer}",
                                 tolerations, prop.get("x-deskkit-flatten")))
-        return Model(name, schema.get("description", ""), tuple(fields), f"#{base}")
+        return Model(name, schema.get("description", ""), tuple(fields), f"#{base}", self.extra(name, schema, base))
+
+    def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
+        """A schema for the keys a model does not list (e.g. a map with some documented keys)."""
+        additional = schema.get("additionalProperties", True)
+        if additional is False:
+            self.fail(f"{base}/additionalProperties", "additionalProperties: false is not supported: deskkit "
+                      "keeps fields it does not know and reports them (vendors add fields)")
+            return None
+        if not isinstance(additional, dict):
+            return None
+        pointer = f"{base}/additionalProperties"
+        values = self.resolve(additional, pointer, f"{name}_extra_value", name, "extra")
+        if values is None:
+            return None
+        node = MapOf(f"{name}_extra", f"#{pointer}", values)
+        self.helpers.append(node)
+        return node
 
     def tolerations(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
                     owner: str, wire: str) -> tuple[Toleration, ...]:

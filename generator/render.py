@@ -334,10 +334,12 @@ def sites(api: Api) -> list[TypeRef]:
     """Every type use-site (fields, items, values, tolerated shapes), each once, in spec order."""
     found: dict[str, TypeRef] = {}
     for model in api.models:
+        roots: list[TypeRef] = [model.extra] if model.extra is not None else []
         for f in model.fields:
-            for root in [f.type] + [t.type for t in f.tolerations if t.shape == "alternative"]:
-                for t in walk(root):
-                    found.setdefault(t.site, t)
+            roots += [f.type] + [t.type for t in f.tolerations if t.shape == "alternative"]
+        for root in roots:
+            for t in walk(root):
+                found.setdefault(t.site, t)
     return list(found.values())
 
 

@@ -69,6 +69,8 @@ def _model_schema(m: Model, api: Api, observed: bool) -> dict[str, Any]:
     required = [f.wire for f in m.fields if f.required]
     if required:
         out["required"] = required
+    if m.extra is not None:
+        out["additionalProperties"] = _type_schema(m.extra.values, api, observed)
     return out
 
 
@@ -80,13 +82,15 @@ def _reachable(api: Api, root: str) -> list[str]:
         if name in seen:
             continue
         seen.append(name)
-        for f in api.model(name).fields:
-            for t in [f.type] + [tol.type for tol in f.tolerations]:
-                node: TypeRef = t
-                while isinstance(node, (ArrayOf, MapOf)):
-                    node = node.items if isinstance(node, ArrayOf) else node.values
-                if isinstance(node, ModelRef):
-                    stack.append(node.name)
+        model = api.model(name)
+        roots: list[TypeRef] = [model.extra] if model.extra is not None else []
+        for f in model.fields:
+            roots += [f.type] + [tol.type for tol in f.tolerations]
+        for node in roots:
+            while isinstance(node, (ArrayOf, MapOf)):
+                node = node.items if isinstance(node, ArrayOf) else node.values
+            if isinstance(node, ModelRef):
+                stack.append(node.name)
     return sorted(seen)
 
 

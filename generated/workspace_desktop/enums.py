@@ -15,6 +15,8 @@ __all__ = [
     "IpAssignment",
     "IpVersion",
     "LoginStatus",
+    "OsBit",
+    "OsType",
     "ProductType",
     "TaskStatus",
     "UserGroup",
@@ -101,6 +103,21 @@ class LoginStatus(StrEnum):
     CONNECTED = "CONNECTED"
     #: The desktop is disconnected from the client (window closed or network interrupted).
     DISCONNECTED = "DISCONNECTED"
+
+
+class OsBit(StrEnum):
+    """Number of bits of the OS."""
+
+    BITS_32 = "32"
+    BITS_64 = "64"
+
+
+class OsType(StrEnum):
+    """OS type."""
+
+    LINUX = "Linux"
+    WINDOWS = "Windows"
+    OTHERS = "Others"
 
 
 class ProductType(StrEnum):

@@ -37,6 +37,8 @@ from .enums import (
     IpAssignment,
     IpVersion,
     LoginStatus,
+    OsBit,
+    OsType,
     ProductType,
     TaskStatus,
     UserGroup,
@@ -47,6 +49,7 @@ __all__ = [
     "AddressInfo",
     "AttachInstancesUserInfo",
     "DesktopDetailInfo",
+    "DesktopMetadata",
     "ErrorResponse",
     "FlavorInfo",
     "FlavorLinkInfo",
@@ -111,7 +114,7 @@ class AddressInfo(Model):
         if self.os_ext_ips_type is not UNSET:
             out["OS-EXT-IPS:type"] = dump(self.os_ext_ips_type)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -166,7 +169,7 @@ class AttachInstancesUserInfo(Model):
         if self.user_group is not UNSET:
             out["user_group"] = dump(self.user_group)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -188,12 +191,8 @@ class DesktopDetailInfo(Model):
     user_group_list: list[str] | Unset | None = UNSET
     #: Desktop type.
     desktop_type: DesktopType | str | Unset | None = UNSET
-    #: Desktop metadata. charging_mode: billing type of the package (1 yearly/monthly, 0 pay-per-use);
-    #: image_name: name of the image used to create the desktop; metering.image_id: image ID;
-    #: metering.resourcespeccode: desktop resource code; metering.resourcetype: desktop resource type; os_bit:
-    #: number of bits of the OS (32 or 64); os_type: OS type (Linux, Windows or Others); desktop_os_version:
-    #: OS version.
-    metadata: dict[str, str] | Unset | None = UNSET
+    #: Desktop metadata.
+    metadata: DesktopMetadata | Unset | None = UNSET
     #: Product information.
     flavor: FlavorInfo | Unset | None = UNSET
     #: Desktop status.
@@ -343,13 +342,88 @@ class DesktopDetailInfo(Model):
         if self.enterprise_project_id is not UNSET:
             out["enterprise_project_id"] = dump(self.enterprise_project_id)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
     @property
     def address_list(self) -> list[AddressInfo]:
         """Every AddressInfo of ``addresses`` as one list, whichever shape arrived."""
         return flatten(self.addresses)
+
+
+@dataclass(slots=True, kw_only=True)
+class DesktopMetadata(Model):
+    """Desktop metadata (Table 4, `metadata`: Map<String,String>). The page lists these keys and the values of
+    three of them; any other key is kept, and must be a string like the rest.
+    """
+
+    #: Billing type of the package.
+    charging_mode: ChargeMode | str | Unset | None = UNSET
+    #: Name of the image used to create a desktop.
+    image_name: str | Unset | None = UNSET
+    #: Image ID.
+    metering_image_id: str | Unset | None = UNSET
+    #: Desktop resource code.
+    metering_resourcespeccode: str | Unset | None = UNSET
+    #: Desktop resource type.
+    metering_resourcetype: str | Unset | None = UNSET
+    #: Number of bits of the OS.
+    os_bit: OsBit | str | Unset | None = UNSET
+    #: OS type.
+    os_type: OsType | str | Unset | None = UNSET
+    #: OS version.
+    desktop_os_version: str | Unset | None = UNSET
+    _extra: dict[str, Any] | None = field(default=None, repr=False)
+    deviations: tuple[Deviation, ...] = field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, tolerant: bool = False) -> DesktopMetadata:
+        """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
+        cx = Context()
+        try:
+            result: DesktopMetadata = _parse_DesktopMetadata(data, "", cx, _ROOT_DesktopMetadata, False)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Problem("", "nested too deeply to parse", _ROOT_DesktopMetadata.rule)]) from None
+        return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            _parse_DesktopMetadata(data, "", cx, _ROOT_DesktopMetadata, False)
+        except RecursionError:
+            return Judgement((Problem("", "nested too deeply to parse", _ROOT_DesktopMetadata.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> DesktopMetadata:
+        """Decode and parse JSON text; undecodable text is a ContractError too."""
+        return cls.from_dict(decode(text), tolerant=tolerant)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+        out: dict[str, Any] = {}
+        if self.charging_mode is not UNSET:
+            out["charging_mode"] = dump(self.charging_mode)
+        if self.image_name is not UNSET:
+            out["image_name"] = dump(self.image_name)
+        if self.metering_image_id is not UNSET:
+            out["metering.image_id"] = dump(self.metering_image_id)
+        if self.metering_resourcespeccode is not UNSET:
+            out["metering.resourcespeccode"] = dump(self.metering_resourcespeccode)
+        if self.metering_resourcetype is not UNSET:
+            out["metering.resourcetype"] = dump(self.metering_resourcetype)
+        if self.os_bit is not UNSET:
+            out["os_bit"] = dump(self.os_bit)
+        if self.os_type is not UNSET:
+            out["os_type"] = dump(self.os_type)
+        if self.desktop_os_version is not UNSET:
+            out["desktop_os_version"] = dump(self.desktop_os_version)
+        if self._extra:
+            out.update({key: dump(value) for key, value in self._extra.items()})
+        return out
 
 
 @dataclass(slots=True, kw_only=True)
@@ -397,7 +471,7 @@ class ErrorResponse(Model):
         if self.error_msg is not UNSET:
             out["error_msg"] = dump(self.error_msg)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -446,7 +520,7 @@ class FlavorInfo(Model):
         if self.links is not UNSET:
             out["links"] = dump(self.links)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -497,7 +571,7 @@ class FlavorLinkInfo(Model):
         if self.hrel is not UNSET:
             out["hrel"] = dump(self.hrel)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -568,7 +642,7 @@ class ProductInfo(Model):
         if self.charge_mode is not UNSET:
             out["charge_mode"] = dump(self.charge_mode)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -613,7 +687,7 @@ class SecurityGroup(Model):
         if self.id is not UNSET:
             out["id"] = dump(self.id)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -660,7 +734,7 @@ class ShowDesktopDetailResponse(Model):
             value = dump(self.desktop)
             out["desktop"] = [value] if "desktop" in self._wrapped else value
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -709,7 +783,7 @@ class Tag(Model):
         if self.value is not UNSET:
             out["value"] = dump(self.value)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -778,7 +852,7 @@ class VolumeDetail(Model):
         if self.display_name is not UNSET:
             out["display_name"] = dump(self.display_name)
         if self._extra:
-            out.update(self._extra)
+            out.update(self._extra)  # as received: unknown fields are never walked
         return out
 
 
@@ -791,6 +865,8 @@ _E_InternetMode: Final[dict[str, InternetMode]] = {m.value: m for m in InternetM
 _E_IpAssignment: Final[dict[str, IpAssignment]] = {m.value: m for m in IpAssignment}
 _E_IpVersion: Final[dict[str, IpVersion]] = {m.value: m for m in IpVersion}
 _E_LoginStatus: Final[dict[str, LoginStatus]] = {m.value: m for m in LoginStatus}
+_E_OsBit: Final[dict[str, OsBit]] = {m.value: m for m in OsBit}
+_E_OsType: Final[dict[str, OsType]] = {m.value: m for m in OsType}
 _E_ProductType: Final[dict[str, ProductType]] = {m.value: m for m in ProductType}
 _E_TaskStatus: Final[dict[str, TaskStatus]] = {m.value: m for m in TaskStatus}
 _E_UserGroup: Final[dict[str, UserGroup]] = {m.value: m for m in UserGroup}
@@ -862,10 +938,6 @@ _C_DesktopDetailInfo_desktop_type: Final = Check(
     enum=DesktopType,
 )
 _C_DesktopDetailInfo_metadata: Final = Check("object", "#/components/schemas/DesktopDetailInfo/properties/metadata")
-_C_DesktopDetailInfo_metadata_value: Final = Check(
-    "string",
-    "#/components/schemas/DesktopDetailInfo/properties/metadata/additionalProperties",
-)
 _C_DesktopDetailInfo_flavor: Final = Check("object", "#/components/schemas/DesktopDetailInfo/properties/flavor")
 _C_DesktopDetailInfo_status: Final = Check("string", "#/components/schemas/DesktopDetailInfo/properties/status")
 _C_DesktopDetailInfo_task_status: Final = Check(
@@ -925,6 +997,26 @@ _C_DesktopDetailInfo_enterprise_project_id: Final = Check(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/enterprise_project_id",
 )
+_C_DesktopMetadata_extra: Final = Check("object", "#/components/schemas/DesktopMetadata/additionalProperties")
+_C_DesktopMetadata_extra_value: Final = Check("string", "#/components/schemas/DesktopMetadata/additionalProperties")
+_C_DesktopMetadata_charging_mode: Final = Check(
+    "string",
+    "#/components/schemas/DesktopMetadata/properties/charging_mode",
+    enum=ChargeMode,
+)
+_C_DesktopMetadata_image_name: Final = Check("string", "#/components/schemas/DesktopMetadata/properties/image_name")
+_C_DesktopMetadata_metering_image_id: Final = Check("string", "#/components/schemas/DesktopMetadata/properties/metering.image_id")
+_C_DesktopMetadata_metering_resourcespeccode: Final = Check(
+    "string",
+    "#/components/schemas/DesktopMetadata/properties/metering.resourcespeccode",
+)
+_C_DesktopMetadata_metering_resourcetype: Final = Check(
+    "string",
+    "#/components/schemas/DesktopMetadata/properties/metering.resourcetype",
+)
+_C_DesktopMetadata_os_bit: Final = Check("string", "#/components/schemas/DesktopMetadata/properties/os_bit", enum=OsBit)
+_C_DesktopMetadata_os_type: Final = Check("string", "#/components/schemas/DesktopMetadata/properties/os_type", enum=OsType)
+_C_DesktopMetadata_desktop_os_version: Final = Check("string", "#/components/schemas/DesktopMetadata/properties/desktop_os_version")
 _C_ErrorResponse_error_code: Final = Check("string", "#/components/schemas/ErrorResponse/properties/error_code")
 _C_ErrorResponse_error_msg: Final = Check("string", "#/components/schemas/ErrorResponse/properties/error_msg")
 _C_FlavorInfo_id: Final = Check("string", "#/components/schemas/FlavorInfo/properties/id")
@@ -994,6 +1086,11 @@ _KEYS_DesktopDetailInfo: Final = frozenset([
     "user_group", "availability_zone", "site_type", "site_name", "product", "ou_name", "os_version",
     "sid", "order_id", "tags", "internet_mode", "is_attaching_eip", "attach_state",
     "enterprise_project_id"
+])
+_ROOT_DesktopMetadata: Final = Check("object", "#/components/schemas/DesktopMetadata")
+_KEYS_DesktopMetadata: Final = frozenset([
+    "charging_mode", "image_name", "metering.image_id", "metering.resourcespeccode",
+    "metering.resourcetype", "os_bit", "os_type", "desktop_os_version"
 ])
 _ROOT_ErrorResponse: Final = Check("object", "#/components/schemas/ErrorResponse")
 _KEYS_ErrorResponse: Final = frozenset(["error_code", "error_msg"])
@@ -1104,7 +1201,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
             cx.bad(f_desktop_type, ptr + "/desktop_type", _C_DesktopDetailInfo_desktop_type, True)
     f_metadata = g("metadata", UNSET)
     if f_metadata is not UNSET:
-        f_metadata = _p_DesktopDetailInfo_metadata(f_metadata, ptr + "/metadata", cx, True)
+        f_metadata = _parse_DesktopMetadata(f_metadata, ptr + "/metadata", cx, _C_DesktopDetailInfo_metadata, True)
     f_flavor = g("flavor", UNSET)
     if f_flavor is not UNSET:
         f_flavor = _parse_FlavorInfo(f_flavor, ptr + "/flavor", cx, _C_DesktopDetailInfo_flavor, True)
@@ -1230,6 +1327,61 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, check: Check, nullab
     o.attach_state = f_attach_state
     o.enterprise_project_id = f_enterprise_project_id
     o._extra = None if _KEYS_DesktopDetailInfo.issuperset(d) else cx.extra(d, _KEYS_DesktopDetailInfo, ptr)
+    o.deviations = o.unknown_fields = ()
+    return o
+
+
+def _parse_DesktopMetadata(d: Any, ptr: str, cx: Context, check: Check, nullable: bool) -> Any:
+    if type(d) is not dict:
+        return cx.bad(d, ptr, check, nullable)
+    g = d.get
+    f_charging_mode = g("charging_mode", UNSET)
+    if f_charging_mode is not UNSET:
+        try:
+            f_charging_mode = _E_ChargeMode[f_charging_mode]
+        except (KeyError, TypeError):
+            cx.bad(f_charging_mode, ptr + "/charging_mode", _C_DesktopMetadata_charging_mode, True)
+    f_image_name = g("image_name", UNSET)
+    if type(f_image_name) is not str and f_image_name is not UNSET:
+        cx.bad(f_image_name, ptr + "/image_name", _C_DesktopMetadata_image_name, True)
+    f_metering_image_id = g("metering.image_id", UNSET)
+    if type(f_metering_image_id) is not str and f_metering_image_id is not UNSET:
+        cx.bad(f_metering_image_id, ptr + "/metering.image_id", _C_DesktopMetadata_metering_image_id, True)
+    f_metering_resourcespeccode = g("metering.resourcespeccode", UNSET)
+    if type(f_metering_resourcespeccode) is not str and f_metering_resourcespeccode is not UNSET:
+        cx.bad(f_metering_resourcespeccode, ptr + "/metering.resourcespeccode", _C_DesktopMetadata_metering_resourcespeccode, True)
+    f_metering_resourcetype = g("metering.resourcetype", UNSET)
+    if type(f_metering_resourcetype) is not str and f_metering_resourcetype is not UNSET:
+        cx.bad(f_metering_resourcetype, ptr + "/metering.resourcetype", _C_DesktopMetadata_metering_resourcetype, True)
+    f_os_bit = g("os_bit", UNSET)
+    if f_os_bit is not UNSET:
+        try:
+            f_os_bit = _E_OsBit[f_os_bit]
+        except (KeyError, TypeError):
+            cx.bad(f_os_bit, ptr + "/os_bit", _C_DesktopMetadata_os_bit, True)
+    f_os_type = g("os_type", UNSET)
+    if f_os_type is not UNSET:
+        try:
+            f_os_type = _E_OsType[f_os_type]
+        except (KeyError, TypeError):
+            cx.bad(f_os_type, ptr + "/os_type", _C_DesktopMetadata_os_type, True)
+    f_desktop_os_version = g("desktop_os_version", UNSET)
+    if type(f_desktop_os_version) is not str and f_desktop_os_version is not UNSET:
+        cx.bad(f_desktop_os_version, ptr + "/desktop_os_version", _C_DesktopMetadata_desktop_os_version, True)
+    o = _new(DesktopMetadata)
+    o.charging_mode = f_charging_mode
+    o.image_name = f_image_name
+    o.metering_image_id = f_metering_image_id
+    o.metering_resourcespeccode = f_metering_resourcespeccode
+    o.metering_resourcetype = f_metering_resourcetype
+    o.os_bit = f_os_bit
+    o.os_type = f_os_type
+    o.desktop_os_version = f_desktop_os_version
+    if _KEYS_DesktopMetadata.issuperset(d):
+        o._extra = None
+    else:  # keys the spec types with additionalProperties: checked, and not "unknown"
+        others = {key: value for key, value in d.items() if key not in _KEYS_DesktopMetadata}
+        o._extra = _p_DesktopMetadata_extra(others, ptr, cx, False)
     o.deviations = o.unknown_fields = ()
     return o
 
@@ -1492,15 +1644,6 @@ def _p_DesktopDetailInfo_user_group_list(v: Any, ptr: str, cx: Context, nullable
     return list(v)
 
 
-def _p_DesktopDetailInfo_metadata(v: Any, ptr: str, cx: Context, nullable: bool) -> Any:
-    if type(v) is not dict:
-        return cx.bad(v, ptr, _C_DesktopDetailInfo_metadata, nullable)
-    for k, x in v.items():
-        if type(x) is not str:
-            cx.bad(x, ptr + "/" + escape(k), _C_DesktopDetailInfo_metadata_value, False)
-    return dict(v)
-
-
 def _p_DesktopDetailInfo_security_groups(v: Any, ptr: str, cx: Context, nullable: bool) -> Any:
     if type(v) is not list:
         return cx.bad(v, ptr, _C_DesktopDetailInfo_security_groups, nullable)
@@ -1539,6 +1682,15 @@ def _p_DesktopDetailInfo_tags(v: Any, ptr: str, cx: Context, nullable: bool) -> 
         x = _parse_Tag(x, f"{ptr}/{i}", cx, _C_DesktopDetailInfo_tags_item, False)
         out.append(x)
     return out
+
+
+def _p_DesktopMetadata_extra(v: Any, ptr: str, cx: Context, nullable: bool) -> Any:
+    if type(v) is not dict:
+        return cx.bad(v, ptr, _C_DesktopMetadata_extra, nullable)
+    for k, x in v.items():
+        if type(x) is not str:
+            cx.bad(x, ptr + "/" + escape(k), _C_DesktopMetadata_extra_value, False)
+    return dict(v)
 
 
 def _p_FlavorInfo_links(v: Any, ptr: str, cx: Context, nullable: bool) -> Any:

@@ -38,6 +38,8 @@ from .enums import (
     IpAssignment,
     IpVersion,
     LoginStatus,
+    OsBit,
+    OsType,
     ProductType,
     TaskStatus,
     UserGroup,
@@ -47,6 +49,7 @@ from .models import (
     AddressInfo,
     AttachInstancesUserInfo,
     DesktopDetailInfo,
+    DesktopMetadata,
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
@@ -75,6 +78,8 @@ __all__ = [
     "bounded_text",
     "desktop_detail_info_payloads",
     "desktop_detail_infos",
+    "desktop_metadata_payloads",
+    "desktop_metadatas",
     "error_bodies",
     "error_response_payloads",
     "error_responses",
@@ -217,6 +222,8 @@ _V_InternetMode: Final = [m.value for m in InternetMode]
 _V_IpAssignment: Final = [m.value for m in IpAssignment]
 _V_IpVersion: Final = [m.value for m in IpVersion]
 _V_LoginStatus: Final = [m.value for m in LoginStatus]
+_V_OsBit: Final = [m.value for m in OsBit]
+_V_OsType: Final = [m.value for m in OsType]
 _V_ProductType: Final = [m.value for m in ProductType]
 _V_TaskStatus: Final = [m.value for m in TaskStatus]
 _V_UserGroup: Final = [m.value for m in UserGroup]
@@ -288,7 +295,7 @@ def desktop_detail_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
             "user_list": st.lists(TEXT, min_size=0, max_size=2),
             "user_group_list": st.lists(TEXT, min_size=0, max_size=2),
             "desktop_type": st.sampled_from(_V_DesktopType),
-            "metadata": st.dictionaries(TEXT, TEXT, max_size=2),
+            "metadata": desktop_metadata_payloads(),
             "flavor": flavor_info_payloads(),
             "status": TEXT,
             "task_status": st.sampled_from(_V_TaskStatus),
@@ -321,6 +328,30 @@ def desktop_detail_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
 def desktop_detail_infos() -> st.SearchStrategy[DesktopDetailInfo]:
     """Typed ``DesktopDetailInfo`` instances parsed from valid payloads."""
     return desktop_detail_info_payloads().map(DesktopDetailInfo.from_dict)
+
+
+@cache
+def desktop_metadata_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``DesktopMetadata`` payloads (raw JSON data, documented contract)."""
+    return objects(
+        {
+        },
+        {
+            "charging_mode": st.sampled_from(_V_ChargeMode),
+            "image_name": TEXT,
+            "metering.image_id": VALUES["uuid"],
+            "metering.resourcespeccode": TEXT,
+            "metering.resourcetype": TEXT,
+            "os_bit": st.sampled_from(_V_OsBit),
+            "os_type": st.sampled_from(_V_OsType),
+            "desktop_os_version": TEXT,
+        },
+    )
+
+
+def desktop_metadatas() -> st.SearchStrategy[DesktopMetadata]:
+    """Typed ``DesktopMetadata`` instances parsed from valid payloads."""
+    return desktop_metadata_payloads().map(DesktopMetadata.from_dict)
 
 
 @cache
@@ -565,7 +596,7 @@ SCHEMA: Final[dict[str, dict[str, Prop]]] = {
             Ty("string", enum=_V_DesktopType),
         ),
         "metadata": Prop(
-            Ty("object", values=Ty("string")),
+            Ty("object", model="DesktopMetadata"),
         ),
         "flavor": Prop(
             Ty("object", model="FlavorInfo"),
@@ -640,6 +671,32 @@ SCHEMA: Final[dict[str, dict[str, Prop]]] = {
             Ty("string", enum=_V_AttachState),
         ),
         "enterprise_project_id": Prop(
+            Ty("string"),
+        ),
+    },
+    "DesktopMetadata": {
+        "charging_mode": Prop(
+            Ty("string", enum=_V_ChargeMode),
+        ),
+        "image_name": Prop(
+            Ty("string"),
+        ),
+        "metering.image_id": Prop(
+            Ty("string"),
+        ),
+        "metering.resourcespeccode": Prop(
+            Ty("string"),
+        ),
+        "metering.resourcetype": Prop(
+            Ty("string"),
+        ),
+        "os_bit": Prop(
+            Ty("string", enum=_V_OsBit),
+        ),
+        "os_type": Prop(
+            Ty("string", enum=_V_OsType),
+        ),
+        "desktop_os_version": Prop(
             Ty("string"),
         ),
     },
@@ -744,6 +801,7 @@ _PAYLOADS: Final[dict[str, Callable[[], st.SearchStrategy[dict[str, Any]]]]] = {
     "AddressInfo": address_info_payloads,
     "AttachInstancesUserInfo": attach_instances_user_info_payloads,
     "DesktopDetailInfo": desktop_detail_info_payloads,
+    "DesktopMetadata": desktop_metadata_payloads,
     "ErrorResponse": error_response_payloads,
     "FlavorInfo": flavor_info_payloads,
     "FlavorLinkInfo": flavor_link_info_payloads,

@@ -178,3 +178,17 @@ def test_models_are_plain_slotted_dataclasses() -> None:
     assert volume.to_dict() == {"type": "SAS", "size": 1}
     assert VolumeDetail.from_dict(volume.to_dict()) == VolumeDetail.from_dict({"type": "SAS", "size": 1})
     assert "UNSET" in repr(VolumeDetail())
+
+
+def test_metadata_keys_beyond_the_documented_ones_are_typed_not_unknown(documented: dict[str, Any]) -> None:
+    metadata = documented["desktop"]["metadata"]
+    metadata["custom.key"] = "v"
+    result = ShowDesktopDetailResponse.from_dict(documented)
+    assert result.unknown_fields == () and result.to_dict() == documented
+    metadata["custom.key"] = 1
+    metadata["os_bit"] = "128"
+    assert problems(documented) == [("/desktop/metadata/custom.key", "expected string, found integer"),
+                                     ("/desktop/metadata/os_bit", 'expected one of [\'32\', \'64\'], found "128" '
+                                      "(quirk undocumented-enum-value, refused in strict mode)")]
+    tolerant = problems(documented, tolerant=True)
+    assert tolerant == [("/desktop/metadata/custom.key", "expected string, found integer")]

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import workspace_desktop as w
 from workspace_desktop import (
     UNSET,
     ContractError,
@@ -49,7 +50,10 @@ def test_tolerant_parsing_reads_through_every_quirk(example: dict[str, Any]) -> 
     assert data_disk.size == 10 and data_disk.volume_id == "230432f1-44a4-47a1-862e-cd0b65c04bd1"
     assert desktop.root_volume is not UNSET and desktop.root_volume.type is VolumeType.SAS  # type: ignore[union-attr]
     assert desktop.task_status == ""
-    assert desktop.metadata == {**example["desktop"][0]["metadata"]}
+    assert isinstance(desktop.metadata, w.DesktopMetadata)
+    assert desktop.metadata.os_type is w.OsType.LINUX and desktop.metadata.os_bit == "64"
+    assert desktop.metadata.metering_image_id == "39efed30-a0db-4520-8134-19a086e14c7e"
+    assert desktop.metadata.to_dict() == example["desktop"][0]["metadata"]
     assert result.unknown_fields == ()
 
 
