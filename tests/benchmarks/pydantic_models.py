@@ -73,6 +73,20 @@ class Tag(Base):
     value: str | None = Field(None, max_length=43, pattern=r"^[^=*<>,|/]*$")
 
 
+class DesktopMetadata(BaseModel):
+    model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True)
+    __pydantic_extra__: dict[str, str]  # other keys are allowed, and must be strings
+
+    charging_mode: Literal["1", "0"] | None = None
+    image_name: str | None = None
+    metering_image_id: str | None = Field(None, alias="metering.image_id")
+    metering_resourcespeccode: str | None = Field(None, alias="metering.resourcespeccode")
+    metering_resourcetype: str | None = Field(None, alias="metering.resourcetype")
+    os_bit: Literal["32", "64"] | None = None
+    os_type: Literal["Linux", "Windows", "Others"] | None = None
+    desktop_os_version: str | None = None
+
+
 TaskStatus = Literal[
     "scheduling", "block_device_mapping", "networking", "spawning", "rebooting", "reboot_pending",
     "reboot_started", "rebooting_hard", "reboot_pending_hard", "reboot_started_hard", "rebuilding",
@@ -90,7 +104,7 @@ class DesktopDetailInfo(Base):
     user_list: list[str] | None = None
     user_group_list: list[str] | None = None
     desktop_type: Literal["DEDICATED"] | None = None
-    metadata: dict[str, str] | None = None
+    metadata: DesktopMetadata | None = None
     flavor: FlavorInfo | None = None
     status: str | None = None
     task_status: TaskStatus | None = None
