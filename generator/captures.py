@@ -2,7 +2,7 @@
 
 Each :class:`Capture` is one response body to judge (or a reason it cannot be), with where it came
 from: the file, the line (JSON Lines), the entry (HAR, 0-based). JSON Lines and standard input are
-streamed, so memory stays flat however long the file; a HAR export is one JSON document and is read whole.
+streamed and HAR exports above 64 MiB are read entry by entry, so memory stays flat however long the file.
 """
 
 from __future__ import annotations
@@ -50,9 +50,10 @@ class Skipped:
 
 
 def endpoint_matcher(method: str, template: str) -> tuple[str, re.Pattern[str]]:
-    """A regex for the path template's URLs: each ``{param}`` is one non-empty path segment."""
+    """A regex for the path template's URLs: each ``{param}`` is one non-empty path segment, captured
+    as a group (in template order)."""
     parts = re.split(r"(\{[^/{}]+\})", template)
-    pattern = "".join("[^/]+" if p.startswith("{") else re.escape(p) for p in parts)
+    pattern = "".join("([^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
     return method.upper(), re.compile(f"^{pattern}/?$")
 
 

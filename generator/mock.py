@@ -106,11 +106,8 @@ class Faults:
 
 def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path_template: str,
                  faults: Faults) -> type[BaseHTTPRequestHandler]:
-    _, pattern = endpoint_matcher(method, path_template)
+    _, pattern = endpoint_matcher(method, path_template)  # the last path parameter is the desktop id
     signing = importlib.import_module(f"{config.package}.signing") if config.ak else None
-    names = re.findall(r"\{([^{}]+)\}", path_template)
-    id_param = names[-1]
-    capture = re.compile("^" + re.sub(r"\\\{[^{}]+\\\}", "([^/]+)", re.escape(path_template)) + "/?$")
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "deskkit-mock"
@@ -138,8 +135,8 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
         def do_GET(self) -> None:
             started, request_id = time.monotonic(), uuid.uuid4().hex
             path = urlsplit(self.path).path
-            match = capture.match(path)
-            if match is None or not pattern.match(path):
+            match = pattern.match(path)
+            if match is None:
                 body = gateway_error("APIGW.0101", "The API does not exist or has not been published in the "
                                      "environment", request_id)
                 self._send(404, body, request_id, started)
@@ -166,7 +163,7 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
                 return
             if fault == "slow":
                 time.sleep(config.slow_seconds)
-            desktop_id = unquote(match.group(names.index(id_param) + 1))
+            desktop_id = unquote(match.groups()[-1])
             found = bodies.get(desktop_id)
             if found is None:
                 body = gateway_error("WKS.0002", f"The desktop {desktop_id} does not exist.", request_id)
