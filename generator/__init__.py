@@ -1,11 +1,5 @@
-"""deskkit's generator: OpenAPI 3.1 spec → intermediate model → Jinja2 templates → Python bindings.
-
-Pipeline: :mod:`.load` (YAML with line numbers) → :mod:`.check_spec` (OpenAPI structure and deskkit's
-``x-deskkit-*`` extensions) → :mod:`.ir` (frozen dataclasses; every name and check decided) →
-:mod:`.render` (templates only loop and print) → :mod:`.write` (files, or ``--check``).
-
-Commands around the generated bindings: ``deskkit samples`` (:mod:`.samples`), ``deskkit validate``
-(:mod:`.captures` → :mod:`.judge` → :mod:`.report`) and ``deskkit mock`` (:mod:`.mock`).
+"""deskkit: a schema-first code generator (:mod:`.codegen`) and the contract tools around what it generates
+(:mod:`.contract`: validate, samples; :mod:`.mock`: the spec served over HTTP). :mod:`.cli` is the command.
 """
 
 __all__ = ["__version__"]

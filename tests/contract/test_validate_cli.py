@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+import workspace_desktop as w
 from tests.conftest import documented_example, load_example
 from tests.helpers import deskkit
 
@@ -39,10 +40,23 @@ def test_the_page_example_is_tolerated_with_its_four_quirks() -> None:
         ("/desktop", "desktop-as-list"), ("/desktop/0/addresses", "addresses-as-list"),
         ("/desktop/0/data_volumes/0/type", "undocumented-enum-value"),
         ("/desktop/0/task_status", "undocumented-enum-value")]
-    assert result["problems"][0]["rule"] == "#/x-deskkit-quirks/desktop-as-list"
+    assert result["problems"][0]["rule"] == "#/components/schemas/ShowDesktopDetailResponse/properties/desktop"
+    assert result["problems"][0]["quirk_rule"] == "#/x-deskkit-quirks/desktop-as-list"
+    assert result["operation"] == "ShowDesktopDetail"
     assert report["summary"]["quirks"] == {"addresses-as-list": 1, "desktop-as-list": 1,
                                            "undocumented-enum-value": 2}
     assert deskkit("validate", "--strict", str(EXAMPLE)).returncode == 1
+
+
+def test_library_and_report_give_one_finding_the_same_rule_and_quirk_rule() -> None:
+    """The same finding reads the same in the library (``Deviation``) and in the JSON report."""
+    parsed = w.ShowDesktopDetailResponse.from_dict(load_example(), tolerant=True)
+    (library,) = [d for d in parsed.deviations if d.pointer == "/desktop/0/data_volumes/0/type"]
+    _, report = run_json(str(EXAMPLE))
+    (reported,) = [p for p in report["results"][0]["problems"] if p["pointer"] == "/desktop/0/data_volumes/0/type"]
+    assert reported == library._asdict()
+    assert library.rule == "#/components/schemas/VolumeDetail/properties/type"
+    assert library.quirk_rule == "#/x-deskkit-quirks/undocumented-enum-value"
 
 
 def test_violation_inside_a_quirk_is_still_found(tmp_path: Path) -> None:
@@ -55,9 +69,8 @@ def test_violation_inside_a_quirk_is_still_found(tmp_path: Path) -> None:
     (result,) = report["results"]
     assert code == 1 and result["verdict"] == "violation"
     bad = [p for p in result["problems"] if p["quirk"] is None]
-    assert bad == [{"pointer": "/desktop/0/data_volumes/0/size", "quirk": None,
-                    "rule": "#/components/schemas/VolumeDetail/properties/size",
-                    "message": "expected integer, found number"}]
+    assert bad == [{"pointer": "/desktop/0/data_volumes/0/size", "message": "expected integer, found number",
+                    "rule": "#/components/schemas/VolumeDetail/properties/size", "quirk": None, "quirk_rule": None}]
     assert result["undocumented_fields"] == ["/desktop/0/new_field"]
 
 
@@ -249,7 +262,7 @@ def test_verdicts_agree_with_from_dict(tmp_path: Path) -> None:
 
 def test_large_har_files_are_read_entry_by_entry(tmp_path: Path) -> None:
     """The streaming HAR reader (used above 64 MiB) finds the same entries, across block boundaries."""
-    from generator import captures
+    from generator.contract import captures
 
     entries = [har_entry(URL.format(f"d{i}"), 200, json.dumps(load_example()), base64_body=i % 2 == 1)
                for i in range(40)]

@@ -39,7 +39,13 @@ def spec_with(old: str, new: str) -> str:
         ("scope: every-enum", "scope: everywhere", "at /x-deskkit-quirks/undocumented-enum-value/scope:"),
         ("        size: {type: integer,", "        size: {type: integr,",
          "at /components/schemas/VolumeDetail/properties/size/type: not a valid JSON Schema 2020-12"),
-        ("enum: [SAS, SSD]", "enum: [SAS, SAS]", "at /components/schemas/VolumeDetail/properties/type/enum"),
+        ("enum: [SAS, SSD]", "enum: [SAS, SAS]",
+         "at /components/schemas/VolumeDetail/properties/type/enum/1: enum value 'SAS' is listed twice"),
+        ("enum: [SAS, SSD]", "enum: [SAS, 7]",
+         "at /components/schemas/VolumeDetail/properties/type/enum/1: deskkit supports enumerations of strings "
+         "only; found 7 (int)"),
+        ("        size: {type: integer,", "        size: {type: integer}\n        size: {type: integer,",
+         "at /components/schemas/VolumeDetail/properties/size: duplicate key 'size' (first at line"),
     ],
 )
 def test_spec_errors_name_file_line_and_pointer(tmp_path: Path, old: str, new: str, expected: str) -> None:

@@ -6,9 +6,11 @@ import ast
 
 import pytest
 
-from generator import naming
-from generator.ir import Scalar
-from generator.render import check_fails, comment, docstring, pyrepr, pyrepr_wrapped, sort_all
+from generator.codegen import naming
+from generator.codegen.ir import Scalar
+from generator.codegen.models import check_fails
+from generator.codegen.pyfmt import comment, docstring, pyrepr, pyrepr_wrapped, sort_all
+from generator.contract.results import Result
 
 
 @pytest.mark.parametrize(
@@ -61,25 +63,27 @@ def test_all_order_matches_ruff() -> None:
 
 
 @pytest.mark.parametrize("result", [
-    {"source": "a.jsonl", "line": 3, "contract": "success", "verdict": "conformant", "problems": [],
+    {"source": "a.jsonl", "line": 3, "operation": "ShowDesktopDetail", "contract": "success",
+     "verdict": "conformant", "problems": [], "undocumented_fields": []},
+    {"source": 'we"ird\\ née.har', "entry": 0, "operation": "Op_1", "contract": "error", "verdict": "conformant",
+     "problems": [], "undocumented_fields": []},
+    {"source": "<stdin>", "operation": "o", "contract": "success", "verdict": "conformant", "problems": [],
      "undocumented_fields": []},
-    {"source": 'we"ird\\ née.har', "entry": 0, "contract": "error", "verdict": "conformant", "problems": [],
-     "undocumented_fields": []},
-    {"source": "<stdin>", "contract": "success", "verdict": "conformant", "problems": [], "undocumented_fields": []},
-    {"source": "x", "contract": "success", "verdict": "unreadable", "reason": "empty body", "problems": [],
-     "undocumented_fields": []},
+    {"source": "x", "operation": "o", "contract": "success", "verdict": "unreadable", "reason": "empty body",
+     "problems": [], "undocumented_fields": []},
 ])
-def test_fast_json_rendering_is_byte_identical_to_json_dumps(result: dict[str, object]) -> None:
+def test_fast_json_rendering_is_byte_identical_to_json_dumps(result: Result) -> None:
     import json
 
-    from generator.report import render_json
+    from generator.contract.report import render_json
 
     assert render_json(result) == json.dumps(result, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("name", ["workspace_desktop", "workspace_desktop.models", "workspace_desktop.enums",
                                   "workspace_desktop.client", "workspace_desktop.strategies",
-                                  "workspace_desktop.signing"])
+                                  "workspace_desktop.signing", "workspace_desktop._http",
+                                  "workspace_desktop._draw"])
 def test_generated_all_is_complete(name: str) -> None:
     import importlib
     import inspect

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TextIO
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
-from .errors import DeskkitError
+from ..errors import DeskkitError
 
 
 def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
@@ -63,3 +65,17 @@ def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextI
                 "injected": [{"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}
         out.write(jsonl(line))
     return count
+
+
+def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None) -> int:
+    """``deskkit samples``: write to ``out`` (standard output when None)."""
+    if out is None:
+        write_samples(package, kind, count, run_seed, sys.stdout)
+        return 0
+    try:
+        with out.open("w", encoding="utf-8", newline="\n") as handle:
+            write_samples(package, kind, count, run_seed, handle)
+    except OSError as exc:
+        raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
+    print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
+    return 0

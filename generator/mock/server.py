@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from .captures import endpoint_matcher
-from .errors import DeskkitError
+from ..contract.captures import path_matcher
+from ..errors import DeskkitError
 
 AUTHORIZATION = re.compile(r"^SDK-HMAC-SHA256 Access=(?P<access>[^,\s]+), SignedHeaders=(?P<signed>[^,\s]+), "
                            r"Signature=(?P<signature>[0-9a-f]{64})$")
@@ -66,7 +66,7 @@ def load_fixtures(folder: Path) -> dict[str, bytes]:
 
 def generate_desktops(config: MockConfig) -> dict[str, bytes]:
     """``config.desktops`` bodies drawn from the strategies (quirky ones with --quirks), ids from the seed."""
-    from .samples import draw
+    from ..contract.samples import draw
 
     strategies = importlib.import_module(f"{config.package}.strategies")
     strategy = strategies.quirky() if config.quirks else strategies.valid()
@@ -106,7 +106,7 @@ class Faults:
 
 def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path_template: str,
                  faults: Faults) -> type[BaseHTTPRequestHandler]:
-    _, pattern = endpoint_matcher(method, path_template)  # the last path parameter is the desktop id
+    pattern = path_matcher(path_template)  # the last path parameter is the desktop id
     signing = importlib.import_module(f"{config.package}.signing") if config.ak else None
 
     class Handler(BaseHTTPRequestHandler):
@@ -214,7 +214,8 @@ def make_handler(config: MockConfig, bodies: dict[str, bytes], method: str, path
 
 def serve(config: MockConfig) -> int:
     bindings = importlib.import_module(config.package)
-    method, path_template = bindings.ENDPOINT
+    first = bindings.OPERATIONS[0]
+    method, path_template = first.method, first.path
     bodies = load_fixtures(config.fixtures) if config.fixtures else generate_desktops(config)
     faults = Faults(config.faults, config.fault_limit, config.seed)
     handler = make_handler(config, bodies, method, path_template, faults)

@@ -1,7 +1,7 @@
 """Check a loaded spec against the OpenAPI 3.1 structure deskkit reads, and each schema against 2020-12.
 
 Meaning that needs more than structure (a ``$ref`` that resolves, a quirk that is declared, a tolerated
-shape the parser can tell apart) is checked while the intermediate model is built (:mod:`.ir`).
+shape the parser can tell apart) is checked while the intermediate model is built (:mod:`.build`).
 """
 
 from __future__ import annotations
@@ -14,14 +14,14 @@ import yaml
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .errors import SpecError, SpecIssue
-from .load import Spec, escape_token
+from ..errors import SpecError, SpecIssue
+from .load import YAML_LOADER, Spec, escape_token
 
 
 @cache
 def _structure_validator() -> Draft202012Validator:
     text = resources.files(__package__).joinpath("spec.schema.yaml").read_text(encoding="utf-8")
-    return Draft202012Validator(yaml.safe_load(text))
+    return Draft202012Validator(yaml.load(text, Loader=YAML_LOADER))
 
 
 def _pointer(prefix: str, error: ValidationError) -> str:
@@ -37,7 +37,7 @@ def _sorted(errors: Any) -> list[ValidationError]:
     return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
 
 
-def validate_spec(spec: Spec) -> None:
+def check_spec(spec: Spec) -> None:
     """Raise :class:`SpecError` listing every structural problem; return quietly when there is none."""
     issues: list[SpecIssue] = [
         spec.issue(_pointer("", error), _message(error))

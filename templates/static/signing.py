@@ -1,4 +1,3 @@
-{{ header }}
 """AK/SK request signing, ``SDK-HMAC-SHA256`` as Huawei Cloud's API Request Signing Guide defines it.
 
     canonical request = method \\n canonical URI \\n canonical query \\n canonical headers \\n

@@ -13,13 +13,13 @@ import codecs
 import json
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
-from .errors import DeskkitError
+from ..errors import DeskkitError
 
 JSON_SUFFIXES = (".json",)
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -27,11 +27,13 @@ HAR_SUFFIXES = (".har",)
 
 
 class Capture(NamedTuple):
-    """One response body and where it came from. ``contract`` is ``success`` or ``error``."""
+    """One response body and where it came from. ``operation`` and ``status`` say what it answers (HAR
+    entries know; a plain file is a success body of the spec's first operation)."""
 
     source: str
     body: bytes | None
-    contract: str = "success"
+    operation: str | None = None
+    status: int | None = None
     line: int | None = None
     entry: int | None = None
     unreadable: str | None = None  # set when there is no body to judge, with the reason
@@ -49,12 +51,31 @@ class Skipped:
         self.reasons[reason] = self.reasons.get(reason, 0) + 1
 
 
-def endpoint_matcher(method: str, template: str) -> tuple[str, re.Pattern[str]]:
+def path_matcher(template: str) -> re.Pattern[str]:
     """A regex for the path template's URLs: each ``{param}`` is one non-empty path segment, captured
     as a group (in template order)."""
     parts = re.split(r"(\{[^/{}]+\})", template)
     pattern = "".join("([^/]+)" if p.startswith("{") else re.escape(p) for p in parts)
-    return method.upper(), re.compile(f"^{pattern}/?$")
+    return re.compile(f"^{pattern}/?$")
+
+
+class Router:
+    """Which operation a request answers, by method and path; literal paths win over templated ones
+    (``/desktops/detail`` before ``/desktops/{desktop_id}``)."""
+
+    def __init__(self, operations: Iterable[Any]) -> None:
+        ranked = sorted(operations, key=lambda op: op.path.count("{"))
+        self.routes = [(op.method.upper(), path_matcher(op.path), op) for op in ranked]
+
+    def match(self, method: str, path: str) -> tuple[Any | None, bool]:
+        """The operation for ``method`` and ``path`` (None if none), and whether the path is known at all."""
+        known = False
+        for verb, pattern, op in self.routes:
+            if pattern.match(path):
+                known = True
+                if verb == method.upper():
+                    return op, True
+        return None, known
 
 
 class LineRange(NamedTuple):
@@ -71,7 +92,7 @@ RANGE_BYTES = 1 << 20
 BATCH = 256
 
 
-def plan(paths: list[str], endpoint: tuple[str, str], skipped: Skipped,
+def plan(paths: list[str], router: Router, skipped: Skipped,
          stdin: BinaryIO | None = None) -> Iterator[Unit]:
     """The work, in input order: JSON Lines files as byte ranges (read where they are judged, so nothing is
     copied between processes), everything else as small batches of captures."""
@@ -84,7 +105,7 @@ def plan(paths: list[str], endpoint: tuple[str, str], skipped: Skipped,
             except OSError as exc:
                 yield [Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")]
         else:
-            yield from _batched(_file(path, endpoint, skipped))
+            yield from _batched(_file(path, router, skipped))
 
 
 def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
@@ -154,11 +175,11 @@ def check_paths(paths: list[str]) -> None:
             raise DeskkitError(f"no such file or folder: {raw}")
 
 
-def _file(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
+def _file(path: Path, router: Router, skipped: Skipped) -> Iterator[Capture]:
     suffix = path.suffix.lower()
     try:
         if suffix in HAR_SUFFIXES:
-            yield from _har(path, endpoint, skipped)
+            yield from _har(path, router, skipped)
         else:
             yield Capture(str(path), path.read_bytes())
     except OSError as exc:
@@ -192,13 +213,12 @@ def _stdin(handle: BinaryIO) -> Iterator[Capture]:
 HAR_WHOLE_BYTES = 64 << 20  # smaller HAR files are decoded whole; larger ones entry by entry
 
 
-def _har(path: Path, endpoint: tuple[str, str], skipped: Skipped) -> Iterator[Capture]:
+def _har(path: Path, router: Router, skipped: Skipped) -> Iterator[Capture]:
     source = str(path)
-    method, pattern = endpoint_matcher(*endpoint)
     try:
         entries = _har_entries(path) if path.stat().st_size <= HAR_WHOLE_BYTES else _stream_har_entries(path)
         for index, entry in enumerate(entries):
-            capture = _har_entry(source, index, entry, method, pattern, skipped)
+            capture = _har_entry(source, index, entry, router, skipped)
             if capture is not None:
                 yield capture
     except _NotHar as exc:
@@ -266,8 +286,7 @@ def _stream_har_entries(path: Path, block: int = 1 << 20) -> Iterator[Any]:
             yield entry
 
 
-def _har_entry(source: str, index: int, entry: Any, method: str, pattern: re.Pattern[str],
-               skipped: Skipped) -> Capture | None:
+def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Skipped) -> Capture | None:
     where = f"/log/entries/{index}"
     try:
         request, response = entry["request"], entry["response"]
@@ -275,22 +294,23 @@ def _har_entry(source: str, index: int, entry: Any, method: str, pattern: re.Pat
     except (KeyError, TypeError):
         return Capture(source, None, entry=index,
                        unreadable=f"HAR entry {where} lacks request.url, request.method or response.status")
-    if str(verb).upper() != method or not pattern.match(urlsplit(str(url)).path):
+    operation, _ = router.match(str(verb), urlsplit(str(url)).path)
+    if operation is None:
         skipped.add("HAR entry for another request")
         return None
     if not isinstance(status, int) or not (200 <= status < 300 or 400 <= status < 600):
         skipped.add(f"HAR entry with status {status}")
         return None
-    contract = "success" if status < 300 else "error"
+    op = operation.id
     content = response.get("content") or {}
     text = content.get("text") if isinstance(content, dict) else None
     if not isinstance(text, str):
-        return Capture(source, None, contract, entry=index,
+        return Capture(source, None, op, status, entry=index,
                        unreadable=f"no body captured ({where}/response/content/text is missing)")
     if content.get("encoding") == "base64":
         try:
-            return Capture(source, base64.b64decode(text, validate=True), contract, entry=index)
+            return Capture(source, base64.b64decode(text, validate=True), op, status, entry=index)
         except (binascii.Error, ValueError):
-            return Capture(source, None, contract, entry=index,
+            return Capture(source, None, op, status, entry=index,
                            unreadable=f"{where}/response/content/text is not valid base64")
-    return Capture(source, text.encode("utf-8", "surrogatepass"), contract, entry=index)
+    return Capture(source, text.encode("utf-8", "surrogatepass"), op, status, entry=index)

@@ -12,13 +12,10 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
-from typing import IO, TYPE_CHECKING, Any, Final, Protocol
+from typing import IO, Any, Final, Protocol
 from xml.sax.saxutils import escape, quoteattr
 
-if TYPE_CHECKING:
-    from .judge import Chunk
-
-VERDICTS = ("conformant", "tolerated", "violation", "unreadable")
+from .results import VERDICTS, Chunk, Result, fails
 
 
 class Summary:
@@ -45,6 +42,10 @@ class Summary:
         out["undocumented_fields"] = dict(sorted(self.undocumented.items()))
         return out
 
+    def failed(self, strict: bool) -> int:
+        """How many responses fail the run (the rule is :func:`~.results.fails`)."""
+        return sum(n for verdict, n in self.verdicts.items() if fails(verdict, strict))
+
     def line(self) -> str:
         parts = [f"{self.verdicts[v]} {v}" for v in VERDICTS] + [f"{self.skipped} skipped"]
         return ", ".join(parts)
@@ -70,16 +71,18 @@ def _json_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render_json(result: dict[str, Any]) -> str:
+def render_json(result: Result) -> str:
     """``json.dumps(result)``, byte for byte; clean results (the common case) skip the general encoder."""
     if result["problems"] or result["undocumented_fields"] or set(result) - _CLEAN_KEYS:
         return json.dumps(result, ensure_ascii=False)
     where = "".join(f', "{key}": {result[key]}' for key in ("line", "entry") if key in result)
-    return (f'{{"source": {_json_string(result["source"])}{where}, "contract": {_json_string(result["contract"])}, '
+    return (f'{{"source": {_json_string(result["source"])}{where}, '
+            f'"operation": {_json_string(result["operation"])}, "contract": {_json_string(result["contract"])}, '
             f'"verdict": {_json_string(result["verdict"])}, "problems": [], "undocumented_fields": []}}')
 
 
-_CLEAN_KEYS: Final = {"source", "line", "entry", "contract", "verdict", "problems", "undocumented_fields"}
+_CLEAN_KEYS: Final = {"source", "line", "entry", "operation", "contract", "verdict", "problems",
+                      "undocumented_fields"}
 
 
 class JsonWriter:
@@ -101,7 +104,7 @@ class JsonWriter:
         self.out.write("\n]}\n")
 
 
-def _where(result: dict[str, Any]) -> str:
+def _where(result: Result) -> str:
     if "line" in result:
         return f"line {result['line']}"
     if "entry" in result:
@@ -109,7 +112,7 @@ def _where(result: dict[str, Any]) -> str:
     return "body"
 
 
-def render_text(result: dict[str, Any]) -> str:
+def render_text(result: Result) -> str:
     if result["verdict"] == "conformant" and not result["undocumented_fields"]:
         return ""
     lines = [f"  {_where(result)}: {result['verdict']}\n"]
@@ -151,27 +154,23 @@ class TextWriter:
         self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "") + "\n")
 
 
-def _fails(verdict: str, strict: bool) -> bool:
-    return verdict in ("violation", "unreadable") or (verdict == "tolerated" and strict)
-
-
-def _junit_case(result: dict[str, Any], strict: bool) -> str:
+def _junit_case(result: Result, strict: bool) -> str:
     verdict = result["verdict"]
     details = "\n".join(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
                         for p in result["problems"])
     out = f"    <testcase classname={quoteattr(result['source'])} name={quoteattr(_where(result))}>\n"
-    if _fails(verdict, strict):
+    if fails(verdict, strict):
         out += f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>{escape(details)}</failure>\n"
     elif details:
         out += f"      <system-out>{escape(verdict + chr(10) + details)}</system-out>\n"
     return out + "    </testcase>\n"
 
 
-def render_junit(result: dict[str, Any]) -> str:
+def render_junit(result: Result) -> str:
     return _junit_case(result, False)
 
 
-def render_junit_strict(result: dict[str, Any]) -> str:
+def render_junit_strict(result: Result) -> str:
     return _junit_case(result, True)
 
 
@@ -204,15 +203,13 @@ class JunitWriter:
             self._flush_source()
             self.source = chunk.source
         self.tests += chunk.results
-        self.failures += sum(n for verdict, n in chunk.verdicts.items() if _fails(verdict, self.strict))
+        self.failures += sum(n for verdict, n in chunk.verdicts.items() if fails(verdict, self.strict))
         self.cases.write(chunk.text)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
         total = sum(summary.verdicts.values())
-        failed = summary.verdicts["violation"] + summary.verdicts["unreadable"]
-        if self.strict:
-            failed += summary.verdicts["tolerated"]
+        failed = summary.failed(self.strict)
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(f'<testsuites name="deskkit validate" tests="{total}" failures="{failed}">\n')
         _copy(self.suites, self.out)
@@ -226,7 +223,7 @@ def _copy(spool: IO[str], out: IO[str]) -> None:
 
 
 #: Per format: how one result is rendered, and what joins rendered results.
-RENDERERS: dict[str, tuple[Callable[[dict[str, Any]], str], str]] = {
+RENDERERS: dict[str, tuple[Callable[[Result], str], str]] = {
     "json": (render_json, ",\n"), "text": (render_text, ""), "junit": (render_junit, ""),
     "junit-strict": (render_junit_strict, ""),
 }

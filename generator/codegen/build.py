@@ -1,211 +1,47 @@
-"""The intermediate model: plain frozen data built from a validated spec, with every decision settled.
+"""Build the intermediate model (:mod:`.ir`) from a checked spec: every ``$ref``, name and literal settled.
 
-Templates only loop over this and print. Each type use-site (a property, an array's items, a map's
-values, a tolerated shape) is its own node with a ``site`` (a Python-safe id for generated helpers) and
-a ``rule`` (the spec location whose keyword it enforces), so a problem can always name the rule it broke.
+The builder walks the spec once and collects every issue instead of stopping at the first. Keywords it
+does not understand are refused with their pointer, never ignored.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
 from typing import Any, Literal
 
+from ..errors import SpecError, SpecIssue
 from . import naming
-from .errors import SpecError, SpecIssue
+from .ir import (
+    FORMAT_PATTERNS,
+    Api,
+    ArrayOf,
+    EnumDef,
+    EnumMember,
+    Evidence,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Operation,
+    Parameter,
+    Quirk,
+    Response,
+    Scalar,
+    Tolerance,
+    TypeRef,
+)
 from .load import Spec, escape_token
 
-# A JSON Schema `format` the parser checks itself, as a pattern (emitted beside `format` in the JSON
-# Schemas, so jsonschema without optional format packages agrees with the parser). Syntax of RFC 3339
-# §5.6, ASCII digits only (Python's \d is Unicode).
-FORMAT_PATTERNS: dict[str, str] = {
-    "date-time": (
-        r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:"
-        r"([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\n)"
-    ),
-}
-
-# Keywords the parser generator understands; anything else in a schema is refused, never ignored.
 _SCALAR_KEYWORDS = {"minLength", "maxLength", "pattern", "format", "minimum", "maximum", "enum"}
 _ANNOTATIONS = {"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples",
                 "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "$comment", "deprecated",
                 "readOnly"}
 _STRUCTURE = {"type", "$ref", "properties", "required", "additionalProperties", "items",
               "minItems", "maxItems"}
-_JSON_PY_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-# The Python type(s) a JSON type arrives as from json.loads, for the parser's dispatch.
-PY_RUNTIME_TYPE = {"string": "str", "integer": "int", "number": "(int, float)", "boolean": "bool",
-                   "array": "list", "object": "dict"}
-
-
-@dataclass(frozen=True)
-class EnumMember:
-    name: str
-    value: str
-    description: str
-
-
-@dataclass(frozen=True)
-class EnumDef:
-    name: str
-    description: str
-    members: tuple[EnumMember, ...]
-    rule: str
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(m.value for m in self.members)
-
-
-@dataclass(frozen=True)
-class Scalar:
-    site: str
-    rule: str
-    json_type: Literal["string", "integer", "number", "boolean"]
-    enum: EnumDef | None = None
-    min_length: int | None = None
-    max_length: int | None = None
-    pattern: str | None = None
-    format: str | None = None
-    minimum: float | None = None
-    maximum: float | None = None
-    values: str | None = None  # x-deskkit-values: what real values look like, for strategies
-    kind: Literal["scalar"] = "scalar"
-
-
-@dataclass(frozen=True)
-class ModelRef:
-    site: str
-    rule: str
-    name: str
-    kind: Literal["model"] = "model"
-    json_type: Literal["object"] = "object"
-
-
-@dataclass(frozen=True)
-class ArrayOf:
-    site: str
-    rule: str
-    items: TypeRef
-    min_items: int | None = None
-    max_items: int | None = None
-    kind: Literal["array"] = "array"
-    json_type: Literal["array"] = "array"
-
-
-@dataclass(frozen=True)
-class MapOf:
-    site: str
-    rule: str
-    values: TypeRef
-    kind: Literal["map"] = "map"
-    json_type: Literal["object"] = "object"
-
-
-TypeRef = Scalar | ModelRef | ArrayOf | MapOf
-
-
-@dataclass(frozen=True)
-class Toleration:
-    """A shape the observed contract accepts at a property, besides the documented one."""
-
-    quirk: str
-    shape: Literal["single-item-list", "alternative"]
-    type: TypeRef  # for single-item-list: the documented type, found inside a one-item array
-
-
-@dataclass(frozen=True)
-class Field:
-    wire: str
-    name: str
-    type: TypeRef
-    required: bool
-    description: str
-    rule: str
-    tolerations: tuple[Toleration, ...] = ()
-    flatten: str | None = None
-
-    @property
-    def pointer_token(self) -> str:
-        return escape_token(self.wire)
-
-    @property
-    def wraps(self) -> bool:
-        return any(t.shape == "single-item-list" for t in self.tolerations)
-
-
-@dataclass(frozen=True)
-class Model:
-    name: str
-    description: str
-    fields: tuple[Field, ...]
-    rule: str
-    extra: MapOf | None = None  # additionalProperties with a schema: other keys, typed (not "unknown")
-
-    @property
-    def wraps(self) -> bool:
-        return any(f.wraps for f in self.fields)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    source: str
-    pointer: str
-    seen: str
-
-
-@dataclass(frozen=True)
-class Quirk:
-    id: str
-    summary: str
-    scope: Literal["property", "every-enum", "every-property"]
-    evidence: tuple[Evidence, ...]
-    rule: str
-
-
-@dataclass(frozen=True)
-class Parameter:
-    name: str
-    py_name: str
-    location: Literal["path", "query", "header", "cookie"]
-    required: bool
-    description: str
-
-
-@dataclass(frozen=True)
-class Response:
-    status: str
-    description: str
-    model: str | None
-
-
-@dataclass(frozen=True)
-class Operation:
-    id: str
-    py_name: str
-    method: str
-    path: str
-    summary: str
-    description: str
-    parameters: tuple[Parameter, ...]
-    responses: tuple[Response, ...]
-
-
-@dataclass(frozen=True)
-class Api:
-    title: str
-    version: str
-    package: str
-    spec_name: str
-    models: tuple[Model, ...]
-    enums: tuple[EnumDef, ...]
-    quirks: tuple[Quirk, ...]
-    operations: tuple[Operation, ...]
-    null_quirk: str | None
-    enum_quirk: str | None
-    helpers: tuple[ArrayOf | MapOf, ...] = field(default=())
-
-    def model(self, name: str) -> Model:
-        return next(m for m in self.models if m.name == name)
+_JSON_SCALARS = ("string", "integer", "number", "boolean")
+_METHODS = ("get", "put", "post", "delete", "patch")
+# Names a model's own API takes; a property with one of these names gets a trailing underscore.
+_RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
 
 
 class _Builder:
@@ -216,8 +52,17 @@ class _Builder:
         self.schemas: dict[str, Any] = spec.data["components"]["schemas"]
         self.issues: list[SpecIssue] = []
         self.enums: dict[str, EnumDef] = {}
-        self.helpers: list[ArrayOf | MapOf] = []
         self.quirks: dict[str, Quirk] = {}
+        self.null_quirk: str | None = None
+        self.enum_quirk: str | None = None
+        self.site_ids: set[str] = set()
+
+    def claim(self, site: str) -> str:
+        """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
+        while site in self.site_ids:
+            site += "_"
+        self.site_ids.add(site)
+        return site
 
     def fail(self, pointer: str, message: str) -> None:
         self.issues.append(self.spec.issue(pointer, message))
@@ -232,13 +77,12 @@ class _Builder:
             ids = [q.id for q in self.quirks.values() if q.scope == scope]
             if len(ids) > 1:
                 self.fail("/x-deskkit-quirks", f"at most one quirk may have scope {scope}; found {ids}")
-
-    def global_quirk(self, scope: str) -> str | None:
-        return next((q.id for q in self.quirks.values() if q.scope == scope), None)
+        self.enum_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-enum"), None)
+        self.null_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-property"), None)
 
     # -- types --------------------------------------------------------------------------------------
     def resolve(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str) -> TypeRef | None:
-        """The type of ``schema`` at spec ``pointer``; ``site`` names the generated helper for it."""
+        """The type of ``schema`` at spec ``pointer``; ``site`` names the generated descriptor for it."""
         rule = f"#{pointer}"
         unknown = sorted(k for k in schema if k not in _SCALAR_KEYWORDS | _ANNOTATIONS | _STRUCTURE)
         unknown = [k for k in unknown if not k.startswith("x-")]
@@ -252,10 +96,10 @@ class _Builder:
                 self.fail(f"{pointer}/$ref", f"no schema named {name!r} under /components/schemas")
                 return None
             if _is_object_model(target):
-                return ModelRef(site, rule, name)
+                return ModelRef(self.claim(site), rule, name)
             return self.resolve(target, f"/components/schemas/{name}", site, owner, name)
         kind = schema.get("type")
-        if kind in _JSON_PY_TYPES:
+        if kind in _JSON_SCALARS:
             return self.scalar(schema, pointer, site, owner, prop, kind)
         if kind == "array":
             if "items" not in schema:
@@ -264,9 +108,7 @@ class _Builder:
             items = self.resolve(schema["items"], f"{pointer}/items", f"{site}_item", owner, prop)
             if items is None:
                 return None
-            node: ArrayOf | MapOf = ArrayOf(site, rule, items, schema.get("minItems"), schema.get("maxItems"))
-            self.helpers.append(node)
-            return node
+            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"))
         if kind == "object":
             if "properties" in schema:
                 self.fail(pointer, "inline objects are not supported: move this schema under "
@@ -279,9 +121,7 @@ class _Builder:
             values = self.resolve(values_schema, f"{pointer}/additionalProperties", f"{site}_value", owner, prop)
             if values is None:
                 return None
-            node = MapOf(site, rule, values)
-            self.helpers.append(node)
-            return node
+            return MapOf(self.claim(site), rule, values)
         self.fail(pointer, f"expected `type` to be one of string, integer, number, boolean, array, object "
                   f"(or a $ref); found {kind!r}")
         return None
@@ -301,14 +141,22 @@ class _Builder:
                 self.fail(f"{pointer}/enum", "deskkit supports enumerations of plain strings only")
                 return None
             enum = self.enum(schema, pointer, owner, prop)
-        return Scalar(site, f"#{pointer}", kind, enum, schema.get("minLength"), schema.get("maxLength"),
-                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("x-deskkit-values"))
+            if enum is None:
+                return None
+        return Scalar(self.claim(site), f"#{pointer}", kind, enum, schema.get("minLength"), schema.get("maxLength"),
+                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("x-deskkit-values"),
+                      enum_quirk=self.enum_quirk if enum is not None else None)
 
     def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str) -> EnumDef | None:
         values = schema["enum"]
-        if not all(isinstance(v, str) for v in values) or len(set(values)) != len(values):
-            self.fail(f"{pointer}/enum", "expected distinct strings")
-            return None
+        for index, value in enumerate(values):
+            if not isinstance(value, str):
+                self.fail(f"{pointer}/enum/{index}", f"deskkit supports enumerations of strings only; found "
+                          f"{value!r} ({type(value).__name__})")
+                return None
+            if values.index(value) != index:
+                self.fail(f"{pointer}/enum/{index}", f"enum value {value!r} is listed twice")
+                return None
         name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
         varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
         descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
@@ -332,10 +180,8 @@ class _Builder:
         required = set(schema.get("required", []))
         for missing in sorted(required - set(props)):
             self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
-        reserved = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations",
-                              "unknown_fields"})
         flat_names = [p.get("x-deskkit-flatten") for p in props.values() if p.get("x-deskkit-flatten")]
-        py_names = naming.unique([naming.snake(w) for w in props], reserved | frozenset(flat_names))
+        py_names = naming.unique([naming.snake(w) for w in props], _RESERVED | frozenset(flat_names))
         fields = []
         for (wire, prop), py_name in zip(props.items(), py_names, strict=True):
             pointer = f"{base}/properties/{escape_token(wire)}"
@@ -343,10 +189,14 @@ class _Builder:
             ftype = self.resolve(prop, pointer, site, name, wire)
             if ftype is None:
                 continue
-            tolerations = self.tolerations(prop, pointer, site, ftype, name, wire)
+            # `null` stands in for "not set" (the every-property quirk): only where absence is allowed, so a
+            # required property's type stays exactly what the spec says.
+            if wire not in required and self.null_quirk is not None:
+                ftype = dataclasses.replace(ftype, null_quirk=self.null_quirk)
+            tolerances = self.tolerances(prop, pointer, site, ftype, name, wire)
             description = prop.get("description") or _described(ftype, self.schemas)
             fields.append(Field(wire, py_name, ftype, wire in required, description, f"#{pointer}",
-                                tolerations, prop.get("x-deskkit-flatten")))
+                                tolerances, prop.get("x-deskkit-flatten")))
         return Model(name, schema.get("description", ""), tuple(fields), f"#{base}", self.extra(name, schema, base))
 
     def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
@@ -362,13 +212,11 @@ class _Builder:
         values = self.resolve(additional, pointer, f"{name}_extra_value", name, "extra")
         if values is None:
             return None
-        node = MapOf(f"{name}_extra", f"#{pointer}", values)
-        self.helpers.append(node)
-        return node
+        return MapOf(self.claim(f"{name}_extra"), f"#{pointer}", values)
 
-    def tolerations(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
-                    owner: str, wire: str) -> tuple[Toleration, ...]:
-        out: list[Toleration] = []
+    def tolerances(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
+                   owner: str, wire: str) -> tuple[Tolerance, ...]:
+        out: list[Tolerance] = []
         seen_types: set[str] = {documented.json_type}
         for index, entry in enumerate(prop.get("x-deskkit-tolerate", [])):
             at = f"{pointer}/x-deskkit-tolerate/{index}"
@@ -380,9 +228,11 @@ class _Builder:
                 self.fail(f"{at}/quirk", f"quirk {quirk.id!r} has scope {quirk.scope}, not property")
                 continue
             tolerated: TypeRef | None
+            shape: Literal["single-item-list", "alternative"]
             if "shape" in entry:
-                shape: Literal["single-item-list", "alternative"] = "single-item-list"
-                tolerated, json_type = documented, "array"
+                # The value inside the one-item array is a use-site of its own (null is not tolerated there).
+                shape, json_type = "single-item-list", "array"
+                tolerated = dataclasses.replace(documented, site=self.claim(f"{site}_wrapped"), null_quirk=None)
             else:
                 shape = "alternative"
                 tolerated = self.resolve(entry["schema"], f"{at}/schema", f"{site}_alt{index}", owner, wire)
@@ -395,14 +245,16 @@ class _Builder:
                           "property; deskkit tells shapes apart by JSON type")
                 continue
             seen_types.add(json_type)
-            out.append(Toleration(quirk.id, shape, tolerated))
+            message = (f"a one-item array where the contract has {_a(documented)}" if shape == "single-item-list"
+                       else f"{_a(tolerated)} where the contract has {_a(documented)}")
+            out.append(Tolerance(quirk.id, shape, tolerated, message, f"#{pointer}", quirk.rule))
         return tuple(out)
 
     # -- operations ---------------------------------------------------------------------------------
     def operations(self) -> list[Operation]:
         ops = []
-        for path, item in sorted(self.spec.data["paths"].items()):
-            for method in ("get", "put", "post", "delete", "patch"):
+        for path, item in self.spec.data["paths"].items():
+            for method in _METHODS:
                 op = item.get(method)
                 if op is None:
                     continue
@@ -434,8 +286,34 @@ def _described(ftype: TypeRef, schemas: dict[str, Any]) -> str:
     return ""
 
 
+def _a(t: TypeRef) -> str:
+    """``t`` in words, with its article: "a DesktopDetailInfo object", "an array of AddressInfo objects"."""
+    text = _plain(t, False)
+    return ("an " if text[0] in "aeiou" else "a ") + text
+
+
+def _plain(t: TypeRef, plural: bool) -> str:
+    s = "s" if plural else ""
+    if isinstance(t, ModelRef):
+        return f"{t.name} object{s}"
+    if isinstance(t, ArrayOf):
+        return f"array{s} of {_plain(t.items, True)}"
+    if isinstance(t, MapOf):
+        return f"map{s} of {_plain(t.values, True)}"
+    return f"{t.json_type}{s}"
+
+
+def _server(data: dict[str, Any]) -> tuple[str | None, tuple[tuple[str, str | None], ...]]:
+    servers = data.get("servers") or []
+    if not servers:
+        return None, ()
+    first = servers[0]
+    variables = tuple((name, var.get("default")) for name, var in first.get("variables", {}).items())
+    return str(first["url"]), variables
+
+
 def build_api(spec: Spec) -> Api:
-    """Build the intermediate model of a validated spec; raise :class:`SpecError` listing every issue."""
+    """Build the intermediate model of a checked spec; raise :class:`SpecError` listing every issue."""
     builder = _Builder(spec)
     builder.build_quirks()
     models = [builder.model(name, schema) for name, schema in sorted(builder.schemas.items())
@@ -444,16 +322,17 @@ def build_api(spec: Spec) -> Api:
     if builder.issues:
         raise SpecError(builder.issues)
     info = spec.data["info"]
+    server, variables = _server(spec.data)
     return Api(
         title=info["title"],
         version=info["version"],
         package=info.get("x-deskkit-package", "bindings"),
         spec_name=spec.path.name,
+        client=info.get("x-deskkit-client") or naming.pascal(info["title"].split("—")[0].split(" - ")[0]) + "Client",
+        server=server,
+        server_variables=variables,
         models=tuple(models),
         enums=tuple(sorted(builder.enums.values(), key=lambda e: e.name)),
         quirks=tuple(builder.quirks.values()),
         operations=tuple(operations),
-        null_quirk=builder.global_quirk("every-property"),
-        enum_quirk=builder.global_quirk("every-enum"),
-        helpers=tuple(builder.helpers),
     )

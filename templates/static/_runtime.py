@@ -1,5 +1,4 @@
-{{ header }}
-"""Runtime support shared by the generated models: UNSET, problems, deviations and the parse context.
+"""Runtime support shared by the generated models: UNSET, findings, use-site descriptors, the parse context.
 
 Errors::
 
@@ -9,23 +8,21 @@ Errors::
 Parsing never stops at the first problem: the generated code records problems (contract broken) and
 deviations (contract kept only through a declared quirk) on a :class:`Context` and decides at the end —
 strict mode turns deviations into problems, tolerant mode keeps them on the result.
+
+This module is copied verbatim into every generated package: nothing in it depends on the spec. What does
+is described by :class:`Site` values the generated ``models.py`` builds, one per use-site of a type.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import Enum
 from functools import cache
 from operator import attrgetter
-from typing import Any, Final, NamedTuple, Self, TypeVar
-
-#: The quirk under which ``null`` for a documented property is tolerated (None: never tolerated).
-NULL_QUIRK: Final[str | None] = {{ api.null_quirk | pyrepr }}
-#: The quirk under which a string outside a documented enumeration is tolerated (None: never).
-ENUM_QUIRK: Final[str | None] = {{ api.enum_quirk | pyrepr }}
+from typing import Any, ClassVar, Final, NamedTuple, Self, TypeVar
 
 
 class Unset:
@@ -48,39 +45,32 @@ class Unset:
 
 UNSET: Final = Unset()
 
+#: Where a declared quirk lives in the spec (deskkit's own extension).
+QUIRK_RULE_PREFIX: Final = "#/x-deskkit-quirks/"
 
-class Problem(NamedTuple):
-    """A broken rule: where in the document (RFC 6901 pointer), what, and which spec rule.
 
-    ``quirk`` is set when the payload would be accepted through that declared quirk in tolerant mode.
-    (A named tuple: immutable, and cheap to make on the failure path.)
+class Finding(NamedTuple):
+    """Something a parse found, located by an RFC 6901 ``pointer`` into the document as received.
+
+    ``rule`` is the spec rule of the place (what the documented contract says there); ``quirk`` and
+    ``quirk_rule`` name the declared quirk that accepts the value in tolerant mode, when there is one.
+    A named tuple: immutable, and cheap to make on the failure path.
     """
 
     pointer: str
     message: str
     rule: str
     quirk: str | None = None
+    quirk_rule: str | None = None
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
 
 
-class Deviation(NamedTuple):
-    """A place where the payload left the documented contract through a declared quirk."""
-
-    quirk: str
-    pointer: str
-    message: str
-    rule: str
-
-    @property
-    def quirk_rule(self) -> str:
-        """Where the quirk is declared in the spec."""
-        return "#/x-deskkit-quirks/" + escape(self.quirk)
-
-    def as_problem(self) -> Problem:
-        return Problem(self.pointer, f"{self.message} (quirk {self.quirk}, refused in strict mode)",
-                       self.rule, self.quirk)
+#: A broken rule (the payload fails the contract in this mode).
+Problem = Finding
+#: A place where the payload left the documented contract through a declared quirk (tolerant mode keeps it).
+Deviation = Finding
 
 
 class ContractError(ValueError):
@@ -89,8 +79,8 @@ class ContractError(ValueError):
     #: Set by the HTTP client: the X-Request-Id of the response whose body broke the contract.
     request_id: str | None = None
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+    def __init__(self, problems: Iterable[Finding]) -> None:
+        self.problems: tuple[Finding, ...] = tuple(problems)
         shown = "; ".join(str(p) for p in self.problems[:5])
         more = f" (and {len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         count = len(self.problems)
@@ -100,6 +90,10 @@ class ContractError(ValueError):
 def escape(token: object) -> str:
     """Escape one JSON Pointer reference token (RFC 6901); keys that are not strings are shown as text."""
     return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def quirk_rule(quirk: str) -> str:
+    return QUIRK_RULE_PREFIX + escape(quirk)
 
 
 _JSON_NAMES: Final = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
@@ -134,19 +128,40 @@ def _expected_member(enum: type[Enum]) -> str:
     return f"expected one of {values}"
 
 
+@cache
+def members(enum: type[Enum]) -> Mapping[Any, Any]:
+    """Wire value → member of ``enum`` (one dict per enumeration, shared by every site that uses it)."""
+    return {member.value: member for member in enum}
+
+
 @dataclass(frozen=True, slots=True)
-class Check:
-    """The rules of one use-site of a type; consulted only to explain a failure (the fast path is inline)."""
+class Site:
+    """One use-site of a type (a property, an array's items, a map's values, a tolerated shape): what the
+    contract asks of the value there. The parsers test the common case inline and consult a site only to
+    explain a failure; the strategies draw values from the same sites."""
 
     json_type: str
     rule: str
+    model: str | None = None
+    items: Site | None = None
+    values: Site | None = None
     enum: type[Enum] | None = None
-    min_length: int | None = None
-    max_length: int | None = None
     pattern: re.Pattern[str] | None = None
     format: str | None = None
+    min_length: int | None = None
+    max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    min_items: int | None = None
+    max_items: int | None = None
+    hint: str | None = None  # what real values look like (x-deskkit-values), for strategies
+    null_quirk: str | None = None  # the quirk that tolerates null here
+    enum_quirk: str | None = None  # the quirk that tolerates a string outside ``enum``
+    #: Wire value → enum member (from ``enum``, the one spelling of the values).
+    members: Mapping[Any, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "members", members(self.enum) if self.enum is not None else {})
 
     def explain(self, value: Any) -> str:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
@@ -166,13 +181,27 @@ class Check:
         return f"expected {self.json_type}, found {_shown(value)}"
 
 
-@dataclass(frozen=True, slots=True)
-class Tolerance:
+class Tolerance(NamedTuple):
     """A shape a property may take through a declared quirk (the observed contract)."""
 
     quirk: str
+    shape: str  # "single-item-list" (the value inside a one-item array) or "alternative" (another type)
+    site: Site  # the tolerated value's own use-site
     message: str
-    rule: str
+    rule: str  # the property's rule
+    quirk_rule: str
+
+
+class Prop(NamedTuple):
+    """A property of a model, for the walkers that draw and mutate payloads."""
+
+    wire: str
+    site: Site
+    required: bool = False
+    tolerances: tuple[Tolerance, ...] = ()
+
+
+M = TypeVar("M", bound="Model")
 
 
 class Context:
@@ -181,43 +210,42 @@ class Context:
     __slots__ = ("deviations", "problems", "unknown")
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
-        self.deviations: list[Deviation] = []
+        self.problems: list[Finding] = []
+        self.deviations: list[Finding] = []
         self.unknown: list[str] = []
 
-    def bad(self, value: Any, pointer: str, check: Check, nullable: bool) -> Any:
-        """``value`` failed ``check``: a tolerated null, a wrong JSON type, or a broken constraint.
+    def bad(self, value: Any, pointer: str, site: Site) -> Any:
+        """``value`` failed ``site``: a tolerated null, a wrong JSON type, or a broken constraint.
 
         Returns ``value`` unchanged, so the caller can assign the result whatever happened.
         """
-        null_quirk, enum_quirk = NULL_QUIRK, ENUM_QUIRK
-        if value is None and nullable:
-            if null_quirk is None:
-                self.problems.append(Problem(pointer, "expected a value, found null", check.rule))
-            else:
-                self.deviations.append(Deviation(null_quirk, pointer, "null where the contract has no null",
-                                                 check.rule))
-        elif not _is_json_type(value, check.json_type):
-            self.problems.append(Problem(pointer, f"expected {check.json_type}, found {json_type(value)}",
-                                         check.rule))
-        elif check.enum is not None and enum_quirk is not None:
-            self.deviations.append(Deviation(enum_quirk, pointer, check.explain(value), check.rule))
+        if value is None and site.null_quirk is not None:
+            self.deviations.append(Finding(pointer, "null where the contract has no null", site.rule,
+                                           site.null_quirk, quirk_rule(site.null_quirk)))
+        elif not _is_json_type(value, site.json_type):
+            self.problems.append(Finding(pointer, f"expected {site.json_type}, found {json_type(value)}",
+                                         site.rule))
+        elif site.enum_quirk is not None:
+            self.deviations.append(Finding(pointer, site.explain(value), site.rule, site.enum_quirk,
+                                           quirk_rule(site.enum_quirk)))
         else:
-            self.problems.append(Problem(pointer, check.explain(value), check.rule))
+            self.problems.append(Finding(pointer, site.explain(value), site.rule))
         return value
 
     def tolerated(self, tolerance: Tolerance, pointer: str) -> None:
         """The value at ``pointer`` has a shape the contract allows only through a declared quirk."""
-        self.deviations.append(Deviation(tolerance.quirk, pointer, tolerance.message, tolerance.rule))
+        self.deviations.append(Finding(pointer, tolerance.message, tolerance.rule, tolerance.quirk,
+                                       tolerance.quirk_rule))
 
-    def count(self, value: list[Any], pointer: str, low: int | None, high: int | None, rule: str) -> None:
+    def count(self, value: list[Any], pointer: str, site: Site) -> None:
+        low, high = site.min_items, site.max_items
         if low is not None and len(value) < low:
-            self.problems.append(Problem(pointer, f"expected at least {low} items, found {len(value)}", rule))
+            self.problems.append(Finding(pointer, f"expected at least {low} items, found {len(value)}", site.rule))
         if high is not None and len(value) > high:
-            self.problems.append(Problem(pointer, f"expected at most {high} items, found {len(value)}", rule))
+            self.problems.append(Finding(pointer, f"expected at most {high} items, found {len(value)}", site.rule))
 
-    def missing(self, pointer: str, check: Check) -> None:
-        self.problems.append(Problem(pointer, "required property is missing", check.rule))
+    def missing(self, pointer: str, site: Site) -> None:
+        self.problems.append(Finding(pointer, "required property is missing", site.rule))
 
     def extra(self, data: dict[str, Any], known: frozenset[str], pointer: str) -> dict[str, Any]:
         """Keep the fields the spec does not know (not a violation: vendors add fields) and list them."""
@@ -238,7 +266,7 @@ class Context:
         if not (problems or self.deviations or self.unknown):
             return result  # the common case: the parser already set both to ()
         if not tolerant and self.deviations:
-            problems = problems + [d.as_problem() for d in self.deviations]
+            problems = problems + [_refused(d) for d in self.deviations]
         if problems:
             raise ContractError(sorted(problems, key=_BY_POINTER))
         result.deviations = tuple(sorted(self.deviations, key=_BY_POINTER))
@@ -246,12 +274,17 @@ class Context:
         return result
 
 
+def _refused(deviation: Finding) -> Finding:
+    """A deviation as strict mode reports it: a problem that names the quirk which would accept it."""
+    return deviation._replace(message=f"{deviation.message} (quirk {deviation.quirk}, refused in strict mode)")
+
+
 @dataclass(frozen=True, slots=True)
 class Judgement:
     """Everything one parse found, without raising: what ``deskkit validate`` reports per response."""
 
-    problems: tuple[Problem, ...]
-    deviations: tuple[Deviation, ...]
+    problems: tuple[Finding, ...]
+    deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
 
     @property
@@ -265,20 +298,45 @@ class Judgement:
 # Findings are listed by pointer (plain string order: cheap, and stable from run to run).
 _BY_POINTER: Final = attrgetter("pointer")
 
-
-M = TypeVar("M", bound="Model")
+Parser = Callable[[Any, str, Context, Site], Any]
 
 
 class Model:
-    """Base of every generated model: dict/JSON conversion shared by all of them."""
+    """Base of every generated model: parsing entry points and dict/JSON conversion shared by all of them.
+
+    Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site).
+    """
 
     __slots__ = ()
-    deviations: tuple[Deviation, ...]
+    _parse: ClassVar[Parser]
+    _site: ClassVar[Site]
+    deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
 
     @classmethod
-    def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
+        """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
+        cx = Context()
+        try:
+            result: Self = cls._parse(data, "", cx, cls._site)
+        except RecursionError:  # only a recursive schema lets data lead the parser this deep
+            raise ContractError([Finding("", "nested too deeply to parse", cls._site.rule)]) from None
+        return cx.finish(result, tolerant)
+
+    @classmethod
+    def judge(cls, data: Any) -> Judgement:
+        """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        cx = Context()
+        try:
+            cls._parse(data, "", cx, cls._site)
+        except RecursionError:
+            return Judgement((Finding("", "nested too deeply to parse", cls._site.rule),), (), ())
+        return cx.judgement()
+
+    @classmethod
+    def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Self:
+        """Decode and parse JSON text; undecodable text is a ContractError too."""
+        return cls.from_dict(decode(text), tolerant=tolerant)
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
         raise NotImplementedError
@@ -286,6 +344,23 @@ class Model:
     def to_json(self, **kwargs: Any) -> str:
         """The model as JSON text: the JSON it was parsed from, quirks and unknown fields included."""
         return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+
+
+class Operation(NamedTuple):
+    """An operation of the spec: what the contract tools need to match a request and judge its answer."""
+
+    id: str
+    method: str
+    path: str  # the path template, ``/v2/{project_id}/desktops/{desktop_id}``
+    responses: Mapping[str, type[Model] | None]  # status ("200", "4XX", "default") → body model
+
+    def model_for(self, status: int) -> type[Model] | None:
+        """The body model of a response with ``status``: the exact code, then ``4XX``, then ``default``."""
+        responses = self.responses
+        for key in (str(status), f"{status // 100}XX", "default"):
+            if key in responses:
+                return responses[key]
+        return None
 
 
 def dump(value: Any) -> Any:
@@ -317,9 +392,9 @@ def decode(text: str | bytes) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ContractError([Problem("", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+        raise ContractError([Finding("", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                                      "#")]) from None
     except UnicodeDecodeError as exc:
-        raise ContractError([Problem("", f"not UTF-8 text: {exc.reason} at byte {exc.start}", "#")]) from None
+        raise ContractError([Finding("", f"not UTF-8 text: {exc.reason} at byte {exc.start}", "#")]) from None
     except RecursionError:
-        raise ContractError([Problem("", "JSON nested too deeply to decode", "#")]) from None
+        raise ContractError([Finding("", "JSON nested too deeply to decode", "#")]) from None

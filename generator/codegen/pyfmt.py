@@ -1,0 +1,71 @@
+"""Spec text as Python source: literals, docstrings, comments, wrapped lists.
+
+Spec strings reach generated code only through these functions, never raw, so a description holding
+``\"\"\"`` or a newline cannot become code (openapi-python-client learnt this from GHSA-9x4c-63pf-525f).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+
+def pyrepr(value: Any) -> str:
+    """A Python literal for ``value``: strings double-quoted (JSON escapes are valid Python), lists."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(pyrepr(item) for item in value) + "]"
+    return repr(value)
+
+
+def pyrepr_wrapped(value: str, indent: int = 4, parens: bool = True, width: int = 96) -> str:
+    """A long string literal split into adjacent literals, one chunk per line (in parentheses unless
+    it already sits inside a call's)."""
+    if len(value) <= width:
+        return pyrepr(value)
+    pad = " " * indent
+    chunks = [pyrepr(value[i:i + width]) for i in range(0, len(value), width)]
+    body = "\n" + "".join(f"{pad}    {chunk}\n" for chunk in chunks) + pad
+    return f"({body})" if parens else body
+
+
+def pylist_wrapped(values: list[str], indent: int = 0, width: int = 100) -> str:
+    """A list literal of strings, wrapped over lines when long."""
+    flat = pyrepr(values)
+    if len(flat) <= width - indent:
+        return flat
+    pad = " " * (indent + 4)
+    lines = textwrap.wrap(", ".join(pyrepr(v) for v in values), width=width - indent - 4,
+                          break_long_words=False, break_on_hyphens=False)
+    return "[\n" + "".join(f"{pad}{line}\n" for line in lines) + " " * indent + "]"
+
+
+def sort_all(names: list[str]) -> list[str]:
+    """``__all__`` order as isort/ruff keep it: CONSTANTS, then Classes, then functions."""
+    return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
+
+
+def docstring(text: str, indent: int = 4) -> str:
+    """A safe, wrapped triple-quoted docstring body (no closing quotes or escapes can leak)."""
+    # Escaping every quote (not just triple ones) also covers a quote next to the closing delimiter.
+    text = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') or "(no description)"
+    lines = textwrap.wrap(text, width=110 - indent)
+    if len(lines) == 1:
+        return f'"""{lines[0]}"""'
+    pad = " " * indent
+    return '"""' + f"\n{pad}".join(lines) + f"\n{pad}" + '"""'
+
+
+def comment(text: str, indent: int = 4, prefix: str = "#: ") -> str:
+    """A description as ``#:`` comment lines (newlines in the spec cannot escape the comment)."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    pad = " " * indent
+    return f"\n{pad}".join(prefix + line for line in textwrap.wrap(text, width=110 - indent - len(prefix)))
+
+
+FILTERS = {"pyrepr": pyrepr, "pyrepr_wrapped": pyrepr_wrapped, "pylist_wrapped": pylist_wrapped,
+           "sort_all": sort_all, "docstring": docstring, "comment": comment}

@@ -1,0 +1,59 @@
+"""The records that pass from judging to reporting, and the one rule for what fails a run.
+
+A :class:`Result` is what ``deskkit validate --format json`` prints per response; report writers and the
+worker pool only move these around.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Literal, NamedTuple, NotRequired, TypedDict
+
+Verdict = Literal["conformant", "tolerated", "violation", "unreadable"]
+VERDICTS: tuple[Verdict, ...] = ("conformant", "tolerated", "violation", "unreadable")
+
+
+class FindingRecord(TypedDict):
+    """One finding, as the library's ``Finding`` has it: pointer, message, rule, quirk, quirk_rule."""
+
+    pointer: str
+    message: str
+    rule: str | None
+    quirk: str | None
+    quirk_rule: str | None
+
+
+class Position(TypedDict):
+    line: int
+    column: int
+
+
+class Result(TypedDict):
+    """One response's verdict, with where it came from and everything the judge found."""
+
+    source: str
+    line: NotRequired[int]  # JSON Lines: 1-based line number
+    entry: NotRequired[int]  # HAR: 0-based index into /log/entries
+    operation: str  # the operationId the response answers
+    contract: Literal["success", "error"]
+    verdict: Verdict
+    reason: NotRequired[str]  # unreadable: why
+    at: NotRequired[Position]  # unreadable: where decoding stopped
+    problems: list[FindingRecord]
+    undocumented_fields: list[str]
+
+
+def fails(verdict: str, strict: bool) -> bool:
+    """Whether a response with ``verdict`` fails the run (``--strict``: tolerated ones too)."""
+    return verdict in ("violation", "unreadable") or (strict and verdict == "tolerated")
+
+
+class Chunk(NamedTuple):
+    """Consecutive results from one source: their counts, and their text as the report renders it."""
+
+    source: str
+    results: int
+    verdicts: Counter[str]
+    quirks: Counter[str]
+    undocumented: Counter[str]
+    text: str

@@ -1,0 +1,55 @@
+"""``deskkit validate``: judge captured responses and write a report; exit 1 when any fails the run."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from .bindings import load_bindings
+from .captures import Router, Skipped, check_paths, plan
+from .pool import judge_all
+from .report import Summary, writer
+
+
+def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str) -> int:
+    check_paths(paths)
+    bindings = load_bindings(package)
+    skipped, summary = Skipped(), Summary()
+    out = writer(fmt, sys.stdout, strict)
+    progress = Progress()
+    for chunk in judge_all(plan(paths, Router(bindings.operations), skipped), package, jobs, out.renders):
+        summary.add(chunk)
+        out.add(chunk)
+        progress.tick(chunk.results)
+    progress.done()
+    summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
+    out.close(summary)
+    return 1 if summary.failed(strict) else 0
+
+
+class Progress:
+    """A count on standard error, redrawn at most twice a second, only on a terminal and only once the run
+    has taken ``DESKKIT_PROGRESS_AFTER`` seconds (default 2: short runs stay quiet)."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self.after = float(os.environ.get("DESKKIT_PROGRESS_AFTER", "2"))
+        self.count = 0
+        self.start = time.monotonic()
+        self.shown: float | None = None
+
+    def tick(self, count: int) -> None:
+        self.count += count
+        if self.enabled:
+            now = time.monotonic()
+            if now - self.start >= self.after and (self.shown is None or now - self.shown > 0.5):
+                rate = self.count / (now - self.start)
+                sys.stderr.write(f"\rdeskkit: {self.count:,} responses judged ({rate:,.0f}/s)")
+                sys.stderr.flush()
+                self.shown = now
+
+    def done(self) -> None:
+        if self.enabled and self.shown is not None:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()

@@ -1,0 +1,1 @@
+"""``deskkit mock``: the spec's operations served over HTTP on loopback, with faults on demand."""

@@ -1,0 +1,1 @@
+"""Static modules of every generated package (this file is not copied)."""
