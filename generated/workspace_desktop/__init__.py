@@ -10,7 +10,20 @@ contract tools need no YAML.
 
 from typing import Final
 
-from ._runtime import UNSET, ContractError, Deviation, Finding, Judgement, Operation, Problem, Site, Unset, decode
+from ._runtime import (
+    UNSET,
+    ContractError,
+    Deviation,
+    Finding,
+    Judgement,
+    Operation,
+    Pagination,
+    Parameter,
+    Problem,
+    Site,
+    Unset,
+    decode,
+)
 from .enums import (
     AttachState,
     ChargeMode,
@@ -27,6 +40,7 @@ from .enums import (
     VolumeType,
 )
 from .models import (
+    OPERATIONS,
     AddressInfo,
     AttachInstancesUserInfo,
     DesktopDetailInfo,
@@ -45,23 +59,6 @@ from .models import (
 SPEC: Final = "workspace-desktop.openapi.yaml"
 TITLE: Final = "Huawei Cloud Workspace — desktop details"
 VERSION: Final = "2024-01-10"
-
-#: The operations of the spec: how to match a request, and which model each response status has.
-OPERATIONS: Final[tuple[Operation, ...]] = (
-    Operation(
-        "ShowDesktopDetail",
-        "GET",
-        "/v2/{project_id}/desktops/{desktop_id}",
-        {
-            "200": ShowDesktopDetailResponse,
-            "400": ErrorResponse,
-            "401": ErrorResponse,
-            "403": ErrorResponse,
-            "404": ErrorResponse,
-            "500": ErrorResponse,
-        },
-    ),
-)
 
 #: Declared quirks: id → summary (the observed side of the contract).
 QUIRKS: Final[dict[str, str]] = {
@@ -105,6 +102,8 @@ __all__ = [
     "Operation",
     "OsBit",
     "OsType",
+    "Pagination",
+    "Parameter",
     "Problem",
     "ProductInfo",
     "ProductType",

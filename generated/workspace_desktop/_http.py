@@ -33,12 +33,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Final, Self, TypedDict, TypeVar
+from typing import Any, Final, NamedTuple, Self, TypedDict
 from urllib.parse import quote
 
 import httpx
 
-from ._runtime import ContractError, Model, decode
+from ._runtime import ContractError, Finding, Model, Operation, decode
 from .signing import SdkSigner
 
 __all__ = [
@@ -47,6 +47,7 @@ __all__ = [
     "ApiTimeoutError",
     "AsyncBaseClient",
     "AsyncOptions",
+    "Auth",
     "AuthenticationError",
     "BadRequestError",
     "BaseClient",
@@ -54,9 +55,11 @@ __all__ = [
     "NotFoundError",
     "Options",
     "PermissionDeniedError",
+    "Prepared",
     "RateLimitError",
     "ServerError",
     "TokenSource",
+    "build_request",
     "check_segment",
 ]
 
@@ -65,7 +68,6 @@ RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 MAX_BACKOFF: Final = 20.0
 
 TokenSource = str | Callable[[], str]
-M = TypeVar("M", bound=Model)
 
 
 class _Options(TypedDict, total=False):
@@ -100,13 +102,16 @@ class ClientError(Exception):
 
 
 class ApiError(ClientError):
-    """An error status from the service: status, the body's error_code/error_msg, and the request id."""
+    """An error status from the service: status, the error body's code and message (the fields the spec names
+    with x-deskkit-error), the request id, and ``body``, the error body parsed with its documented model
+    (None when there is none or it does not parse)."""
 
     def __init__(self, status: int, error_code: str | None, error_msg: str | None, request_id: str | None,
-                 excerpt: str = "") -> None:
+                 excerpt: str = "", body: Model | None = None) -> None:
         self.status, self.error_code, self.error_msg, self.request_id = status, error_code, error_msg, request_id
         self.excerpt = excerpt
-        detail = f"{error_code}: {error_msg}" if error_code or error_msg else f"non-JSON body: {excerpt!r}"
+        self.body = body
+        detail = f"{error_code}: {error_msg}" if error_code or error_msg else f"body: {excerpt!r}"
         super().__init__(f"HTTP {status} ({detail}; request id {request_id or 'unknown'})")
 
 
@@ -163,21 +168,82 @@ def _excerpt(body: bytes) -> str:
     return " ".join(text.split())[:120]
 
 
-def _error_for(response: httpx.Response) -> ApiError:
+ErrorFields = tuple[str | None, str | None, str | None]
+
+
+def _error_for(response: httpx.Response, op: Operation, fields: ErrorFields) -> ApiError:
     """The typed error of a non-2xx response; a body that is not the documented JSON still gives one."""
     code = message = body_request_id = None
+    parsed: Model | None = None
     try:
         body = json.loads(response.content)
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict):
-        code = body.get("error_code") if isinstance(body.get("error_code"), str) else None
-        message = body.get("error_msg") if isinstance(body.get("error_msg"), str) else None
-        body_request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
+        code_key, message_key, id_key = fields
+        code, message, body_request_id = (
+            body.get(key) if key is not None and isinstance(body.get(key), str) else None
+            for key in (code_key, message_key, id_key))
+        model = op.model_for(response.status_code)
+        if model is not None:
+            try:
+                parsed = model.from_dict(body, tolerant=True)
+            except ContractError:
+                parsed = None
     request_id = response.headers.get("X-Request-Id") or body_request_id
     kind = _BY_STATUS.get(response.status_code) or (ServerError if response.status_code >= 500 else ApiError)
     excerpt = "" if code or message else _excerpt(response.content)
-    return kind(response.status_code, code, message, request_id, excerpt)
+    return kind(response.status_code, code, message, request_id, excerpt, parsed)
+
+
+class Prepared(NamedTuple):
+    """A request as the spec says to send it: path with its parameters, query pairs, headers, JSON body."""
+
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    headers: dict[str, str]
+    content: bytes | None
+
+
+def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
+    """Serialize the arguments of a call to ``op`` (keyed by wire name; None: not sent). A missing required
+    argument, a value its schema refuses or a body its model refuses is a ValueError (a ContractError for the
+    body) before anything is sent."""
+    path = op.path
+    query: list[tuple[str, str]] = []
+    headers: dict[str, str] = {}
+    for param in op.parameters:
+        value = values.get(param.name)
+        if value is None:
+            if param.required:
+                raise ValueError(f"{param.py_name or param.name} is required")
+            continue
+        texts = param.encode(value)
+        if param.location == "path":
+            path = path.replace("{" + param.name + "}", check_segment(param.py_name or param.name, texts[0]))
+        elif param.location == "query":
+            query.extend((param.name, text) for text in texts)
+        else:
+            if any(c in texts[0] for c in "\r\n\0"):
+                raise ValueError(f"{param.py_name or param.name} must not contain line breaks")
+            headers[param.name] = texts[0]
+    content = None
+    if body is not None:
+        if op.body is None:
+            raise ValueError(f"{op.id} takes no request body")
+        if isinstance(body, Model):
+            data = body.to_dict()
+        elif isinstance(body, dict):
+            op.body.from_dict(body)  # refused here, with every problem, rather than by the service
+            data = body
+        else:
+            raise TypeError(f"body must be a {op.body.__name__} or a dict, not {type(body).__name__}")
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        headers["Content-Type"] = "application/json"
+    elif op.body_required:
+        raise ValueError(f"{op.id} requires a body (a {op.body.__name__ if op.body else 'JSON'} or a dict)")
+    return Prepared(op.method, path, tuple(query), headers, content)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -199,6 +265,8 @@ class _Policy:
     base_url: str
     token: TokenSource | None
     auth: SdkSigner | None
+    auth_header: str | None
+    error_fields: ErrorFields
     max_retries: int
     backoff: float
     sleep_cap: float
@@ -208,8 +276,8 @@ class _Policy:
         """Request headers; a token provider is asked on every request (it may cache; after a 401 it must
         give a fresh token). With AK/SK, the signer adds its own headers."""
         headers = {"Accept": "application/json", "User-Agent": self.user_agent}
-        if self.token is not None:
-            headers["X-Auth-Token"] = self.token() if callable(self.token) else self.token
+        if self.token is not None and self.auth_header is not None:
+            headers[self.auth_header] = self.token() if callable(self.token) else self.token
         return headers
 
     def delay(self, attempt: int, response: httpx.Response | None) -> float:
@@ -226,10 +294,19 @@ class _Policy:
     def can_refresh(self, response: httpx.Response, refreshed: bool) -> bool:
         return response.status_code == 401 and callable(self.token) and not refreshed
 
-    def parse(self, response: httpx.Response, model: type[M], tolerant: bool) -> M:
+    def parse(self, response: httpx.Response, op: Operation, tolerant: bool) -> Any:
+        """The model of a 2xx response (None where the spec documents no body), or the typed error."""
         if not response.is_success:
-            raise _error_for(response)
+            raise _error_for(response, op, self.error_fields)
         request_id = response.headers.get("X-Request-Id")
+        if not op.documents(response.status_code):
+            error = ContractError([Finding("", f"status {response.status_code} is not documented for {op.id}",
+                                           "#")])
+            error.request_id = request_id
+            raise error
+        model = op.model_for(response.status_code)
+        if model is None:
+            return None
         try:
             return model.from_dict(decode(response.content), tolerant=tolerant)
         except ContractError as error:
@@ -253,23 +330,37 @@ def _base_url(server: str | None, variables: Mapping[str, str | None], base_url:
     return _VARIABLE.sub(lambda m: check_segment(m.group(1), variables[m.group(1)] or ""), server).rstrip("/")
 
 
+class Auth(NamedTuple):
+    """What the spec's securitySchemes let a client send: a token in ``header``, AK/SK ``signing``."""
+
+    header: str | None = None
+    signing: bool = False
+    required: bool = False
+
+
 def _policy(*, token: TokenSource | None, ak: str | None, sk: str | None, project_id: str | None,
             security_token: str | None, clock: Callable[[], datetime] | None, base_url: str,
-            max_retries: int, backoff: float, user_agent: str) -> _Policy:
-    """Check the constructor's arguments (one kind of credentials) and settle them."""
+            max_retries: int, backoff: float, user_agent: str, accepts: Auth, error_fields: ErrorFields) -> _Policy:
+    """Check the constructor's arguments (one kind of credentials, one the spec declares) and settle them."""
     if token is not None and (ak is not None or sk is not None):
         raise ValueError("give either token= or ak=/sk=, not both")
-    if token is None and ak is None and sk is None:
-        raise ValueError("credentials are required: token= (an IAM token or a callable returning one) or "
-                         "ak= and sk= (an access key pair)")
+    kinds = ([f"token= (sent as {accepts.header}; a string or a callable returning one)"] if accepts.header else []) \
+        + (["ak= and sk= (an access key pair)"] if accepts.signing else [])
+    if token is not None and accepts.header is None:
+        raise ValueError("the spec declares no API key header: token= is not accepted")
+    if (ak is not None or sk is not None) and not accepts.signing:
+        raise ValueError("the spec declares no AK/SK signing: ak=/sk= are not accepted")
+    if token is None and ak is None and sk is None and accepts.required:
+        raise ValueError(f"credentials are required: {' or '.join(kinds)}")
     if token is not None and isinstance(token, str) and not token:
         raise ValueError("token must not be empty")
     auth = None
-    if token is None:
+    if token is None and (ak is not None or sk is not None):
         auth = SdkSigner(ak or "", sk or "", project_id=project_id, security_token=security_token, clock=clock)
     if max_retries < 0:
         raise ValueError("max_retries must be 0 (no retries) or more")
-    return _Policy(base_url, token, auth, max_retries, backoff, MAX_BACKOFF, user_agent)
+    return _Policy(base_url, token, auth, accepts.header, error_fields, max_retries, backoff, MAX_BACKOFF,
+                   user_agent)
 
 
 def _connection_error(exc: httpx.TransportError) -> ApiConnectionError:
@@ -284,10 +375,14 @@ class _Client:
     #: The spec's first server URL, with ``{variables}`` (None: base_url= is required).
     SERVER: str | None = None
     USER_AGENT: str = "deskkit-client"
+    #: The credentials the spec's securitySchemes declare.
+    AUTH: Auth = Auth()
+    #: The error body's fields holding the error code, its message and the request id (x-deskkit-error).
+    ERROR_FIELDS: ErrorFields = (None, None, None)
     _policy: _Policy
 
     def __repr__(self) -> str:
-        auth = "ak/sk" if self._policy.auth is not None else "token"
+        auth = "ak/sk" if self._policy.auth is not None else "token" if self._policy.token is not None else "none"
         return (f"{type(self).__name__}(base_url={self._policy.base_url!r}, auth={auth}, "
                 f"max_retries={self._policy.max_retries})")
 
@@ -297,7 +392,8 @@ class _Client:
                backoff: float) -> None:
         self._policy = _policy(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token,
                                clock=clock, base_url=_base_url(self.SERVER, variables, base_url),
-                               max_retries=max_retries, backoff=backoff, user_agent=self.USER_AGENT)
+                               max_retries=max_retries, backoff=backoff, user_agent=self.USER_AGENT,
+                               accepts=self.AUTH, error_fields=self.ERROR_FIELDS)
 
 
 class BaseClient(_Client):
@@ -325,12 +421,14 @@ class BaseClient(_Client):
         if self._owned:
             self._http.close()
 
-    def _request(self, method: str, path: str, model: type[M], tolerant: bool) -> M:
+    def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
+        request = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = self._http.request(method, policy.base_url + path, headers=policy.headers(),
-                                              auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
+                response = self._http.request(request.method, policy.base_url + request.path, params=request.query,
+                                              headers={**policy.headers(), **request.headers},
+                                              content=request.content, auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 if attempt >= policy.max_retries:
                     raise _connection_error(exc) from None
@@ -344,7 +442,7 @@ class BaseClient(_Client):
                 time.sleep(policy.delay(attempt, response))
                 attempt += 1
                 continue
-            return policy.parse(response, model, tolerant)
+            return policy.parse(response, op, tolerant)
 
 
 class AsyncBaseClient(_Client):
@@ -372,11 +470,15 @@ class AsyncBaseClient(_Client):
         if self._owned:
             await self._http.aclose()
 
-    async def _request(self, method: str, path: str, model: type[M], tolerant: bool) -> M:
+    async def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
+        request = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = await self._http.request(method, policy.base_url + path, headers=policy.headers(),
+                response = await self._http.request(request.method, policy.base_url + request.path,
+                                                    params=request.query,
+                                                    headers={**policy.headers(), **request.headers},
+                                                    content=request.content,
                                                     auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 if attempt >= policy.max_retries:
@@ -391,4 +493,4 @@ class AsyncBaseClient(_Client):
                 await asyncio.sleep(policy.delay(attempt, response))
                 attempt += 1
                 continue
-            return policy.parse(response, model, tolerant)
+            return policy.parse(response, op, tolerant)

@@ -14,7 +14,23 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ._runtime import UNSET, Context, Finding, Model, Prop, Site, Tolerance, Unset, dump, escape, flatten, members
+from ._runtime import (
+    UNSET,
+    Context,
+    Finding,
+    Model,
+    Operation,
+    Parameter,
+    Prop,
+    Site,
+    Tolerance,
+    Unset,
+    dump,
+    escape,
+    flatten,
+    is_date_time,
+    members,
+)
 from .enums import (
     AttachState,
     ChargeMode,
@@ -32,6 +48,7 @@ from .enums import (
 )
 
 __all__ = [
+    "OPERATIONS",
     "SCHEMA",
     "AddressInfo",
     "AttachInstancesUserInfo",
@@ -700,8 +717,8 @@ _S_DesktopDetailInfo_task_status: Final = Site(
     enum_quirk="undocumented-enum-value",
 )
 _RE_DesktopDetailInfo_created: Final = re.compile(
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|"
-    "60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
+    ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
 _S_DesktopDetailInfo_created: Final = Site(
     "string",
@@ -1034,8 +1051,8 @@ _S_VolumeDetail_volume_id: Final = Site(
     hint="uuid",
 )
 _RE_VolumeDetail_create_time: Final = re.compile(
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|"
-    "60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
+    ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
 _S_VolumeDetail_create_time: Final = Site(
     "string",
@@ -1048,6 +1065,14 @@ _S_VolumeDetail_display_name: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/display_name",
     null_quirk="null-value",
+)
+_S_ShowDesktopDetail_project_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1{desktop_id}/get/parameters/0/schema",
+)
+_S_ShowDesktopDetail_desktop_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1{desktop_id}/get/parameters/1/schema",
 )
 
 _T_DesktopDetailInfo_addresses_alt0: Final = Tolerance(
@@ -1201,7 +1226,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         except (KeyError, TypeError):
             cx.bad(f_task_status, ptr + "/task_status", _S_DesktopDetailInfo_task_status)
     f_created = g("created", UNSET)
-    if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None) and f_created is not UNSET:
+    if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None and is_date_time(f_created)) and f_created is not UNSET:
         cx.bad(f_created, ptr + "/created", _S_DesktopDetailInfo_created)
     f_security_groups = g("security_groups", UNSET)
     if f_security_groups is not UNSET:
@@ -1555,7 +1580,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(f_volume_id) is not str and f_volume_id is not UNSET:
         cx.bad(f_volume_id, ptr + "/volume_id", _S_VolumeDetail_volume_id)
     f_create_time = g("create_time", UNSET)
-    if not (type(f_create_time) is str and _RE_VolumeDetail_create_time.search(f_create_time) is not None) and f_create_time is not UNSET:
+    if not (type(f_create_time) is str and _RE_VolumeDetail_create_time.search(f_create_time) is not None and is_date_time(f_create_time)) and f_create_time is not UNSET:
         cx.bad(f_create_time, ptr + "/create_time", _S_VolumeDetail_create_time)
     f_display_name = g("display_name", UNSET)
     if type(f_display_name) is not str and f_display_name is not UNSET:
@@ -1815,3 +1840,24 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("display_name", _S_VolumeDetail_display_name),
     ),
 }
+
+#: The operations of the spec: how to match and build a request, and which model each response status has.
+OPERATIONS: Final[tuple[Operation, ...]] = (
+    Operation(
+        "ShowDesktopDetail",
+        "GET",
+        "/v2/{project_id}/desktops/{desktop_id}",
+        {
+            "200": ShowDesktopDetailResponse,
+            "400": ErrorResponse,
+            "401": ErrorResponse,
+            "403": ErrorResponse,
+            "404": ErrorResponse,
+            "500": ErrorResponse,
+        },
+        parameters=(
+            Parameter("project_id", "path", _S_ShowDesktopDetail_project_id, required=True, py_name="project_id"),
+            Parameter("desktop_id", "path", _S_ShowDesktopDetail_desktop_id, required=True, py_name="desktop_id"),
+        ),
+    ),
+)

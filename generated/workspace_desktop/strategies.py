@@ -5,7 +5,7 @@
 The only module of the package (with ``_draw``, its machinery) that imports Hypothesis. Every strategy is a
 plain function returning a composable strategy:
 
-- ``<model>_payloads()`` — raw JSON data of the documented contract (``address_info_payloads()``);
+- ``<model>_payloads()`` — raw JSON data of the documented contract (e.g. ``address_info_payloads()``);
   ``<model>s()`` — the same parsed into typed models (``address_infos()``);
 - :func:`quirky` — a valid payload with declared quirks injected, as a :class:`Drawn` whose ``injected``
   names each quirk and its JSON Pointer, so a test can demand exactly those deviations;
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from ._draw import FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
+from ._draw import FORMAT_MISSES, FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
 from .models import (
     SCHEMA,
     AddressInfo,
@@ -38,6 +38,7 @@ from .models import (
 
 __all__ = [
     "FORMATS",
+    "FORMAT_MISSES",
     "QUIRK_IDS",
     "TEXT",
     "VALUES",
@@ -76,20 +77,24 @@ __all__ = [
     "volume_details",
 ]
 
-_STRATEGIES: Final = Strategies(SCHEMA, {
-    "AddressInfo": AddressInfo,
-    "AttachInstancesUserInfo": AttachInstancesUserInfo,
-    "DesktopDetailInfo": DesktopDetailInfo,
-    "DesktopMetadata": DesktopMetadata,
-    "ErrorResponse": ErrorResponse,
-    "FlavorInfo": FlavorInfo,
-    "FlavorLinkInfo": FlavorLinkInfo,
-    "ProductInfo": ProductInfo,
-    "SecurityGroup": SecurityGroup,
-    "ShowDesktopDetailResponse": ShowDesktopDetailResponse,
-    "Tag": Tag,
-    "VolumeDetail": VolumeDetail,
-})
+_STRATEGIES: Final = Strategies(
+    SCHEMA,
+    {
+        "AddressInfo": AddressInfo,
+        "AttachInstancesUserInfo": AttachInstancesUserInfo,
+        "DesktopDetailInfo": DesktopDetailInfo,
+        "DesktopMetadata": DesktopMetadata,
+        "ErrorResponse": ErrorResponse,
+        "FlavorInfo": FlavorInfo,
+        "FlavorLinkInfo": FlavorLinkInfo,
+        "ProductInfo": ProductInfo,
+        "SecurityGroup": SecurityGroup,
+        "ShowDesktopDetailResponse": ShowDesktopDetailResponse,
+        "Tag": Tag,
+        "VolumeDetail": VolumeDetail,
+    },
+    closed=frozenset([]),
+)
 #: Every quirk the spec declares that payloads can show.
 QUIRK_IDS: Final = _STRATEGIES.quirk_ids
 SUCCESS: Final = "ShowDesktopDetailResponse"

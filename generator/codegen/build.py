@@ -1,18 +1,20 @@
 """Build the intermediate model (:mod:`.ir`) from a checked spec: every ``$ref``, name and literal settled.
 
-The builder walks the spec once and collects every issue instead of stopping at the first. Keywords it
-does not understand are refused with their pointer, never ignored.
+The builder walks the spec once and collects every issue instead of stopping at the first. What it does not
+support it refuses with the pointer, the keyword and what to write instead — never ignored.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Literal
 
 from ..errors import SpecError, SpecIssue
 from . import naming
 from .ir import (
     FORMAT_PATTERNS,
+    FORMATS,
     Api,
     ArrayOf,
     EnumDef,
@@ -23,25 +25,53 @@ from .ir import (
     Model,
     ModelRef,
     Operation,
+    Pagination,
     Parameter,
     Quirk,
     Response,
     Scalar,
+    Security,
     Tolerance,
     TypeRef,
+    UnionOf,
 )
 from .load import Spec, escape_token
 
-_SCALAR_KEYWORDS = {"minLength", "maxLength", "pattern", "format", "minimum", "maximum", "enum"}
-_ANNOTATIONS = {"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples",
-                "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "$comment", "deprecated",
-                "readOnly"}
-_STRUCTURE = {"type", "$ref", "properties", "required", "additionalProperties", "items",
-              "minItems", "maxItems"}
+_STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
+_NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+_ARRAY_KEYWORDS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
+_OBJECT_KEYWORDS = frozenset({"properties", "required", "additionalProperties"})
+_ANNOTATIONS = frozenset({"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples", "example",
+                          "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "x-deskkit-error",
+                          "$comment", "deprecated", "readOnly", "writeOnly", "default"})
+_KNOWN = (_STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS | _OBJECT_KEYWORDS | _ANNOTATIONS
+          | {"type", "$ref", "enum", "const", "allOf", "oneOf", "anyOf", "discriminator"})
+# What to write instead of a keyword deskkit does not read.
+_INSTEAD = {
+    "not": "describe the allowed values positively (enum, pattern, minimum/maximum)",
+    "if": "use oneOf with a discriminator", "then": "use oneOf with a discriminator",
+    "else": "use oneOf with a discriminator", "dependentSchemas": "use oneOf with a discriminator",
+    "dependentRequired": "list the properties in `required`", "prefixItems": "use an object with named properties",
+    "contains": "constrain `items` instead", "patternProperties": "use additionalProperties with a schema",
+    "propertyNames": "use additionalProperties with a schema", "unevaluatedProperties": "use additionalProperties",
+    "unevaluatedItems": "constrain `items`", "nullable": "write `type: [T, \"null\"]` (OpenAPI 3.1)",
+    "$dynamicRef": "use $ref", "$anchor": "use $ref to #/components/schemas/NAME",
+    "minProperties": "list the properties in `required`", "maxProperties": "declare the properties",
+    "contentMediaType": "use type: string", "contentEncoding": "use type: string",
+}
 _JSON_SCALARS = ("string", "integer", "number", "boolean")
-_METHODS = ("get", "put", "post", "delete", "patch")
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Names a model's own API takes; a property with one of these names gets a trailing underscore.
 _RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
+# Keyword names a client method takes besides the operation's parameters.
+_METHOD_RESERVED = frozenset({"self", "tolerant"})
+# Header parameters OpenAPI says to ignore (the client sets them itself).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+_PY_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+def _json_type_of(value: Any) -> str | None:
+    return _PY_TYPES.get(type(value))
 
 
 class _Builder:
@@ -49,16 +79,20 @@ class _Builder:
 
     def __init__(self, spec: Spec) -> None:
         self.spec = spec
-        self.schemas: dict[str, Any] = spec.data["components"]["schemas"]
+        self.components: dict[str, Any] = spec.data.get("components") or {}
+        self.schemas: dict[str, Any] = self.components.get("schemas") or {}
         self.issues: list[SpecIssue] = []
         self.enums: dict[str, EnumDef] = {}
         self.quirks: dict[str, Quirk] = {}
         self.null_quirk: str | None = None
         self.enum_quirk: str | None = None
         self.site_ids: set[str] = set()
+        self.unions: list[tuple[UnionOf, str]] = []  # discriminated unions to check once the models exist
+        self.security = Security()
 
     def claim(self, site: str) -> str:
         """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
+        site = re.sub(r"\W", "_", site)
         while site in self.site_ids:
             site += "_"
         self.site_ids.add(site)
@@ -81,82 +115,183 @@ class _Builder:
         self.null_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-property"), None)
 
     # -- types --------------------------------------------------------------------------------------
+    def target(self, ref: str, pointer: str) -> tuple[str, dict[str, Any]] | None:
+        """The component schema ``ref`` names (checked by spec.schema.yaml to be #/components/schemas/NAME)."""
+        name = ref.rsplit("/", 1)[1]
+        schema = self.schemas.get(name)
+        if not isinstance(schema, dict):
+            self.fail(f"{pointer}/$ref", f"no schema named {name!r} under /components/schemas")
+            return None
+        return name, schema
+
+    def unknown_keywords(self, schema: dict[str, Any], pointer: str) -> bool:
+        unknown = sorted(k for k in schema if k not in _KNOWN and not k.startswith("x-"))
+        for key in unknown:
+            instead = _INSTEAD.get(key, "remove it, or describe the value with the keywords deskkit reads")
+            self.fail(f"{pointer}/{escape_token(key)}", f"keyword `{key}` is outside the subset deskkit "
+                      f"supports: {instead}")
+        return bool(unknown)
+
     def resolve(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str) -> TypeRef | None:
         """The type of ``schema`` at spec ``pointer``; ``site`` names the generated descriptor for it."""
-        rule = f"#{pointer}"
-        unknown = sorted(k for k in schema if k not in _SCALAR_KEYWORDS | _ANNOTATIONS | _STRUCTURE)
-        unknown = [k for k in unknown if not k.startswith("x-")]
-        if unknown:
-            self.fail(pointer, f"deskkit does not support the keyword(s) {unknown} here")
+        if self.unknown_keywords(schema, pointer):
             return None
+        rule = f"#{pointer}"
         if "$ref" in schema:
-            name = schema["$ref"].rsplit("/", 1)[1]
-            target = self.schemas.get(name)
-            if target is None:
-                self.fail(f"{pointer}/$ref", f"no schema named {name!r} under /components/schemas")
+            siblings = sorted(set(schema) & (_KNOWN - _ANNOTATIONS - {"$ref"}))
+            if siblings:
+                self.fail(f"{pointer}/{escape_token(siblings[0])}", f"keyword `{siblings[0]}` beside $ref: deskkit "
+                          "reads $ref alone; put the constraint in the referenced schema, or use allOf")
                 return None
+            found = self.target(schema["$ref"], pointer)
+            if found is None:
+                return None
+            name, target = found
             if _is_object_model(target):
                 return ModelRef(self.claim(site), rule, name)
-            return self.resolve(target, f"/components/schemas/{name}", site, owner, name)
+            return self.resolve(target, f"/components/schemas/{escape_token(name)}", site, owner, name)
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            if len(parts) == 1 and not set(schema) & (_KNOWN - _ANNOTATIONS - {"allOf"}):
+                return self.resolve(parts[0], f"{pointer}/allOf/0", site, owner, prop)
+            self.fail(f"{pointer}/allOf", "keyword `allOf` composing an object here: deskkit merges allOf into "
+                      "one class only for schemas under /components/schemas; move it there and use $ref")
+            return None
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in schema:
+                return self.union(schema, keyword, pointer, site, owner, prop)
+        if "discriminator" in schema:
+            self.fail(f"{pointer}/discriminator", "keyword `discriminator` without oneOf/anyOf: list the variants "
+                      "with oneOf")
+            return None
         kind = schema.get("type")
+        nullable = False
+        if isinstance(kind, list):
+            others = [k for k in kind if k != "null"]
+            if len(others) != 1 or len(kind) != 2:
+                self.fail(f"{pointer}/type", f"keyword `type` lists {kind}: deskkit reads one type, or "
+                          "[T, \"null\"]; for a value of several types use oneOf")
+                return None
+            kind, nullable = others[0], True
+        if kind is None and "const" in schema:
+            kind = _json_type_of(schema["const"])
+        if kind is None and "enum" in schema:
+            kind = "string"
+        if kind is None:
+            self.fail(pointer, "a schema without `type`: deskkit needs to know the JSON type (or a $ref, oneOf, "
+                      "anyOf)")
+            return None
         if kind in _JSON_SCALARS:
-            return self.scalar(schema, pointer, site, owner, prop, kind)
+            found_scalar = self.scalar(schema, pointer, site, owner, prop, kind)
+            return dataclasses.replace(found_scalar, nullable=nullable) if found_scalar is not None else None
         if kind == "array":
+            if self.misplaced(schema, pointer, "array", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _OBJECT_KEYWORDS):
+                return None
             if "items" not in schema:
-                self.fail(pointer, "an array needs `items`")
+                self.fail(pointer, "an array needs `items`: give the schema of its elements")
                 return None
             items = self.resolve(schema["items"], f"{pointer}/items", f"{site}_item", owner, prop)
             if items is None:
                 return None
-            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"))
+            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"),
+                           bool(schema.get("uniqueItems", False)), nullable)
         if kind == "object":
+            if self.misplaced(schema, pointer, "object", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS):
+                return None
             if "properties" in schema:
-                self.fail(pointer, "inline objects are not supported: move this schema under "
-                          "/components/schemas and refer to it with $ref")
+                self.fail(f"{pointer}/properties", "keyword `properties` on an inline object: move this schema "
+                          "under /components/schemas and refer to it with $ref")
                 return None
             values_schema = schema.get("additionalProperties")
             if not isinstance(values_schema, dict):
-                self.fail(pointer, "a map needs `additionalProperties` with a schema for its values")
+                self.fail(pointer, "an inline object needs `additionalProperties` with a schema for its values "
+                          "(a map); for an object with named properties use $ref to /components/schemas")
                 return None
             values = self.resolve(values_schema, f"{pointer}/additionalProperties", f"{site}_value", owner, prop)
             if values is None:
                 return None
-            return MapOf(self.claim(site), rule, values)
-        self.fail(pointer, f"expected `type` to be one of string, integer, number, boolean, array, object "
-                  f"(or a $ref); found {kind!r}")
+            return MapOf(self.claim(site), rule, values, nullable)
+        if kind == "null":
+            self.fail(f"{pointer}/type", "keyword `type` is \"null\" alone: a property that is always null "
+                      "carries nothing; use [T, \"null\"]")
+            return None
+        self.fail(f"{pointer}/type" if "type" in schema else pointer,
+                  f"keyword `type` is {kind!r}: expected string, integer, number, boolean, array or object "
+                  "(or a $ref, oneOf, anyOf)")
         return None
+
+    def misplaced(self, schema: dict[str, Any], pointer: str, kind: str, keywords: frozenset[str]) -> bool:
+        """A keyword that does not apply to ``kind`` (JSON Schema would silently ignore it)."""
+        for key in sorted(set(schema) & keywords):
+            self.fail(f"{pointer}/{escape_token(key)}", f"keyword `{key}` does not apply to type {kind}: "
+                      "remove it or fix `type`")
+            return True
+        return False
 
     def scalar(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str,
                kind: Any) -> Scalar | None:
+        rule = f"#{pointer}"
+        wrong = _ARRAY_KEYWORDS | _OBJECT_KEYWORDS | (_NUMBER_KEYWORDS if kind == "string" else _STRING_KEYWORDS)
+        if kind == "boolean":
+            wrong = wrong | _NUMBER_KEYWORDS
+        if self.misplaced(schema, pointer, kind, wrong):
+            return None
         fmt = schema.get("format")
         pattern = schema.get("pattern")
-        if fmt is not None and fmt in FORMAT_PATTERNS:
-            if pattern is not None:
-                self.fail(pointer, "`pattern` together with a checked `format` is not supported")
+        if fmt is not None:
+            if fmt not in FORMATS:
+                self.fail(f"{pointer}/format", f"keyword `format` is {fmt!r}, which deskkit does not check: use "
+                          f"one of {sorted(FORMATS)}, or a pattern")
                 return None
-            pattern = FORMAT_PATTERNS[fmt]
+            if pattern is not None:
+                self.fail(f"{pointer}/pattern", "keyword `pattern` beside `format`: use one of them")
+                return None
+            pattern = FORMAT_PATTERNS.get(fmt)
+        for key in ("exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(schema.get(key), bool):
+                self.fail(f"{pointer}/{key}", f"keyword `{key}` is a boolean (OpenAPI 3.0): OpenAPI 3.1 gives "
+                          "the bound itself, e.g. exclusiveMinimum: 0")
+                return None
+        multiple = schema.get("multipleOf")
+        if multiple is not None and not multiple > 0:
+            self.fail(f"{pointer}/multipleOf", "keyword `multipleOf` must be greater than 0")
+            return None
+        const: tuple[Any] | None = None
+        if "const" in schema:
+            value = schema["const"]
+            if _json_type_of(value) not in (kind, "integer" if kind == "number" else kind) or (
+                    kind == "integer" and type(value) is not int):
+                self.fail(f"{pointer}/const", f"keyword `const` is {value!r}, not of type {kind}")
+                return None
+            const = (value,)
         enum = None
         if "enum" in schema:
-            if kind != "string" or set(schema) & {"minLength", "maxLength", "pattern", "format"}:
-                self.fail(f"{pointer}/enum", "deskkit supports enumerations of plain strings only")
+            if const is not None:
+                self.fail(f"{pointer}/enum", "keyword `enum` beside `const`: use one of them")
                 return None
-            enum = self.enum(schema, pointer, owner, prop)
+            enum = self.enum(schema, pointer, owner, prop, kind)
             if enum is None:
                 return None
-        return Scalar(self.claim(site), f"#{pointer}", kind, enum, schema.get("minLength"), schema.get("maxLength"),
-                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("x-deskkit-values"),
+        return Scalar(self.claim(site), rule, kind, enum, schema.get("minLength"), schema.get("maxLength"),
+                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum"),
+                      schema.get("exclusiveMaximum"), multiple, const, schema.get("x-deskkit-values"),
                       enum_quirk=self.enum_quirk if enum is not None else None)
 
-    def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str) -> EnumDef | None:
+    def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str, kind: str) -> EnumDef | None:
         values = schema["enum"]
         for index, value in enumerate(values):
-            if not isinstance(value, str):
-                self.fail(f"{pointer}/enum/{index}", f"deskkit supports enumerations of strings only; found "
-                          f"{value!r} ({type(value).__name__})")
+            if not isinstance(value, str) or kind != "string":
+                self.fail(f"{pointer}/enum/{index}", f"keyword `enum` lists {value!r} "
+                          f"({_json_type_of(value) or type(value).__name__}): deskkit supports enumerations of "
+                          "strings; for numbers use minimum/maximum (and describe the values)")
                 return None
             if values.index(value) != index:
                 self.fail(f"{pointer}/enum/{index}", f"enum value {value!r} is listed twice")
                 return None
+        if set(schema) & {"minLength", "maxLength", "pattern", "format"}:
+            self.fail(f"{pointer}/enum", "keyword `enum` beside string constraints: the values say it all; "
+                      "remove minLength/maxLength/pattern/format")
+            return None
         name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
         varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
         descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
@@ -173,39 +308,199 @@ class _Builder:
         self.enums.setdefault(name, made)
         return self.enums[name]
 
+    def union(self, schema: dict[str, Any], keyword: Literal["oneOf", "anyOf"], pointer: str, site: str,
+              owner: str, prop: str) -> TypeRef | None:
+        at = f"{pointer}/{keyword}"
+        others = sorted(set(schema) & (_KNOWN - _ANNOTATIONS - {keyword, "discriminator", "type"}))
+        if others:
+            self.fail(f"{pointer}/{escape_token(others[0])}", f"keyword `{others[0]}` beside {keyword}: put it "
+                      "inside the variants")
+            return None
+        variants: list[TypeRef] = []
+        nullable = False
+        for index, part in enumerate(schema[keyword]):
+            if part.get("type") == "null" and len(part) == 1:
+                nullable = True
+                continue
+            variant = self.resolve(part, f"{at}/{index}", f"{site}_v{index}", owner, prop)
+            if variant is None:
+                return None
+            variants.append(variant)
+        if not variants:
+            self.fail(at, f"keyword `{keyword}` lists only null")
+            return None
+        if len(variants) == 1:  # [T, null]: a nullable T
+            return dataclasses.replace(variants[0], nullable=True) if nullable else variants[0]
+        rule = f"#{pointer}"
+        if all(isinstance(v, ModelRef) for v in variants):
+            return self.discriminated(schema, keyword, pointer, site, variants, nullable)
+        if "discriminator" in schema:
+            self.fail(f"{pointer}/discriminator", f"a discriminator needs every variant of {keyword} to be a $ref "
+                      "to an object schema")
+            return None
+        types = [v.json_type for v in variants]
+        if not all(isinstance(v, Scalar) for v in variants) or len(set(types)) != len(types) or (
+                "integer" in types and "number" in types):
+            self.fail(at, f"keyword `{keyword}` mixes {types}: deskkit tells variants apart by JSON type (string, "
+                      "integer or number, boolean), or objects by a discriminator")
+            return None
+        return UnionOf(self.claim(site), rule, keyword, tuple(variants), nullable=nullable)
+
+    def discriminated(self, schema: dict[str, Any], keyword: Literal["oneOf", "anyOf"], pointer: str, site: str,
+                      variants: list[TypeRef], nullable: bool) -> UnionOf | None:
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            self.fail(f"{pointer}/{keyword}", f"keyword `{keyword}` of objects without a discriminator: add "
+                      "`discriminator: {propertyName: ...}` naming the property that tells them apart")
+            return None
+        names = [v.name for v in variants if isinstance(v, ModelRef)]
+        if len(set(names)) != len(names):
+            self.fail(f"{pointer}/{keyword}", f"keyword `{keyword}` lists a schema twice: {names}")
+            return None
+        tags: dict[str, int] = {}
+        mapping = disc.get("mapping") or {}
+        for value, ref in mapping.items():
+            name = ref.rsplit("/", 1)[-1]
+            if name not in names:
+                self.fail(f"{pointer}/discriminator/mapping/{escape_token(value)}",
+                          f"mapping names {ref!r}, which is not one of the variants {names}")
+                return None
+            tags[value] = names.index(name)
+        for index, name in enumerate(names):
+            if index not in tags.values():
+                tags[name] = index  # OpenAPI: without a mapping, the value is the schema's name
+        union = UnionOf(self.claim(site), f"#{pointer}", keyword, tuple(variants), disc["propertyName"],
+                        tuple(tags.items()), nullable)
+        self.unions.append((union, pointer))
+        return union
+
+    def check_unions(self, models: dict[str, Model]) -> None:
+        """Each variant of a discriminated union requires the discriminator, as a string that can hold its tags."""
+        for union, pointer in self.unions:
+            for index, variant in enumerate(union.variants):
+                assert isinstance(variant, ModelRef)
+                model = models.get(variant.name)
+                if model is None:
+                    continue
+                field = next((f for f in model.fields if f.wire == union.discriminator), None)
+                if field is None or not field.required or not isinstance(field.type, Scalar) \
+                        or field.type.json_type != "string":
+                    self.fail(f"{pointer}/discriminator", f"the discriminator {union.discriminator!r} must be a "
+                              f"required string property of {variant.name}")
+                    continue
+                allowed = field.type.enum.values if field.type.enum is not None else (
+                    field.type.const if field.type.const is not None else None)
+                bad = [tag for tag in union.tags_of(index) if allowed is not None and tag not in allowed]
+                if bad:
+                    self.fail(f"{pointer}/discriminator", f"{variant.name}.{union.discriminator} does not allow "
+                              f"{bad}, the value(s) that select it")
+
     # -- models -------------------------------------------------------------------------------------
-    def model(self, name: str, schema: dict[str, Any]) -> Model:
+    def merged(self, name: str, schema: dict[str, Any], base: str,
+               seen: tuple[str, ...] = ()) -> tuple[dict[str, tuple[Any, str]], set[str], str] | None:
+        """An object schema's properties (wire → (schema, pointer)), required names and description, with
+        allOf parts merged in order."""
+        if name in seen:
+            self.fail(base, f"allOf refers back to {name}: a schema cannot extend itself")
+            return None
+        if self.unknown_keywords(schema, base) or self.misplaced(
+                schema, base, "object", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS
+                | {"enum", "const", "oneOf", "anyOf", "discriminator"}):
+            return None
+        props: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set(schema.get("required", []))
+        description = schema.get("description", "")
+        parts = schema.get("allOf", [])
+        if parts and isinstance(schema.get("additionalProperties"), (bool, dict)) \
+                and schema["additionalProperties"] is not True:
+            self.fail(f"{base}/additionalProperties", "keyword `additionalProperties` beside allOf: JSON Schema "
+                      "would refuse the properties of the allOf parts; drop it, or list the properties here")
+            return None
+        for index, part in enumerate(parts):
+            at = f"{base}/allOf/{index}"
+            if "$ref" in part:
+                found = self.target(part["$ref"], at)
+                if found is None:
+                    return None
+                part_name, part_schema = found
+                if not _is_object_model(part_schema):
+                    self.fail(f"{at}/$ref", f"allOf part {part_name} is not an object schema")
+                    return None
+                if part_schema.get("additionalProperties", True) is not True:
+                    self.fail(f"{at}/$ref", f"allOf part {part_name} sets additionalProperties: JSON Schema "
+                              "would refuse the other parts' properties; drop it there")
+                    return None
+                inner = self.merged(part_name, part_schema, f"/components/schemas/{escape_token(part_name)}",
+                                    (*seen, name))
+            else:
+                if part.get("type", "object") != "object" or "additionalProperties" in part:
+                    self.fail(at, "an inline allOf part must be an object with properties (no additionalProperties)")
+                    return None
+                inner = self.merged(name, part, at, seen)
+            if inner is None:
+                return None
+            inner_props, inner_required, inner_description = inner
+            for wire, (prop, pointer) in inner_props.items():
+                if wire in props and props[wire][0] != prop:
+                    self.fail(pointer, f"property {wire!r} is also declared at {props[wire][1]} with another "
+                              "schema: JSON Schema would apply both; declare it once")
+                    return None
+                props.setdefault(wire, (prop, pointer))
+            required |= inner_required
+            description = description or inner_description
+        for wire, prop in schema.get("properties", {}).items():
+            pointer = f"{base}/properties/{escape_token(wire)}"
+            if wire in props and props[wire][0] != prop:
+                self.fail(pointer, f"property {wire!r} is also declared at {props[wire][1]} with another schema: "
+                          "JSON Schema would apply both; declare it once")
+                return None
+            props[wire] = (prop, pointer)
+        return props, required, description
+
+    def model(self, name: str, schema: dict[str, Any]) -> Model | None:
         base = f"/components/schemas/{escape_token(name)}"
-        props: dict[str, Any] = schema.get("properties", {})
-        required = set(schema.get("required", []))
+        found = self.merged(name, schema, base)
+        if found is None:
+            return None
+        props, required, description = found
         for missing in sorted(required - set(props)):
             self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
-        flat_names = [p.get("x-deskkit-flatten") for p in props.values() if p.get("x-deskkit-flatten")]
+        flat_names = [p.get("x-deskkit-flatten") for p, _ in props.values() if p.get("x-deskkit-flatten")]
         py_names = naming.unique([naming.snake(w) for w in props], _RESERVED | frozenset(flat_names))
         fields = []
-        for (wire, prop), py_name in zip(props.items(), py_names, strict=True):
-            pointer = f"{base}/properties/{escape_token(wire)}"
+        for (wire, (prop, pointer)), py_name in zip(props.items(), py_names, strict=True):
             site = f"{name}_{py_name}".strip("_")
             ftype = self.resolve(prop, pointer, site, name, wire)
             if ftype is None:
                 continue
             # `null` stands in for "not set" (the every-property quirk): only where absence is allowed, so a
-            # required property's type stays exactly what the spec says.
-            if wire not in required and self.null_quirk is not None:
+            # required property's type stays exactly what the spec says; where null is conformant, no quirk.
+            if wire not in required and self.null_quirk is not None and not ftype.nullable:
                 ftype = dataclasses.replace(ftype, null_quirk=self.null_quirk)
             tolerances = self.tolerances(prop, pointer, site, ftype, name, wire)
-            description = prop.get("description") or _described(ftype, self.schemas)
-            fields.append(Field(wire, py_name, ftype, wire in required, description, f"#{pointer}",
-                                tolerances, prop.get("x-deskkit-flatten")))
-        return Model(name, schema.get("description", ""), tuple(fields), f"#{base}", self.extra(name, schema, base))
+            description_ = prop.get("description") or _described(ftype, self.schemas)
+            default = (prop["default"],) if "default" in prop else None
+            fields.append(Field(wire, py_name, ftype, wire in required, description_, f"#{pointer}",
+                                tolerances, prop.get("x-deskkit-flatten"), default))
+        additional = schema.get("additionalProperties", True)
+        return Model(name, description, tuple(fields), f"#{base}", self.extra(name, schema, base),
+                     closed=additional is False, closed_rule=f"#{base}/additionalProperties",
+                     error_fields=self.error_fields(schema, base, props))
+
+    def error_fields(self, schema: dict[str, Any], base: str,
+                     props: dict[str, tuple[Any, str]]) -> tuple[str | None, str | None, str | None] | None:
+        declared = schema.get("x-deskkit-error")
+        if declared is None:
+            return None
+        for role in ("code", "message"):  # request_id may name a key the body carries undocumented
+            wire = declared.get(role)
+            if wire is not None and wire not in props:
+                self.fail(f"{base}/x-deskkit-error/{role}", f"{wire!r} is not a property of this schema")
+        return declared.get("code"), declared.get("message"), declared.get("request_id")
 
     def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
         """A schema for the keys a model does not list (e.g. a map with some documented keys)."""
         additional = schema.get("additionalProperties", True)
-        if additional is False:
-            self.fail(f"{base}/additionalProperties", "additionalProperties: false is not supported: deskkit "
-                      "keeps fields it does not know and reports them (vendors add fields)")
-            return None
         if not isinstance(additional, dict):
             return None
         pointer = f"{base}/additionalProperties"
@@ -217,7 +512,7 @@ class _Builder:
     def tolerances(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
                    owner: str, wire: str) -> tuple[Tolerance, ...]:
         out: list[Tolerance] = []
-        seen_types: set[str] = {documented.json_type}
+        seen_types: set[str] = set(documented.json_type.split(" or ")) | ({"null"} if documented.nullable else set())
         for index, entry in enumerate(prop.get("x-deskkit-tolerate", [])):
             at = f"{pointer}/x-deskkit-tolerate/{index}"
             quirk = self.quirks.get(entry["quirk"])
@@ -232,10 +527,14 @@ class _Builder:
             if "shape" in entry:
                 # The value inside the one-item array is a use-site of its own (null is not tolerated there).
                 shape, json_type = "single-item-list", "array"
-                tolerated = dataclasses.replace(documented, site=self.claim(f"{site}_wrapped"), null_quirk=None)
+                tolerated = dataclasses.replace(documented, site=self.claim(f"{site}_wrapped"), null_quirk=None,
+                                                nullable=False)
             else:
                 shape = "alternative"
                 tolerated = self.resolve(entry["schema"], f"{at}/schema", f"{site}_alt{index}", owner, wire)
+                if tolerated is not None and (tolerated.nullable or isinstance(tolerated, UnionOf)):
+                    self.fail(f"{at}/schema", "a tolerated shape is one JSON type (not a union, not nullable)")
+                    continue
                 json_type = tolerated.json_type if tolerated is not None else ""
             if tolerated is None:
                 continue
@@ -250,31 +549,261 @@ class _Builder:
             out.append(Tolerance(quirk.id, shape, tolerated, message, f"#{pointer}", quirk.rule))
         return tuple(out)
 
+    # -- security -----------------------------------------------------------------------------------
+    def build_security(self) -> None:
+        schemes = self.components.get("securitySchemes") or {}
+        header = signing = None
+        for name, scheme in schemes.items():
+            at = f"/components/securitySchemes/{escape_token(name)}"
+            if scheme.get("type") != "apiKey" or scheme.get("in") != "header":
+                self.fail(at, f"security scheme {name!r} ({scheme.get('type')} in {scheme.get('in')}): deskkit "
+                          "supports apiKey in a header, and AK/SK signing declared with x-deskkit-signing")
+                continue
+            if "x-deskkit-signing" in scheme:
+                signing = scheme["x-deskkit-signing"]
+            elif header is not None and header != scheme["name"]:
+                self.fail(at, f"a second API key header {scheme['name']!r} (besides {header!r}): deskkit's client "
+                          "sends one")
+            else:
+                header = scheme["name"]
+        requirements = self.spec.data.get("security") or []
+        for index, requirement in enumerate(requirements):
+            for name in requirement:
+                if name not in schemes:
+                    self.fail(f"/security/{index}/{escape_token(name)}", f"no security scheme named {name!r} under "
+                              "/components/securitySchemes")
+        required = any(requirements) and not any(r == {} for r in requirements)
+        self.security = Security(header, signing, required)
+
     # -- operations ---------------------------------------------------------------------------------
-    def operations(self) -> list[Operation]:
-        ops = []
+    def component(self, item: dict[str, Any], pointer: str, kind: str) -> tuple[dict[str, Any], str] | None:
+        """``item``, or the component its ``$ref`` names (``#/components/<kind>/NAME``)."""
+        if "$ref" not in item:
+            return item, pointer
+        ref = item["$ref"]
+        prefix = f"#/components/{kind}/"
+        target = (self.components.get(kind) or {}).get(ref[len(prefix):]) if ref.startswith(prefix) else None
+        if not isinstance(target, dict):
+            self.fail(f"{pointer}/$ref", f"$ref {ref!r}: expected {prefix}NAME naming a component that exists")
+            return None
+        return target, ref[1:]
+
+    def parameters(self, path: str, path_item: dict[str, Any], op: dict[str, Any],
+                   base: str, op_id: str) -> list[Parameter] | None:
+        found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for where, items in ((f"/paths/{escape_token(path)}/parameters", path_item.get("parameters", [])),
+                             (f"{base}/parameters", op.get("parameters", []))):
+            seen: set[tuple[str, str]] = set()
+            for index, item in enumerate(items):
+                resolved = self.component(item, f"{where}/{index}", "parameters")
+                if resolved is None:
+                    return None
+                param, pointer = resolved
+                key = (param["name"], param["in"])
+                if key in seen:
+                    self.fail(f"{where}/{index}", f"parameter {param['name']!r} in {param['in']} is listed twice")
+                    return None
+                seen.add(key)
+                found[key] = (param, pointer)  # an operation's parameter overrides the path item's
+        template = re.findall(r"\{([^{}]+)\}", path)
+        declared = [name for (name, where) in found if where == "path"]
+        for name in template:
+            if name not in declared:
+                self.fail(f"{base}/parameters", f"path parameter {{{name}}} of {path} is not declared: add "
+                          f"`- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`")
+                return None
+        for name in declared:
+            if name not in template:
+                self.fail(f"{base}/parameters", f"path parameter {name!r} does not appear in {path}")
+                return None
+        out: list[Parameter] = []
+        for (name, where), (param, pointer) in sorted(found.items(), key=lambda kv: (
+                kv[0][1] != "path", template.index(kv[0][0]) if kv[0][1] == "path" else 0)):
+            if where == "header" and (name.lower() in _IGNORED_HEADERS or (
+                    self.security.header is not None and name.lower() == self.security.header.lower())):
+                continue  # the client sets these itself (OpenAPI ignores Accept/Content-Type/Authorization)
+            made = self.parameter(param, pointer, where, op_id)
+            if made is None:
+                return None
+            out.append(made)
+        return out
+
+    def parameter(self, param: dict[str, Any], pointer: str, where: str, op_id: str) -> Parameter | None:
+        name = param["name"]
+        if where == "cookie":
+            self.fail(f"{pointer}/in", f"parameter {name!r} in: cookie is outside the subset deskkit supports: "
+                      "send it as a header parameter")
+            return None
+        for key in ("content", "allowReserved", "allowEmptyValue"):
+            if key in param:
+                self.fail(f"{pointer}/{key}", f"keyword `{key}` on a parameter is outside the subset deskkit "
+                          "supports: give `schema` (a scalar or an array of scalars)")
+                return None
+        style = param.get("style", "form" if where == "query" else "simple")
+        if style != ("form" if where == "query" else "simple"):
+            self.fail(f"{pointer}/style", f"style {style!r} for a {where} parameter: deskkit supports style form "
+                      "in the query and simple in the path and headers")
+            return None
+        ptype = self.resolve(param["schema"], f"{pointer}/schema", f"{op_id}_{name}", op_id, name)
+        if ptype is None:
+            return None
+        if isinstance(ptype, ArrayOf) and isinstance(ptype.items, Scalar) and where != "path":
+            pass
+        elif not isinstance(ptype, Scalar):
+            self.fail(f"{pointer}/schema", f"parameter {name!r} has {_a(ptype)}: deskkit supports a scalar, or "
+                      "(in the query and headers) an array of scalars")
+            return None
+        if ptype.nullable:
+            self.fail(f"{pointer}/schema/type", f"parameter {name!r} is nullable: a parameter is sent or not, "
+                      "never null; drop \"null\"")
+            return None
+        default = (param["schema"]["default"],) if "default" in param["schema"] else None
+        explode = bool(param.get("explode", where == "query"))
+        return Parameter(name, naming.snake(name), where, bool(param.get("required")),  # type: ignore[arg-type]
+                         param.get("description", ""), ptype, explode, default)
+
+    def body(self, op: dict[str, Any], base: str) -> tuple[str | None, bool]:
+        if "requestBody" not in op:
+            return None, False
+        resolved = self.component(op["requestBody"], f"{base}/requestBody", "requestBodies")
+        if resolved is None:
+            return None, False
+        body, pointer = resolved
+        model = self.content_model(body.get("content") or {}, f"{pointer}/content", "request body")
+        return model, bool(body.get("required"))
+
+    def content_model(self, content: dict[str, Any], pointer: str, what: str) -> str | None:
+        """The model of a JSON body (None: no content); other media types are refused."""
+        if not content:
+            return None
+        other = [media for media in content if not media.startswith("application/json")]
+        if other:
+            self.fail(f"{pointer}/{escape_token(other[0])}", f"a {what} of media type {other[0]!r}: deskkit "
+                      "supports application/json bodies only")
+            return None
+        media = next(iter(content))
+        schema = content[media].get("schema", {})
+        at = f"{pointer}/{escape_token(media)}/schema"
+        if "$ref" not in schema:
+            self.fail(at, f"an inline {what} schema: move it under /components/schemas and refer to it with $ref")
+            return None
+        found = self.target(schema["$ref"], at)
+        if found is None:
+            return None
+        if not _is_object_model(found[1]):
+            self.fail(f"{at}/$ref", f"the {what} is {found[0]}, not an object schema: deskkit parses object "
+                      "bodies; wrap the value in an object")
+            return None
+        return found[0]
+
+    def operations(self, models: dict[str, Model]) -> list[Operation]:
+        ops: list[Operation] = []
+        ids: dict[str, str] = {}
         for path, item in self.spec.data["paths"].items():
+            unknown = sorted(k for k in item if k not in (*_METHODS, "parameters", "summary", "description")
+                             and not k.startswith("x-"))
+            for key in unknown:
+                self.fail(f"/paths/{escape_token(path)}/{escape_token(key)}", f"keyword `{key}` on a path item is "
+                          "outside the subset deskkit supports: declare the operations inline")
             for method in _METHODS:
                 op = item.get(method)
                 if op is None:
                     continue
-                params = tuple(
-                    Parameter(p["name"], naming.snake(p["name"]), p["in"], bool(p.get("required")),
-                              p.get("description", ""))
-                    for p in op.get("parameters", [])
-                )
-                responses = []
-                for status, resp in sorted(op["responses"].items()):
-                    schema = resp.get("content", {}).get("application/json", {}).get("schema", {})
-                    ref = schema.get("$ref", "")
-                    responses.append(Response(status, resp["description"], ref.rsplit("/", 1)[1] if ref else None))
-                ops.append(Operation(op["operationId"], naming.snake(op["operationId"]), method.upper(), path,
-                                     op.get("summary", ""), op.get("description", ""), params, tuple(responses)))
+                base = f"/paths/{escape_token(path)}/{method}"
+                made = self.operation(path, item, method, op, base, models)
+                if made is None:
+                    continue
+                if made.py_name in ids:
+                    self.fail(f"{base}/operationId", f"operationId {op['operationId']!r} gives the method name "
+                              f"{made.py_name!r}, like the operation at {ids[made.py_name]}: rename one")
+                    continue
+                ids[made.py_name] = base
+                ops.append(made)
         return ops
+
+    def operation(self, path: str, item: dict[str, Any], method: str, op: dict[str, Any], base: str,
+                  models: dict[str, Model]) -> Operation | None:
+        for key in ("callbacks", "servers"):
+            if key in op:
+                self.fail(f"{base}/{key}", f"keyword `{key}` on an operation is outside the subset deskkit supports")
+                return None
+        if "security" in op and op["security"] != self.spec.data.get("security"):
+            self.fail(f"{base}/security", "an operation's own `security` is outside the subset deskkit supports: "
+                      "the client authenticates every request the same way (declare it at the top level)")
+            return None
+        params = self.parameters(path, item, op, base, op["operationId"])
+        if params is None:
+            return None
+        body, body_required = self.body(op, base)
+        responses: list[Response] = []
+        for status, resp in sorted(op["responses"].items()):
+            resolved = self.component(resp, f"{base}/responses/{escape_token(status)}", "responses")
+            if resolved is None:
+                return None
+            found, pointer = resolved
+            model = self.content_model(found.get("content") or {}, f"{pointer}/content", "response body")
+            if found.get("content") and model is None:
+                return None
+            responses.append(Response(status, found.get("description", ""), model))
+        taken = {p.py_name for p in params}
+        body_arg = naming.unique(["body"], frozenset(taken | _METHOD_RESERVED))[0]
+        names = naming.unique([p.py_name for p in params], _METHOD_RESERVED | {body_arg} if body else _METHOD_RESERVED)
+        params = [dataclasses.replace(p, py_name=n) for p, n in zip(params, names, strict=True)]
+        made = Operation(op["operationId"], naming.snake(op["operationId"]), method.upper(), path,
+                         op.get("summary", ""), op.get("description", ""), tuple(params), tuple(responses),
+                         body, body_required, body_arg)
+        if "x-deskkit-pagination" in op:
+            pagination = self.pagination(made, op["x-deskkit-pagination"], f"{base}/x-deskkit-pagination", models)
+            if pagination is None:
+                return None
+            made = dataclasses.replace(made, pagination=pagination)
+        return made
+
+    def pagination(self, op: Operation, declared: dict[str, str], pointer: str,
+                   models: dict[str, Model]) -> Pagination | None:
+        """Check ``x-deskkit-pagination`` against the operation's response and query parameters."""
+        success = [r.model for r in op.success_responses if r.model]
+        if len(set(success)) != 1 or success[0] not in models:
+            self.fail(pointer, "pagination needs exactly one 2xx response model")
+            return None
+        model = models[success[0]]
+        fields = {f.wire: f for f in model.fields}
+        items, total = fields.get(declared["items"]), fields.get(declared["total"])
+        if items is None or not isinstance(items.type, ArrayOf) or not isinstance(items.type.items, ModelRef):
+            self.fail(f"{pointer}/items", f"{declared['items']!r} is not an array-of-objects property of "
+                      f"{model.name}")
+            return None
+        if total is None or not isinstance(total.type, Scalar) or total.type.json_type != "integer":
+            self.fail(f"{pointer}/total", f"{declared['total']!r} is not an integer property of {model.name}")
+            return None
+        for role, field in (("items", items), ("total", total)):
+            if not field.required or field.type.nullable or field.tolerances:
+                self.fail(f"{pointer}/{role}", f"{field.wire!r} must be a required, non-nullable property without "
+                          "tolerated shapes, so every page has it")
+                return None
+        query = {p.name: p for p in op.parameters if p.location == "query"}
+        for role in ("offset", "limit"):
+            param = query.get(declared[role])
+            if param is None or not isinstance(param.type, Scalar) or param.type.json_type != "integer" \
+                    or param.required:
+                self.fail(f"{pointer}/{role}", f"{declared[role]!r} is not an optional integer query parameter "
+                          "of this operation")
+                return None
+        name = op.py_name.removeprefix("list_")
+        return Pagination(declared["items"], declared["total"], declared["offset"], declared["limit"],
+                          items.name, total.name, query[declared["offset"]].py_name,
+                          query[declared["limit"]].py_name, items.type.items.name, f"iter_{name}")
 
 
 def _is_object_model(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "object" and "properties" in schema
+    """A component schema that becomes a class: an object with properties (or none, but not a plain map), or
+    an allOf of such."""
+    if {"oneOf", "anyOf", "$ref"} & set(schema):
+        return False
+    if "allOf" in schema:
+        return True
+    return schema.get("type") == "object" and ("properties" in schema
+                                               or not isinstance(schema.get("additionalProperties"), dict))
 
 
 def _described(ftype: TypeRef, schemas: dict[str, Any]) -> str:
@@ -300,6 +829,8 @@ def _plain(t: TypeRef, plural: bool) -> str:
         return f"array{s} of {_plain(t.items, True)}"
     if isinstance(t, MapOf):
         return f"map{s} of {_plain(t.values, True)}"
+    if isinstance(t, UnionOf):
+        return " or ".join(_plain(v, plural) for v in t.variants)
     return f"{t.json_type}{s}"
 
 
@@ -316,9 +847,16 @@ def build_api(spec: Spec) -> Api:
     """Build the intermediate model of a checked spec; raise :class:`SpecError` listing every issue."""
     builder = _Builder(spec)
     builder.build_quirks()
-    models = [builder.model(name, schema) for name, schema in sorted(builder.schemas.items())
-              if _is_object_model(schema)]
-    operations = builder.operations()
+    builder.build_security()
+    built = [builder.model(name, schema) for name, schema in sorted(builder.schemas.items())
+             if _is_object_model(schema)]
+    models = {m.name: m for m in built if m is not None}
+    builder.check_unions(models)
+    operations = builder.operations(models)
+    errors = {m.error_fields for m in models.values() if m.error_fields is not None}
+    if len(errors) > 1:
+        builder.fail("/components/schemas", "x-deskkit-error is declared with different fields on several "
+                     "schemas: the client reads one error body")
     if builder.issues:
         raise SpecError(builder.issues)
     info = spec.data["info"]
@@ -331,8 +869,10 @@ def build_api(spec: Spec) -> Api:
         client=info.get("x-deskkit-client") or naming.pascal(info["title"].split("—")[0].split(" - ")[0]) + "Client",
         server=server,
         server_variables=variables,
-        models=tuple(models),
+        models=tuple(models.values()),
         enums=tuple(sorted(builder.enums.values(), key=lambda e: e.name)),
         quirks=tuple(builder.quirks.values()),
         operations=tuple(operations),
+        security=builder.security,
+        error_fields=next(iter(errors), (None, None, None)),
     )

@@ -73,6 +73,7 @@ def environment(templates: Traversable) -> jinja2.Environment:
     env.filters.update(client.FILTERS)
     env.filters["prefix"] = lambda text, prefix: f"{prefix}{text}"
     env.globals.update(models.GLOBALS)
+    env.globals.update(client.GLOBALS)
     return env
 
 
