@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="also fail when a response needs a quirk")
     check.add_argument("--format", choices=("text", "json", "junit"), default="text")
     check.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    check.add_argument("--operation", metavar="OPERATION_ID",
+                       help="operation plain .json/.jsonl bodies answer (default: the spec's first; HAR entries "
+                            "are matched by method and path)")
     check.add_argument("--package", help=package_help)
 
     mock = sub.add_parser("mock", help="serve the spec's operations on loopback, with faults on demand")
@@ -101,7 +104,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from .contract.validate import validate
 
-        return validate(args.paths, args.strict, args.format, args.jobs, _package(args))
+        return validate(args.paths, args.strict, args.format, args.jobs, _package(args), args.operation)
     from .mock.server import MockConfig, serve
 
     if bool(args.ak) != bool(args.sk):

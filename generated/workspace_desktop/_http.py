@@ -201,9 +201,14 @@ class Prepared(NamedTuple):
 
     method: str
     path: str
-    query: tuple[tuple[str, str], ...]
+    query: str  # percent-encoded, "" when there is none
     headers: dict[str, str]
     content: bytes | None
+
+    @property
+    def target(self) -> str:
+        """Path and query, as they go on the request line."""
+        return f"{self.path}?{self.query}" if self.query else self.path
 
 
 def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
@@ -211,7 +216,7 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
     argument, a value its schema refuses or a body its model refuses is a ValueError (a ContractError for the
     body) before anything is sent."""
     path = op.path
-    query: list[tuple[str, str]] = []
+    query: list[str] = []
     headers: dict[str, str] = {}
     for param in op.parameters:
         value = values.get(param.name)
@@ -219,11 +224,19 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
             if param.required:
                 raise ValueError(f"{param.py_name or param.name} is required")
             continue
+        if param.location == "query":
+            # Every key and value percent-encoded (a space as %20), except the commas that join an unexploded
+            # array: an item's own comma is %2C, so the list reads back unambiguously.
+            key = quote(param.name, safe="")
+            items = [quote(text, safe="") for text in param.texts(value)]
+            if param.explode or param.site.items is None:
+                query.extend(f"{key}={item}" for item in items)
+            else:
+                query.append(f"{key}={','.join(items)}")
+            continue
         texts = param.encode(value)
         if param.location == "path":
             path = path.replace("{" + param.name + "}", check_segment(param.py_name or param.name, texts[0]))
-        elif param.location == "query":
-            query.extend((param.name, text) for text in texts)
         else:
             if any(c in texts[0] for c in "\r\n\0"):
                 raise ValueError(f"{param.py_name or param.name} must not contain line breaks")
@@ -243,7 +256,8 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
         headers["Content-Type"] = "application/json"
     elif op.body_required:
         raise ValueError(f"{op.id} requires a body (a {op.body.__name__ if op.body else 'JSON'} or a dict)")
-    return Prepared(op.method, path, tuple(query), headers, content)
+    return Prepared(op.method, path, "&".join(query), headers, content)
+
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -299,12 +313,15 @@ class _Policy:
         if not response.is_success:
             raise _error_for(response, op, self.error_fields)
         request_id = response.headers.get("X-Request-Id")
-        if not op.documents(response.status_code):
-            error = ContractError([Finding("", f"status {response.status_code} is not documented for {op.id}",
-                                           "#")])
+        status = response.status_code
+        # `default` answers for a 2xx only when the spec documents none (else it describes the errors).
+        keys = [str(status), "2XX"] + ([] if any(key.startswith("2") for key in op.responses) else ["default"])
+        key = next((key for key in keys if key in op.responses), None)
+        if key is None:
+            error = ContractError([Finding("", f"status {status} is not documented for {op.id}", "#")])
             error.request_id = request_id
             raise error
-        model = op.model_for(response.status_code)
+        model = op.responses[key]
         if model is None:
             return None
         try:
@@ -426,7 +443,7 @@ class BaseClient(_Client):
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = self._http.request(request.method, policy.base_url + request.path, params=request.query,
+                response = self._http.request(request.method, policy.base_url + request.target,
                                               headers={**policy.headers(), **request.headers},
                                               content=request.content, auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
@@ -475,8 +492,7 @@ class AsyncBaseClient(_Client):
         policy, refreshed, attempt = self._policy, False, 0
         while True:
             try:
-                response = await self._http.request(request.method, policy.base_url + request.path,
-                                                    params=request.query,
+                response = await self._http.request(request.method, policy.base_url + request.target,
                                                     headers={**policy.headers(), **request.headers},
                                                     content=request.content,
                                                     auth=policy.auth or httpx.USE_CLIENT_DEFAULT)

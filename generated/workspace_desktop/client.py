@@ -11,7 +11,8 @@ Errors, credentials and retries are described in :mod:`._http`; for example::
 
 from __future__ import annotations
 
-from typing import Final, Unpack
+from collections.abc import AsyncIterator, Iterator
+from typing import Final, Literal, Unpack
 
 from ._http import (
     ApiConnectionError,
@@ -31,7 +32,8 @@ from ._http import (
     ServerError,
     check_segment,
 )
-from .models import OPERATIONS, ShowDesktopDetailResponse
+from .enums import SortField, SortType
+from .models import OPERATIONS, DesktopDetailInfo, ListDesktopsDetailResponse, ShowDesktopDetailResponse
 
 __all__ = [
     "ApiConnectionError",
@@ -56,6 +58,7 @@ AUTH: Final = Auth("X-Auth-Token", True, True)
 #: The error body's fields holding the error code, its message and the request id (x-deskkit-error).
 ERROR_FIELDS: Final = ("error_code", "error_msg", "request_id")
 _SHOW_DESKTOP_DETAIL: Final = OPERATIONS[0]
+_LIST_DESKTOPS_DETAIL: Final = OPERATIONS[1]
 
 
 class WorkspaceClient(BaseClient):
@@ -80,6 +83,110 @@ class WorkspaceClient(BaseClient):
         result: ShowDesktopDetailResponse = self._request(_SHOW_DESKTOP_DETAIL, {"project_id": project_id, "desktop_id": desktop_id}, None, tolerant)
         return result
 
+    def list_desktops_detail(
+        self,
+        project_id: str,
+        *,
+        status: str | None = None,
+        user_name: str | None = None,
+        user_names: list[str] | tuple[str, ...] | None = None,
+        sort_field: SortField | Literal["created", "computer_name"] | None = None,
+        sort_type: SortType | Literal["ASC", "DESC"] | None = None,
+        computer_name: str | None = None,
+        desktop_ip: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        desktop_id: list[str] | tuple[str, ...] | None = None,
+        desktop_type: str | None = None,
+        tag: str | None = None,
+        pool_id: str | None = None,
+        user_attached: bool | None = None,
+        enterprise_project_id: str | None = None,
+        image_id: str | None = None,
+        charge_mode: str | None = None,
+        in_maintenance_mode: bool | None = None,
+        tolerant: bool = False,
+    ) -> ListDesktopsDetailResponse:
+        """Queries the desktop details list."""
+        result: ListDesktopsDetailResponse = self._request(_LIST_DESKTOPS_DETAIL, {
+            "project_id": project_id,
+            "status": status,
+            "user_name": user_name,
+            "user_names": user_names,
+            "sort_field": sort_field,
+            "sort_type": sort_type,
+            "computer_name": computer_name,
+            "desktop_ip": desktop_ip,
+            "offset": offset,
+            "limit": limit,
+            "desktop_id": desktop_id,
+            "desktop_type": desktop_type,
+            "tag": tag,
+            "pool_id": pool_id,
+            "user_attached": user_attached,
+            "enterprise_project_id": enterprise_project_id,
+            "image_id": image_id,
+            "charge_mode": charge_mode,
+            "in_maintenance_mode": in_maintenance_mode,
+        }, None, tolerant)
+        return result
+
+    def iter_desktops_detail(
+        self,
+        project_id: str,
+        *,
+        status: str | None = None,
+        user_name: str | None = None,
+        user_names: list[str] | tuple[str, ...] | None = None,
+        sort_field: SortField | Literal["created", "computer_name"] | None = None,
+        sort_type: SortType | Literal["ASC", "DESC"] | None = None,
+        computer_name: str | None = None,
+        desktop_ip: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        desktop_id: list[str] | tuple[str, ...] | None = None,
+        desktop_type: str | None = None,
+        tag: str | None = None,
+        pool_id: str | None = None,
+        user_attached: bool | None = None,
+        enterprise_project_id: str | None = None,
+        image_id: str | None = None,
+        charge_mode: str | None = None,
+        in_maintenance_mode: bool | None = None,
+        tolerant: bool = False,
+    ) -> Iterator[DesktopDetailInfo]:
+        """Every DesktopDetailInfo of `list_desktops_detail`, page after page: from `offset` (default 0) in pages
+        of `limit` (default: the service's), until `total_count` items have been seen or a page is empty.
+        """
+        start = offset or 0
+        while True:
+            page = self.list_desktops_detail(
+                project_id,
+                status=status,
+                user_name=user_name,
+                user_names=user_names,
+                sort_field=sort_field,
+                sort_type=sort_type,
+                computer_name=computer_name,
+                desktop_ip=desktop_ip,
+                offset=start,
+                limit=limit,
+                desktop_id=desktop_id,
+                desktop_type=desktop_type,
+                tag=tag,
+                pool_id=pool_id,
+                user_attached=user_attached,
+                enterprise_project_id=enterprise_project_id,
+                image_id=image_id,
+                charge_mode=charge_mode,
+                in_maintenance_mode=in_maintenance_mode,
+                tolerant=tolerant,
+            )
+            yield from page.desktops
+            start += len(page.desktops)
+            if not page.desktops or start >= page.total_count:
+                return
+
 
 class AsyncWorkspaceClient(AsyncBaseClient):
     """Asynchronous client, the same as :class:`WorkspaceClient` with ``await``; an async context manager."""
@@ -102,3 +209,108 @@ class AsyncWorkspaceClient(AsyncBaseClient):
         """Queries details about one desktop."""
         result: ShowDesktopDetailResponse = await self._request(_SHOW_DESKTOP_DETAIL, {"project_id": project_id, "desktop_id": desktop_id}, None, tolerant)
         return result
+
+    async def list_desktops_detail(
+        self,
+        project_id: str,
+        *,
+        status: str | None = None,
+        user_name: str | None = None,
+        user_names: list[str] | tuple[str, ...] | None = None,
+        sort_field: SortField | Literal["created", "computer_name"] | None = None,
+        sort_type: SortType | Literal["ASC", "DESC"] | None = None,
+        computer_name: str | None = None,
+        desktop_ip: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        desktop_id: list[str] | tuple[str, ...] | None = None,
+        desktop_type: str | None = None,
+        tag: str | None = None,
+        pool_id: str | None = None,
+        user_attached: bool | None = None,
+        enterprise_project_id: str | None = None,
+        image_id: str | None = None,
+        charge_mode: str | None = None,
+        in_maintenance_mode: bool | None = None,
+        tolerant: bool = False,
+    ) -> ListDesktopsDetailResponse:
+        """Queries the desktop details list."""
+        result: ListDesktopsDetailResponse = await self._request(_LIST_DESKTOPS_DETAIL, {
+            "project_id": project_id,
+            "status": status,
+            "user_name": user_name,
+            "user_names": user_names,
+            "sort_field": sort_field,
+            "sort_type": sort_type,
+            "computer_name": computer_name,
+            "desktop_ip": desktop_ip,
+            "offset": offset,
+            "limit": limit,
+            "desktop_id": desktop_id,
+            "desktop_type": desktop_type,
+            "tag": tag,
+            "pool_id": pool_id,
+            "user_attached": user_attached,
+            "enterprise_project_id": enterprise_project_id,
+            "image_id": image_id,
+            "charge_mode": charge_mode,
+            "in_maintenance_mode": in_maintenance_mode,
+        }, None, tolerant)
+        return result
+
+    async def iter_desktops_detail(
+        self,
+        project_id: str,
+        *,
+        status: str | None = None,
+        user_name: str | None = None,
+        user_names: list[str] | tuple[str, ...] | None = None,
+        sort_field: SortField | Literal["created", "computer_name"] | None = None,
+        sort_type: SortType | Literal["ASC", "DESC"] | None = None,
+        computer_name: str | None = None,
+        desktop_ip: str | None = None,
+        offset: int | None = None,
+        limit: int | None = None,
+        desktop_id: list[str] | tuple[str, ...] | None = None,
+        desktop_type: str | None = None,
+        tag: str | None = None,
+        pool_id: str | None = None,
+        user_attached: bool | None = None,
+        enterprise_project_id: str | None = None,
+        image_id: str | None = None,
+        charge_mode: str | None = None,
+        in_maintenance_mode: bool | None = None,
+        tolerant: bool = False,
+    ) -> AsyncIterator[DesktopDetailInfo]:
+        """Every DesktopDetailInfo of `list_desktops_detail`, page after page: from `offset` (default 0) in pages
+        of `limit` (default: the service's), until `total_count` items have been seen or a page is empty.
+        """
+        start = offset or 0
+        while True:
+            page = await self.list_desktops_detail(
+                project_id,
+                status=status,
+                user_name=user_name,
+                user_names=user_names,
+                sort_field=sort_field,
+                sort_type=sort_type,
+                computer_name=computer_name,
+                desktop_ip=desktop_ip,
+                offset=start,
+                limit=limit,
+                desktop_id=desktop_id,
+                desktop_type=desktop_type,
+                tag=tag,
+                pool_id=pool_id,
+                user_attached=user_attached,
+                enterprise_project_id=enterprise_project_id,
+                image_id=image_id,
+                charge_mode=charge_mode,
+                in_maintenance_mode=in_maintenance_mode,
+                tolerant=tolerant,
+            )
+            for item in page.desktops:
+                yield item
+            start += len(page.desktops)
+            if not page.desktops or start >= page.total_count:
+                return

@@ -29,6 +29,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
     ShowDesktopDetailResponse,
@@ -61,6 +62,8 @@ __all__ = [
     "flavor_link_info_payloads",
     "flavor_link_infos",
     "invalid",
+    "list_desktops_detail_response_payloads",
+    "list_desktops_detail_responses",
     "objects",
     "patterned",
     "product_info_payloads",
@@ -87,6 +90,7 @@ _STRATEGIES: Final = Strategies(
         "ErrorResponse": ErrorResponse,
         "FlavorInfo": FlavorInfo,
         "FlavorLinkInfo": FlavorLinkInfo,
+        "ListDesktopsDetailResponse": ListDesktopsDetailResponse,
         "ProductInfo": ProductInfo,
         "SecurityGroup": SecurityGroup,
         "ShowDesktopDetailResponse": ShowDesktopDetailResponse,
@@ -198,6 +202,16 @@ def flavor_link_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
 def flavor_link_infos() -> st.SearchStrategy[FlavorLinkInfo]:
     """Typed ``FlavorLinkInfo`` instances parsed from valid payloads."""
     return _STRATEGIES.payloads("FlavorLinkInfo").map(FlavorLinkInfo.from_dict)
+
+
+def list_desktops_detail_response_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``ListDesktopsDetailResponse`` payloads (raw JSON data, documented contract)."""
+    return _STRATEGIES.payloads("ListDesktopsDetailResponse")
+
+
+def list_desktops_detail_responses() -> st.SearchStrategy[ListDesktopsDetailResponse]:
+    """Typed ``ListDesktopsDetailResponse`` instances parsed from valid payloads."""
+    return _STRATEGIES.payloads("ListDesktopsDetailResponse").map(ListDesktopsDetailResponse.from_dict)
 
 
 def product_info_payloads() -> st.SearchStrategy[dict[str, Any]]:

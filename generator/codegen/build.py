@@ -65,6 +65,14 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
 # Keyword names a client method takes besides the operation's parameters.
 _METHOD_RESERVED = frozenset({"self", "tolerant"})
+# Names the generated modules take for themselves: a schema (or enumeration) cannot have one of them.
+_TAKEN = frozenset({
+    "Any", "Final", "Literal", "Model", "Context", "Site", "Prop", "Tolerance", "Finding", "Unset", "Operation",
+    "Parameter", "Pagination", "Drawn", "Injected", "Strategies", "Auth", "ApiError", "ApiConnectionError",
+    "ApiTimeoutError", "AsyncBaseClient", "AsyncOptions", "AuthenticationError", "BadRequestError", "BaseClient",
+    "ClientError", "NotFoundError", "Options", "PermissionDeniedError", "RateLimitError", "ServerError",
+    "ContractError", "Judgement", "Iterator", "AsyncIterator", "Unpack", "StrEnum",
+})
 # Header parameters OpenAPI says to ignore (the client sets them itself).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 _PY_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
@@ -494,8 +502,8 @@ class _Builder:
             return None
         for role in ("code", "message"):  # request_id may name a key the body carries undocumented
             wire = declared.get(role)
-            if wire is not None and wire not in props:
-                self.fail(f"{base}/x-deskkit-error/{role}", f"{wire!r} is not a property of this schema")
+            if wire is not None and (wire not in props or props[wire][0].get("type") != "string"):
+                self.fail(f"{base}/x-deskkit-error/{role}", f"{wire!r} is not a string property of this schema")
         return declared.get("code"), declared.get("message"), declared.get("request_id")
 
     def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
@@ -852,6 +860,12 @@ def build_api(spec: Spec) -> Api:
              if _is_object_model(schema)]
     models = {m.name: m for m in built if m is not None}
     builder.check_unions(models)
+    for name in sorted(set(models) | set(builder.enums)):
+        if name in _TAKEN or (name in models and name in builder.enums):
+            where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
+            by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"
+            builder.fail(where, f"the name {name!r} is taken ({by}): rename the schema, or give the enumeration "
+                         "another `title`")
     operations = builder.operations(models)
     errors = {m.error_fields for m in models.values() if m.error_fields is not None}
     if len(errors) > 1:

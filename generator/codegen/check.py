@@ -28,9 +28,20 @@ def _pointer(prefix: str, error: ValidationError) -> str:
     return prefix + "".join(f"/{escape_token(str(part))}" for part in error.absolute_path)
 
 
+# What to do instead, for structural errors people often meet.
+_ADVICE = {
+    ("openapi", "pattern"): "deskkit reads OpenAPI 3.1 (3.0 writes nullable and exclusiveMinimum differently): "
+                            "convert the spec to 3.1",
+    ("$ref", "pattern"): "deskkit resolves $ref within the spec only, to #/components/schemas/NAME",
+}
+
+
 def _message(error: ValidationError) -> str:
     text = error.message
-    return text if len(text) <= 240 else text[:237] + "..."
+    text = text if len(text) <= 240 else text[:237] + "..."
+    last = str(error.absolute_path[-1]) if error.absolute_path else ""
+    advice = _ADVICE.get((last, str(error.validator)))
+    return f"{text}: {advice}" if advice else text
 
 
 def _sorted(errors: Any) -> list[ValidationError]:

@@ -37,7 +37,24 @@ def py_type(t: TypeRef) -> str:
         base = f"dict[str, {py_type(t.values)}]"
     else:
         base = " | ".join(dict.fromkeys(py_type(v) for v in t.variants))
-    return f"{base} | None" if t.nullable else base
+    return _union([base, "None"]) if t.nullable else base
+
+
+def _members(annotation: str) -> list[str]:
+    """The members of a union annotation, split at its top level (not inside ``list[...]``)."""
+    out, depth, start = [], 0, 0
+    for index, char in enumerate(annotation):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0 and annotation.startswith(" | ", index):
+            out.append(annotation[start:index])
+            start = index + 3
+    return [*out, annotation[start:]]
+
+
+def _union(parts: list[str]) -> str:
+    """``parts`` as one union, each member once, ``None`` last (as ruff and readers expect)."""
+    names = list(dict.fromkeys(member for part in parts for member in _members(part)))
+    return " | ".join([n for n in names if n != "None"] + (["None"] if "None" in names else []))
 
 
 def annotation(f: Field) -> str:
@@ -49,7 +66,7 @@ def annotation(f: Field) -> str:
         parts.append("Unset")
     if f.type.null_quirk is not None:
         parts.append("None")
-    return " | ".join(dict.fromkeys(" | ".join(parts).split(" | ")))
+    return _union(parts)
 
 
 def check_fails(t: Scalar, var: str) -> str:

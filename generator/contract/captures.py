@@ -85,6 +85,7 @@ class LineRange(NamedTuple):
     start: int
     end: int
     first_line: int
+    operation: str | None = None  # the operation its bodies answer (None: the spec's first)
 
 
 Unit = LineRange | list[Capture]
@@ -93,19 +94,29 @@ BATCH = 256
 
 
 def plan(paths: list[str], router: Router, skipped: Skipped,
-         stdin: BinaryIO | None = None) -> Iterator[Unit]:
+         stdin: BinaryIO | None = None, operation: str | None = None) -> Iterator[Unit]:
     """The work, in input order: JSON Lines files as byte ranges (read where they are judged, so nothing is
-    copied between processes), everything else as small batches of captures."""
+    copied between processes), everything else as small batches of captures. Bodies that do not say which
+    operation they answer (all but HAR entries) answer ``operation`` (None: the spec's first)."""
     for path in _files(paths, skipped):
         if path is None:
-            yield from _batched(_stdin(stdin or sys.stdin.buffer))
+            yield from _batched(_answering(_stdin(stdin or sys.stdin.buffer), operation))
         elif path.suffix.lower() in LINES_SUFFIXES:
             try:
-                yield from line_ranges(path)
+                yield from (unit._replace(operation=operation) for unit in line_ranges(path))
             except OSError as exc:
                 yield [Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")]
         else:
-            yield from _batched(_file(path, router, skipped))
+            yield from _batched(_answering(_file(path, router, skipped), operation))
+
+
+def _answering(captures: Iterator[Capture], operation: str | None) -> Iterator[Capture]:
+    """``captures``, each without an operation of its own set to answer ``operation``."""
+    if operation is None:
+        yield from captures
+        return
+    for capture in captures:
+        yield capture if capture.operation is not None else capture._replace(operation=operation)
 
 
 def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
@@ -165,7 +176,7 @@ def read_range(unit: LineRange) -> Iterator[Capture]:
         data = handle.read(unit.end - unit.start)
     for number, line in enumerate(data.split(b"\n"), start=unit.first_line):
         if line.strip():  # blank lines carry no response (a trailing newline, a separator)
-            yield Capture(unit.path, line.rstrip(b"\r"), line=number)
+            yield Capture(unit.path, line.rstrip(b"\r"), unit.operation, line=number)
 
 
 def check_paths(paths: list[str]) -> None:

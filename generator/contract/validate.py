@@ -6,19 +6,24 @@ import os
 import sys
 import time
 
+from ..errors import DeskkitError
 from .bindings import load_bindings
 from .captures import Router, Skipped, check_paths, plan
 from .pool import judge_all
 from .report import Summary, writer
 
 
-def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str) -> int:
+def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None) -> int:
     check_paths(paths)
     bindings = load_bindings(package)
+    if operation is not None and operation not in {op.id for op in bindings.operations}:
+        known = ", ".join(op.id for op in bindings.operations)
+        raise DeskkitError(f"--operation {operation}: no such operation in {package} (it has {known})")
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, sys.stdout, strict)
     progress = Progress()
-    for chunk in judge_all(plan(paths, Router(bindings.operations), skipped), package, jobs, out.renders):
+    units = plan(paths, Router(bindings.operations), skipped, operation=operation)
+    for chunk in judge_all(units, package, jobs, out.renders):
         summary.add(chunk)
         out.add(chunk)
         progress.tick(chunk.results)

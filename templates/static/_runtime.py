@@ -587,17 +587,22 @@ class Parameter(NamedTuple):
     explode: bool = False
     py_name: str = ""  # the client method's keyword argument
 
-    def encode(self, value: Any) -> list[str]:
-        """The text(s) of ``value`` on the wire: one per repeated query key, else exactly one. A value that
-        breaks the parameter's schema is a ValueError naming it (before any request is sent)."""
+    def texts(self, value: Any) -> list[str]:
+        """The text of ``value`` (of each item, for an array), unjoined. A value that breaks the parameter's
+        schema is a ValueError naming it (before any request is sent)."""
         data = _plain_value(value)
         problem = self.site.problem(data)
         if problem is not None:
             raise ValueError(f"{self.py_name or self.name}: {problem}")
-        if type(data) is list:
-            texts = [_text_of(item) for item in data]
-            return texts if self.explode and self.location == "query" else [",".join(texts)]
-        return [_text_of(data)]
+        return [_text_of(item) for item in data] if type(data) is list else [_text_of(data)]
+
+    def encode(self, value: Any) -> list[str]:
+        """The text(s) of ``value`` on the wire, before percent-encoding: one per repeated query key, else
+        exactly one (array items comma-joined)."""
+        texts = self.texts(value)
+        if self.site.items is not None and not (self.explode and self.location == "query"):
+            return [",".join(texts)]
+        return texts
 
     def decode(self, texts: list[str]) -> Any:
         """The value the texts of this parameter stand for (what a server reads); ValueError when they break

@@ -28,7 +28,7 @@ def spec_with(old: str, new: str) -> str:
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("openapi: 3.1.0", "openapi: 3.0.3", ":11: at /openapi: '3.0.3' does not match"),
+        ("openapi: 3.1.0", "openapi: 3.0.3", ":12: at /openapi: '3.0.3' does not match"),
         ('$ref: "#/components/schemas/FlavorInfo"', '$ref: "#/components/schemas/Flavour"',
          "at /components/schemas/DesktopDetailInfo/properties/flavor/$ref: no schema named 'Flavour'"),
         ("quirk: desktop-as-list", "quirk: desktop-as-lsit",
