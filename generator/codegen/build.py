@@ -564,8 +564,9 @@ class _Builder:
         for name, scheme in schemes.items():
             at = f"/components/securitySchemes/{escape_token(name)}"
             if scheme.get("type") != "apiKey" or scheme.get("in") != "header":
-                self.fail(at, f"security scheme {name!r} ({scheme.get('type')} in {scheme.get('in')}): deskkit "
-                          "supports apiKey in a header, and AK/SK signing declared with x-deskkit-signing")
+                kind = scheme.get("type") + (f" in {scheme['in']}" if "in" in scheme else "")
+                self.fail(at, f"security scheme {name!r} is {kind}: deskkit supports apiKey in a header, and "
+                          "AK/SK signing declared with x-deskkit-signing")
                 continue
             if "x-deskkit-signing" in scheme:
                 signing = scheme["x-deskkit-signing"]

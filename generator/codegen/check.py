@@ -33,6 +33,8 @@ _ADVICE = {
     ("openapi", "pattern"): "deskkit reads OpenAPI 3.1 (3.0 writes nullable and exclusiveMinimum differently): "
                             "convert the spec to 3.1",
     ("$ref", "pattern"): "deskkit resolves $ref within the spec only, to #/components/schemas/NAME",
+    ("exclusiveMinimum", "type"): "OpenAPI 3.1 gives the bound itself, e.g. exclusiveMinimum: 0",
+    ("exclusiveMaximum", "type"): "OpenAPI 3.1 gives the bound itself, e.g. exclusiveMaximum: 100",
 }
 
 
