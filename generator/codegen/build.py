@@ -246,6 +246,12 @@ class _Builder:
             return None
         fmt = schema.get("format")
         pattern = schema.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.fail(f"{pointer}/pattern", f"keyword `pattern` is not a regular expression ({exc}): fix it")
+                return None
         if fmt is not None:
             if fmt not in FORMATS:
                 self.fail(f"{pointer}/format", f"keyword `format` is {fmt!r}, which deskkit does not check: use "

@@ -39,7 +39,8 @@ def spec_with(old: str, new: str) -> str:
          "supports: describe the allowed values positively"),
         ("scope: every-enum", "scope: everywhere", "at /x-deskkit-quirks/undocumented-enum-value/scope:"),
         ("        size: {type: integer,", "        size: {type: integr,",
-         "at /components/schemas/VolumeDetail/properties/size/type: not a valid JSON Schema 2020-12"),
+         "at /components/schemas/VolumeDetail/properties/size/type: 'integr' is not valid under any of the given "
+         "schemas: expected string, integer"),
         ("enum: [SAS, SSD]", "enum: [SAS, SAS]",
          "at /components/schemas/VolumeDetail/properties/type/enum/1: enum value 'SAS' is listed twice"),
         ("enum: [SAS, SSD]", "enum: [SAS, 7]",
