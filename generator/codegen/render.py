@@ -125,7 +125,23 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
         out[f"{api.package}/{name}"] = f"{header(api)}\n{text}" if name.endswith(".py") else text
     for target, build in SCHEMAS:
         out[f"{api.package}/{target}"] = json.dumps(build(api), indent=2, ensure_ascii=False) + "\n"
+    _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED})
     return out
+
+
+_TEMPLATED = frozenset(target for _, target in TEMPLATES)
+
+
+def _check_syntax(files: dict[str, str]) -> None:
+    """Refuse to hand back Python that does not compile (a spec the templates mishandle): nothing is
+    written, and the error names the file and line instead of leaving a package that does not import."""
+    for name, text in files.items():
+        if name.endswith(".py"):
+            try:  # the static files are real modules, checked by the tests; the rendered ones vary with the spec
+                compile(text, name, "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                raise DeskkitError(f"internal error: the templates produced invalid Python ({name}:{exc.lineno}: "
+                                   f"{exc.msg}); nothing was written — please report this with the spec") from None
 
 
 __all__ = ["SCHEMAS", "STATIC", "TEMPLATES", "environment", "header", "render_all"]
