@@ -675,17 +675,25 @@ class Operation(NamedTuple):
     body_required: bool = False
     pagination: Pagination | None = None
 
+    def _key(self, status: int) -> str | None:
+        """The response key that documents ``status``: the exact code, then ``4XX``, then ``default`` — which
+        answers for a 2xx only when the spec documents no 2xx (else it describes the errors)."""
+        responses = self.responses
+        for key in (str(status), f"{status // 100}XX"):
+            if key in responses:
+                return key
+        if "default" in responses and not (200 <= status < 300 and any(k.startswith("2") for k in responses)):
+            return "default"
+        return None
+
     def documents(self, status: int) -> bool:
-        """Whether the spec documents ``status`` for this operation (exactly, as ``2XX`` or by ``default``)."""
-        return any(key in self.responses for key in (str(status), f"{status // 100}XX", "default"))
+        """Whether the spec documents ``status`` for this operation."""
+        return self._key(status) is not None
 
     def model_for(self, status: int) -> type[Model] | None:
-        """The body model of a response with ``status``: the exact code, then ``4XX``, then ``default``."""
-        responses = self.responses
-        for key in (str(status), f"{status // 100}XX", "default"):
-            if key in responses:
-                return responses[key]
-        return None
+        """The body model of a response with ``status`` (None: no body, or not documented)."""
+        key = self._key(status)
+        return self.responses[key] if key is not None else None
 
 
 def dump(value: Any) -> Any:

@@ -312,14 +312,11 @@ class _Policy:
             raise _error_for(response, op, self.error_fields)
         request_id = response.headers.get("X-Request-Id")
         status = response.status_code
-        # `default` answers for a 2xx only when the spec documents none (else it describes the errors).
-        keys = [str(status), "2XX"] + ([] if any(key.startswith("2") for key in op.responses) else ["default"])
-        key = next((key for key in keys if key in op.responses), None)
-        if key is None:
+        if not op.documents(status):
             error = ContractError([Finding("", f"status {status} is not documented for {op.id}", "#")])
             error.request_id = request_id
             raise error
-        model = op.responses[key]
+        model = op.model_for(status)
         if model is None:
             return None
         try:
