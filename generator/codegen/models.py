@@ -191,9 +191,9 @@ def parameter_expr(p: Parameter) -> str:
 
 def runtime_imports(api: Api) -> str:
     """The names models.py takes from ``_runtime``: the fixed ones and those only some specs need."""
-    names = {"Operation", "Site"}
+    names = {"Operation", "Prop", "Site"}
     if api.models:
-        names |= {"UNSET", "Context", "Finding", "Model", "Prop", "Unset", "dump"}
+        names |= {"UNSET", "Context", "Finding", "Model", "Unset", "dump"}
     if api.tolerances:
         names.add("Tolerance")
     if any(f.flatten for m in api.models for f in m.fields):

@@ -110,6 +110,7 @@ CALLS: list[tuple[str, str, tuple[Any, ...], dict[str, Any], Any, tuple[str, str
     ("keywords", "read_gauge", ("6f1c2a4e-8d1b-4c9e-9a51-0c0e6a9f1b2d",), {}, {"kind": "gauge", "level": 1},
      ("GET", "http://test/gauges/6f1c2a4e-8d1b-4c9e-9a51-0c0e6a9f1b2d", {}, None)),
     ("plain", "get_note", ("n 1",), {}, {"id": "n 1"}, ("GET", "http://test/notes/n%201", {}, None)),
+    ("ping", "ping", (), {"loud": True}, None, ("GET", "http://test/ping?loud=true", {}, None)),
 ]
 
 
