@@ -215,12 +215,12 @@ class SdkSigner(httpx.Auth):
         token = security_token if isinstance(security_token, Secret) or security_token is None \
             else Secret(security_token)
         del secret_key, security_token  # from here on only the Secret objects: safe in a traceback's locals
-        _check_credentials(access_key, secret, project_id, token)
         self.access_key = access_key
         self._secret_key = secret
         self.project_id = project_id
         self._security_token = token
         self._clock = clock or (lambda: datetime.now(UTC))
+        _check_credentials(access_key, secret, project_id, token)
 
     def __repr__(self) -> str:
         return f"SdkSigner(access_key={self.access_key!r}, project_id={self.project_id!r})"
