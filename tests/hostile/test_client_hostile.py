@@ -278,3 +278,22 @@ def test_a_request_that_cannot_be_sent_is_not_retried_nor_quoted(failure: Except
         fetch("http://api.test", "d", transport=httpx.MockTransport(refuse), backoff=1.0)
     assert len(attempts) == 1 and time.monotonic() - started < 0.5
     assert TOKEN not in str(caught.value)
+
+
+def test_the_async_client_has_the_same_limits_and_redirect_rule(hostile: server.Hostile,
+                                                               elsewhere: server.Hostile) -> None:
+    hostile.away = elsewhere.url
+
+    async def run(desktop_id: str, **options: Any) -> None:
+        async with httpx.AsyncClient(follow_redirects=True) as http, \
+                AsyncWorkspaceClient(**({"token": TOKEN} | options), base_url=hostile.url + f"/size={1 << 30}",
+                                     http_client=http) as c:
+            await c.show_desktop_detail("p", desktop_id)
+
+    with pytest.raises(RedirectError):
+        asyncio.run(run("redirect-away"))
+    error, peak = peak_python_memory(lambda: asyncio.run(run("bomb", max_response_bytes=MiB)))
+    assert isinstance(error, ResponseTooLargeError) and peak < 4 * MiB
+    with pytest.raises(CredentialsError):
+        asyncio.run(run("ok", token=lambda: None))
+    assert elsewhere.seen == [] and len(hostile.seen) == 2
