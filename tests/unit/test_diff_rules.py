@@ -1,0 +1,352 @@
+"""`deskkit diff` rules, one spec edit at a time: the kind, both pointers, both lines and the three classes.
+
+Each case edits a copy of ``tests/data/diff/pets.yaml`` (or of the shipped spec) into the NEW side and lists
+every change it must produce — nothing more. The oracles do not share the code under test: each expected
+line is counted in the raw text of the file (the line holding a snippet), and each reported pointer must
+resolve in the YAML with ``jsonpointer`` (RFC 6901).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import jsonpointer
+import pytest
+import yaml
+
+from generator.contract.diff import compare_sources
+from generator.contract.diff.report import Finding
+from generator.contract.diff.source import Source, read_source
+from tests.conftest import DATA, SPEC
+
+PETS = DATA / "diff" / "pets.yaml"
+B, N, I = "breaking", "non-breaking", "informational"  # noqa: E741 - short, like the README table
+PET = "/components/schemas/Pet/allOf/1/properties"
+NEWPET = "/components/schemas/NewPet/properties"
+LIST = "/paths/~1pets/get"
+
+
+@dataclass(frozen=True)
+class Expect:
+    kind: str
+    old: str  # pointer in OLD
+    new: str  # pointer in NEW
+    classes: tuple[str, str, str]  # strict, tolerant, captures
+    old_line: str  # a snippet of OLD on the reported line (unique in the file)
+    new_line: str  # the same for NEW
+
+
+def edit(text: str, *edits: tuple[str, str]) -> str:
+    for before, after in edits:
+        assert text.count(before) == 1, f"edit target must be unique: {before!r}"
+        text = text.replace(before, after)
+    return text
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, snippet: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(snippet) == 1, f"line oracle needs a unique snippet: {snippet!r} in {path.name}"
+    return text[: text.index(snippet)].count("\n") + 1
+
+
+@functools.cache
+def shipped(path: Path) -> Source:
+    """The unchanged OLD files, read once (they never change during a run)."""
+    return read_source(str(path))
+
+
+def diff(old: Path, new: Path) -> list[Finding]:
+    before = shipped(old) if old in (PETS, SPEC) else read_source(str(old))
+    return list(compare_sources(before, read_source(str(new))).findings)
+
+
+def assert_changes(old: Path, new: Path, expected: list[Expect]) -> list[Finding]:
+    found = diff(old, new)
+    assert sorted((f.kind, f.old.pointer, f.new.pointer) for f in found) == \
+        sorted((e.kind, e.old, e.new) for e in expected), [(f.kind, f.old.pointer, f.new.pointer) for f in found]
+    old_doc = yaml.safe_load(old.read_text(encoding="utf-8"))
+    new_doc = yaml.safe_load(new.read_text(encoding="utf-8"))
+    for e in expected:
+        (f,) = [f for f in found if (f.kind, f.old.pointer, f.new.pointer) == (e.kind, e.old, e.new)]
+        assert tuple(f.classes) == e.classes, (e.kind, f.classes)
+        jsonpointer.resolve_pointer(old_doc, f.old.pointer)  # raises when the pointer names nothing
+        jsonpointer.resolve_pointer(new_doc, f.new.pointer)
+        assert f.old.line == line_of(old, e.old_line), (e.kind, "OLD line")
+        assert f.new.line == line_of(new, e.new_line), (e.kind, "NEW line")
+        assert f.message
+    return found
+
+
+# Each case: an id, the edits that turn pets.yaml into NEW, and every change expected.
+CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
+    ("response enum value added, OLD tolerates any value (every-enum quirk)",
+     [("enum: [available, pending, sold]", "enum: [available, pending, sold, adopted]")],
+     [Expect("response-property-enum-value-added", f"{PET}/status/enum", f"{PET}/status/enum/3", (B, N, N),
+             "enum: [available, pending, sold]", "adopted]")]),
+    ("request parameter enum value removed",
+     [("enum: [available, sold]", "enum: [available]")],
+     [Expect("request-parameter-enum-value-removed", f"{LIST}/parameters/1/schema/enum/1",
+             f"{LIST}/parameters/1/schema/enum", (B, B, I), "enum: [available, sold]", "enum: [available]")]),
+    ("request parameter became required",
+     [("          required: false\n", "          required: true\n")],
+     [Expect("request-parameter-became-required", f"{LIST}/parameters/0", f"{LIST}/parameters/0", (B, B, I),
+             "- name: limit", "- name: limit")]),
+    ("new required request parameter",
+     [("        - name: X-Trace\n", "        - {name: owner, in: query, required: true, schema: {type: string}}\n"
+                                    "        - name: X-Trace\n")],
+     [Expect("new-required-request-parameter", f"{LIST}/parameters", f"{LIST}/parameters/2", (B, B, I),
+             "      parameters:\n        - name: limit", "name: owner")]),
+    ("request parameter removed",
+     [("        - name: X-Trace\n          in: header\n          schema: {type: string}\n", "")],
+     [Expect("request-parameter-removed", f"{LIST}/parameters/2", f"{LIST}/parameters", (B, B, I),
+             "- name: X-Trace", "      parameters:\n        - name: limit")]),
+    ("default of an optional parameter changed",
+     [("maximum: 100, default: 20}", "maximum: 100, default: 50}")],
+     [Expect("request-parameter-default-value-changed", f"{LIST}/parameters/0/schema/default",
+             f"{LIST}/parameters/0/schema/default", (B, B, I), "default: 20", "default: 50")]),
+    ("one edit, two use-sites: a request body and (through allOf) a response",
+     [("maxLength: 50", "maxLength: 40")],
+     [Expect("request-property-max-length-decreased", f"{NEWPET}/name/maxLength", f"{NEWPET}/name/maxLength",
+             (B, B, I), "maxLength: 50", "maxLength: 40"),
+      Expect("response-property-max-length-decreased", f"{NEWPET}/name/maxLength", f"{NEWPET}/name/maxLength",
+             (N, N, B), "maxLength: 50", "maxLength: 40")]),
+    ("request pattern added (and the same property in responses)",
+     [("minLength: 1, maxLength: 50,", "minLength: 1, maxLength: 50, pattern: '^[A-Z]',")],
+     [Expect("request-property-pattern-added", f"{NEWPET}/name", f"{NEWPET}/name/pattern", (B, B, I),
+             "name: {type: string, minLength: 1", "pattern: '^[A-Z]'"),
+      Expect("response-property-pattern-added", f"{NEWPET}/name", f"{NEWPET}/name/pattern", (N, N, B),
+             "name: {type: string, minLength: 1", "pattern: '^[A-Z]'")]),
+    ("optional response property removed",
+     [('            nickname: {type: [string, "null"], description: A nickname, or null.}\n', "")],
+     [Expect("response-optional-property-removed", f"{PET}/nickname", f"{PET}", (B, B, B),
+             "nickname:", "          properties:\n            id:")]),
+    ("required response property removed",
+     [("          required: [id]\n", ""),
+      ("            id: {type: integer, format: int64, description: Pet ID.}\n", "")],
+     [Expect("response-required-property-removed", f"{PET}/id", f"{PET}", (B, B, B),
+             "id: {type: integer", "          properties:\n            status:")]),
+    ("optional response property added",
+     [("            born:", "            color: {type: string, description: Coat colour.}\n            born:")],
+     [Expect("response-optional-property-added", f"{PET}", f"{PET}/color", (N, N, B),
+             "          properties:\n            id:", "color:")]),
+    ("optional property added to a request body (and, through allOf, to responses)",
+     [("        kind: {$ref:", "        color: {type: string, description: Coat colour.}\n        kind: {$ref:")],
+     [Expect("new-optional-request-property", NEWPET, f"{NEWPET}/color", (N, N, I),
+             "      properties:\n        name: {type: string, minLength", "color:"),
+      Expect("response-optional-property-added", NEWPET, f"{NEWPET}/color", (N, N, B),
+             "      properties:\n        name: {type: string, minLength", "color:")]),
+    ("required property added to a request body",
+     [("      required: [name]\n", "      required: [name, age]\n"),
+      ("        kind: {$ref:", "        age: {type: integer, description: Age in years.}\n        kind: {$ref:")],
+     [Expect("new-required-request-property", NEWPET, f"{NEWPET}/age", (B, B, I),
+             "      properties:\n        name: {type: string, minLength", "age: {type: integer"),
+      Expect("response-required-property-added", NEWPET, f"{NEWPET}/age", (N, N, B),
+             "      properties:\n        name: {type: string, minLength", "age: {type: integer")]),
+    ("response property renamed (same type and description): one possible rename",
+     [("        name: {type: string, description: Full name.}",
+       "        full_name: {type: string, description: Full name.}")],
+     [Expect("response-property-renamed", "/components/schemas/Person/properties/name",
+             "/components/schemas/Person/properties/full_name", (B, B, B), "name: {type: string, description: Full",
+             "full_name:")]),
+    ("response type narrowed (number → integer)",
+     [("              type: number\n", "              type: integer\n")],
+     [Expect("response-property-type-specialized", f"{PET}/weight/type", f"{PET}/weight/type", (N, N, B),
+             "type: number", "              type: integer\n              exclusiveMinimum")]),
+    ("response type widened to what OLD's quirk already tolerates",
+     [("              type: number\n", "              type: [number, string]\n")],
+     [Expect("response-property-type-generalized", f"{PET}/weight/type", f"{PET}/weight/type", (B, N, N),
+             "type: number", "type: [number, string]")]),
+    ("response became not nullable",
+     [('nickname: {type: [string, "null"]', "nickname: {type: string")],
+     [Expect("response-property-became-not-nullable", f"{PET}/nickname/type", f"{PET}/nickname/type", (N, N, B),
+             "nickname:", "nickname:")]),
+    ("optional response property became nullable: OLD's null-value quirk already tolerates null",
+     [("born: {type: string, format: date,", 'born: {type: [string, "null"], format: date,')],
+     [Expect("response-property-became-nullable", f"{PET}/born/type", f"{PET}/born/type", (B, N, N),
+             "born:", "born:")]),
+    ("required response property became nullable: no quirk tolerates null there",
+     [("id: {type: integer, format", 'id: {type: [integer, "null"], format')],
+     [Expect("response-property-became-nullable", f"{PET}/id/type", f"{PET}/id/type", (B, B, N),
+             "id: {type: integer", "id: {type: [integer")]),
+    ("format changed (date → date-time is not a widening: 2024-01-10 is no date-time)",
+     [("format: date,", "format: date-time,")],
+     [Expect("response-property-format-changed", f"{PET}/born/format", f"{PET}/born/format", (B, B, B),
+             "format: date,", "format: date-time,")]),
+    ("response oneOf alternative added",
+     [("                - $ref: \"#/components/schemas/Company\"\n",
+       "                - $ref: \"#/components/schemas/Company\"\n                - {type: string}\n")],
+     [Expect("response-property-one-of-added", f"{PET}/owner/oneOf", f"{PET}/owner/oneOf/2", (B, B, N),
+             "              oneOf:", "- {type: string}")]),
+    ("map values changed type",
+     [("              additionalProperties: {type: string}", "              additionalProperties: {type: integer}")],
+     [Expect("response-property-type-changed", f"{PET}/labels/additionalProperties/type",
+             f"{PET}/labels/additionalProperties/type", (B, B, B), "additionalProperties: {type: string}",
+             "additionalProperties: {type: integer}")]),
+    ("a keyword deskkit diff does not model is taken as breaking",
+     [("legal_name: {type: string,", "legal_name: {type: string, not: {const: ''},")],
+     [Expect("response-property-unsupported-keyword-changed", "/components/schemas/Company/properties/legal_name",
+             "/components/schemas/Company/properties/legal_name/not", (B, B, B), "legal_name:", "legal_name:")]),
+    ("error body: only captures judged as errors see it",
+     [("code: {type: string, description: Error code.}",
+       "code: {type: string, enum: [E1, E2], description: Error code.}")],
+     [Expect("response-property-became-enum", "/components/schemas/Error/properties/code",
+             "/components/schemas/Error/properties/code/enum", (I, I, B), "code: {type", "code: {type")]),
+    ("quirk retired, with its tolerated shape",
+     [("  weight-as-string:\n    summary: The weight arrives as a string.\n    scope: property\n    evidence:\n"
+       "      - {source: a capture, pointer: /pet/weight}\n", ""),
+      ("              x-deskkit-tolerate:\n                - quirk: weight-as-string\n"
+       "                  schema: {type: string}\n", "")],
+     [Expect("quirk-retired", "/x-deskkit-quirks/weight-as-string", "/x-deskkit-quirks", (I, B, B),
+             "  weight-as-string:", "x-deskkit-quirks:"),
+      Expect("quirk-tolerance-removed", f"{PET}/weight/x-deskkit-tolerate/0", f"{PET}/weight", (I, B, B),
+             "- quirk: weight-as-string", "            weight:")]),
+    ("quirk declared and attached",
+     [("x-deskkit-quirks:\n", "x-deskkit-quirks:\n  total-as-string:\n    summary: The total arrives as a string.\n"
+                              "    scope: property\n    evidence:\n      - {source: a capture, pointer: /total}\n"),
+      ("total: {type: integer, description: How many pets match.}",
+       "total: {type: integer, description: How many pets match., x-deskkit-tolerate: "
+       "[{quirk: total-as-string, schema: {type: string}}]}")],
+     [Expect("quirk-declared", "/x-deskkit-quirks", "/x-deskkit-quirks/total-as-string", (I, N, N),
+             "x-deskkit-quirks:", "  total-as-string:"),
+      Expect("quirk-tolerance-added", "/components/schemas/PetList/properties/total",
+             "/components/schemas/PetList/properties/total/x-deskkit-tolerate/0", (I, N, N), "total:", "total:")]),
+    ("quirk renamed (same summary and scope)",
+     [("  pet-as-list:\n", "  pet-in-array:\n"), ("{quirk: pet-as-list,", "{quirk: pet-in-array,")],
+     [Expect("quirk-renamed", "/x-deskkit-quirks/pet-as-list", "/x-deskkit-quirks/pet-in-array", (I, N, N),
+             "  pet-as-list:", "  pet-in-array:")]),
+    ("tolerated schema narrowed",
+     [("                  schema: {type: string}\n",
+       "                  schema: {type: string, pattern: '^[0-9]+$'}\n")],
+     [Expect("quirk-tolerance-narrowed", f"{PET}/weight/x-deskkit-tolerate/0", f"{PET}/weight/x-deskkit-tolerate/0",
+             (I, B, B), "- quirk: weight-as-string", "- quirk: weight-as-string")]),
+    ("operation removed",
+     [("  /pets/{petId}:\n    get:\n      operationId: ShowPet\n      parameters:\n        - name: petId\n"
+       "          in: path\n          required: true\n          schema: {type: string}\n      responses:\n"
+       "        \"200\":\n          description: One pet.\n          content:\n            application/json:\n"
+       "              schema: {$ref: \"#/components/schemas/PetEnvelope\"}\n        \"404\":\n"
+       "          description: Not found.\n          content:\n            application/json:\n"
+       "              schema: {$ref: \"#/components/schemas/Error\"}\n", "")],
+     [Expect("endpoint-removed", "/paths/~1pets~1{petId}/get", "/paths", (B, B, B),
+             "    get:\n      operationId: ShowPet", "paths:")]),
+    ("success status replaced by another with the same body",
+     [('        "201":\n          description: Created.', '        "200":\n          description: Created.')],
+     [Expect("response-success-status-removed", "/paths/~1pets/post/responses/201", "/paths/~1pets/post/responses",
+             (B, B, B), '"201":', '      responses:\n        "200":\n          description: Created.'),
+      Expect("response-success-status-added", "/paths/~1pets/post/responses", "/paths/~1pets/post/responses/200",
+             (N, N, N), '      responses:\n        "201":', '"200":\n          description: Created.')]),
+    ("path parameter renamed: the same operation", [("/pets/{petId}:", "/pets/{id}:"), ("name: petId", "name: id")],
+     [Expect("request-path-parameter-renamed", "/paths/~1pets~1{petId}/get/parameters/0/name",
+             "/paths/~1pets~1{id}/get/parameters/0/name", (I, I, I), "name: petId", "name: id")]),
+    ("operationId changed", [("operationId: ShowPet", "operationId: GetPet")],
+     [Expect("operation-id-changed", "/paths/~1pets~1{petId}/get/operationId",
+             "/paths/~1pets~1{petId}/get/operationId", (I, I, I), "operationId: ShowPet", "operationId: GetPet")]),
+    ("request body became optional",
+     [("      requestBody:\n        required: true", "      requestBody:\n        required: false")],
+     [Expect("request-body-became-optional", "/paths/~1pets/post/requestBody", "/paths/~1pets/post/requestBody",
+             (N, N, I), "      requestBody:\n        required: true", "      requestBody:\n        required: false")]),
+    ("a change inside a recursive schema is found once, and the walk ends",
+     [("          items: {$ref: \"#/components/schemas/Person\"}\n",
+       "          items: {$ref: \"#/components/schemas/Person\"}\n          maxItems: 100\n")],
+     [Expect("response-property-max-items-set", "/components/schemas/Person/properties/friends",
+             "/components/schemas/Person/properties/friends/maxItems", (N, N, B), "friends:", "maxItems: 100")]),
+]
+
+
+@pytest.mark.parametrize(("edits", "expected"), [(e, x) for _, e, x in CASES], ids=[c[0] for c in CASES])
+def test_each_rule(tmp_path: Path, edits: list[tuple[str, str]], expected: list[Expect]) -> None:
+    new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
+    assert_changes(PETS, new, expected)
+
+
+def test_without_the_every_enum_quirk_an_added_response_value_breaks_tolerant_clients_too(tmp_path: Path) -> None:
+    quirk = ("  odd-enum-value:\n    summary: A string outside a documented enumeration.\n    scope: every-enum\n"
+             "    evidence:\n      - {source: a capture, pointer: /pet/status}\n", "")
+    old = write(tmp_path, "old.yaml", edit(PETS.read_text(encoding="utf-8"), quirk))
+    new = write(tmp_path, "new.yaml", edit(old.read_text(encoding="utf-8"), (
+        "enum: [available, pending, sold]", "enum: [available, pending, sold, adopted]")))
+    assert_changes(old, new, [Expect("response-property-enum-value-added", f"{PET}/status/enum",
+                                     f"{PET}/status/enum/3", (B, B, N), "enum: [available, pending, sold]",
+                                     "adopted]")])
+
+
+@pytest.mark.parametrize("edits", [
+    [("kind: {$ref: \"#/components/schemas/Kind\"}", "kind: {type: string, enum: [dog, cat]}")],  # inline = $ref
+    [('nickname: {type: [string, "null"],', 'nickname: {oneOf: [{type: string}, {type: "null"}],')],  # nullability
+    [("          required: [id]\n          properties:\n            id: {type: integer, format: int64, "
+      "description: Pet ID.}\n",
+      "          properties:\n"),
+     ("    Pet:\n      allOf:\n", "    Pet:\n      required: [id]\n      properties:\n        id: {type: integer, "
+                                  "format: int64, description: Pet ID.}\n      allOf:\n")],  # allOf: where a piece sits
+], ids=["inline-or-ref", "three-spellings-of-null", "allof-members-merged"])
+def test_ways_of_writing_the_same_contract_are_no_change(tmp_path: Path, edits: list[tuple[str, str]]) -> None:
+    new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
+    assert diff(PETS, new) == []
+
+
+def test_each_use_site_is_named_with_its_operation_part_and_path(tmp_path: Path) -> None:
+    new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), (
+        "enum: [available, pending, sold]", "enum: [available, pending, sold, adopted]")))
+    (found,) = diff(PETS, new)
+    assert {(w.operation, w.part, w.path) for w in found.where} == {
+        ("GET /pets", "response 200 application/json", "/items/*/status"),
+        ("POST /pets", "response 201 application/json", "/status"),
+        ("GET /pets/{petId}", "response 200 application/json", "/pet/status"),
+    }
+
+
+# -- the shipped spec ---------------------------------------------------------------------------------
+
+def test_renaming_computer_name_in_the_shipped_spec_is_a_breaking_possible_rename(tmp_path: Path) -> None:
+    """The issue's own example: after this edit nothing said the change was breaking."""
+    new = write(tmp_path, "renamed.yaml", edit(SPEC.read_text(encoding="utf-8"), (
+        "computer_name: {type: string, description: Desktop name.}",
+        "desktop_name: {type: string, description: Desktop name.}")))
+    base = "/components/schemas/DesktopDetailInfo/properties"
+    (found,) = assert_changes(SPEC, new, [Expect(
+        "response-property-renamed", f"{base}/computer_name", f"{base}/desktop_name", (B, B, B),
+        "computer_name:", "desktop_name:")])
+    assert "computer_name" in found.message and "desktop_name" in found.message and "rename" in found.message
+    assert [(w.operation, w.operation_id, w.part, w.path) for w in found.where] == [
+        ("GET /v2/{project_id}/desktops/{desktop_id}", "ShowDesktopDetail", "response 200 application/json",
+         "/desktop/computer_name")]
+
+
+def test_two_candidates_for_one_rename_are_reported_apart(tmp_path: Path) -> None:
+    """Only one removed and one added property with the same signature pair up: otherwise it is a guess."""
+    new = write(tmp_path, "new.yaml", edit(SPEC.read_text(encoding="utf-8"), (
+        "computer_name: {type: string, description: Desktop name.}",
+        "desktop_name: {type: string, description: Desktop name.}\n"
+        "        host_name: {type: string, description: Desktop name.}")))
+    assert sorted(f.kind for f in diff(SPEC, new)) == [
+        "response-optional-property-added", "response-optional-property-added", "response-optional-property-removed"]
+
+
+def test_folding_sata_into_the_enum_breaks_strict_clients_only(tmp_path: Path) -> None:
+    new = write(tmp_path, "new.yaml", edit(SPEC.read_text(encoding="utf-8"),
+                                           ("enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")))
+    base = "/components/schemas/VolumeDetail/properties/type/enum"
+    assert_changes(SPEC, new, [Expect("response-property-enum-value-added", base, f"{base}/2", (B, N, N),
+                                      "enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")])
+
+
+def test_retiring_the_shipped_desktop_as_list_quirk_breaks_tolerant_clients_and_captures(tmp_path: Path) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    start = text.index("  desktop-as-list:\n")
+    declaration = text[start: text.index("  addresses-as-list:\n")]
+    new = write(tmp_path, "new.yaml", edit(text, (declaration, ""), (
+        "          x-deskkit-tolerate:\n            - quirk: desktop-as-list\n              shape: single-item-list\n",
+        "")))
+    base = "/components/schemas/ShowDesktopDetailResponse/properties/desktop"
+    assert_changes(SPEC, new, [
+        Expect("quirk-retired", "/x-deskkit-quirks/desktop-as-list", "/x-deskkit-quirks", (I, B, B),
+               "  desktop-as-list:", "x-deskkit-quirks:"),
+        Expect("quirk-tolerance-removed", f"{base}/x-deskkit-tolerate/0", base, (I, B, B),
+               "- quirk: desktop-as-list", "        desktop:\n")])
