@@ -52,9 +52,10 @@ def write(folder: Path, name: str, text: str) -> Path:
 
 
 def line_of(path: Path, snippet: str) -> int:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(snippet) == 1, f"line oracle needs a unique snippet: {snippet!r} in {path.name}"
-    return text[: text.index(snippet)].count("\n") + 1
+    """The line where ``snippet`` starts in the raw file, or where its ``»`` marks (after some context)."""
+    text, plain = path.read_text(encoding="utf-8"), snippet.replace("»", "")
+    assert text.count(plain) == 1, f"line oracle needs a unique snippet: {plain!r} in {path.name}"
+    return text[: text.index(plain) + max(snippet.find("»"), 0)].count("\n") + 1
 
 
 @functools.cache
@@ -252,6 +253,76 @@ CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
      [("      requestBody:\n        required: true", "      requestBody:\n        required: false")],
      [Expect("request-body-became-optional", "/paths/~1pets/post/requestBody", "/paths/~1pets/post/requestBody",
              (N, N, I), "      requestBody:\n        required: true", "      requestBody:\n        required: false")]),
+    ("parameter style changed: the wire format changes",
+     [("          schema: {type: string, enum: [available, sold]}",
+       "          style: pipeDelimited\n          schema: {type: string, enum: [available, sold]}")],
+     [Expect("request-parameter-style-changed", f"{LIST}/parameters/1", f"{LIST}/parameters/1", (B, B, I),
+             "- name: status", "- name: status")]),
+    ("a parameter's type becomes string: parameters travel as text, so it only widens",
+     [("schema: {type: integer, minimum: 1", "schema: {type: string, minimum: 1")],
+     [Expect("request-parameter-type-generalized", f"{LIST}/parameters/0/schema/type",
+             f"{LIST}/parameters/0/schema/type", (N, N, I), "schema: {type: integer, minimum",
+             "schema: {type: string, min")]),
+    ("a free header parameter became an enumeration",
+     [("          in: header\n          schema: {type: string}",
+       "          in: header\n          schema: {type: string, enum: [on]}")],
+     [Expect("request-parameter-became-enum", f"{LIST}/parameters/2/schema", f"{LIST}/parameters/2/schema/enum",
+             (B, B, I), "          in: header\n»          schema", "          in: header\n»          schema")]),
+    ("operation added",
+     [("  /pets/{petId}:\n    get:\n", "  /pets/{petId}:\n    delete:\n      operationId: DeletePet\n      responses:\n"
+                                        "        \"204\": {description: Deleted.}\n    get:\n")],
+     [Expect("endpoint-added", "/paths/~1pets~1{petId}", "/paths/~1pets~1{petId}/delete", (N, N, N),
+             "  /pets/{petId}:", "    delete:")]),
+    ("error status added and removed",
+     [('        "400":\n          description: Bad request.', '        "409":\n          description: Conflict.')],
+     [Expect("response-non-success-status-removed", "/paths/~1pets/post/responses/400",
+             "/paths/~1pets/post/responses", (I, I, B), '"400":', '      responses:\n        "201":'),
+      Expect("response-non-success-status-added", "/paths/~1pets/post/responses",
+             "/paths/~1pets/post/responses/409", (I, I, N), '      responses:\n        "201":', '"409":')]),
+    ("response media type replaced",
+     [('          description: One pet.\n          content:\n            application/json:',
+       '          description: One pet.\n          content:\n            application/xml:')],
+     [Expect("response-media-type-removed", "/paths/~1pets~1{petId}/get/responses/200/content/application~1json",
+             "/paths/~1pets~1{petId}/get/responses/200", (B, B, B),
+             "description: One pet.\n          content:\n»            application/json:",
+             '        "200":\n          description: One pet.'),
+      Expect("response-media-type-added", "/paths/~1pets~1{petId}/get/responses/200",
+             "/paths/~1pets~1{petId}/get/responses/200/content/application~1xml", (N, N, I),
+             '        "200":\n          description: One pet.', "application/xml:")]),
+    ("request body gains a media type",
+     [("          application/json:\n            schema: {$ref: \"#/components/schemas/NewPet\"}",
+       "          application/json:\n            schema: {$ref: \"#/components/schemas/NewPet\"}\n"
+       "          application/yaml:\n            schema: {$ref: \"#/components/schemas/NewPet\"}")],
+     [Expect("request-body-media-type-added", "/paths/~1pets/post/requestBody",
+             "/paths/~1pets/post/requestBody/content/application~1yaml", (N, N, I), "      requestBody:",
+             "application/yaml:")]),
+    ("map values no longer constrained",
+     [("              type: object\n              additionalProperties: {type: string}\n",
+       "              type: object\n")],
+     [Expect("response-property-additional-properties-widened", f"{PET}/labels/additionalProperties",
+             f"{PET}/labels", (B, B, N), "additionalProperties: {type: string}", "            labels:")]),
+    ("array constraints: maxItems raised, uniqueItems dropped",
+     [("              maxItems: 10\n              uniqueItems: true\n", "              maxItems: 20\n")],
+     [Expect("response-property-max-items-increased", f"{PET}/photos/maxItems", f"{PET}/photos/maxItems",
+             (B, B, N), "maxItems: 10", "maxItems: 20"),
+      Expect("response-property-unique-items-unset", f"{PET}/photos/uniqueItems", f"{PET}/photos", (B, B, N),
+             "uniqueItems: true", "            photos:")]),
+    ("const set on a request property",
+     [("tag: {type: string, pattern:", "tag: {type: string, const: pet, pattern:")],
+     [Expect("request-property-const-added", f"{NEWPET}/tag", f"{NEWPET}/tag/const", (B, B, I), "tag: {type",
+             "tag: {"),
+      Expect("response-property-const-added", f"{NEWPET}/tag", f"{NEWPET}/tag/const", (N, N, B), "tag: {type",
+             "tag: {")]),
+    ("info changed", [('  version: "1"', '  version: "2"')],
+     [Expect("info-changed", "/info", "/info", (I, I, I), "info:", "info:")]),
+    ("a description changed", [("description: How many pets match.", "description: Pets that match.")],
+     [Expect("response-property-annotation-changed", "/components/schemas/PetList/properties/total/description",
+             "/components/schemas/PetList/properties/total/description", (I, I, I), "total:", "total:")]),
+    ("a schema no operation uses is compared too (its model is in the bindings)",
+     [("    Error:\n", "    Spare:\n      type: object\n      properties:\n        a: {type: string}\n\n"
+                     "    Error:\n")],
+     [Expect("schema-added", "/components/schemas", "/components/schemas/Spare", (I, I, I), "components:\n»  schemas:",
+             "    Spare:")]),
     ("a change inside a recursive schema is found once, and the walk ends",
      [("          items: {$ref: \"#/components/schemas/Person\"}\n",
        "          items: {$ref: \"#/components/schemas/Person\"}\n          maxItems: 100\n")],
@@ -289,6 +360,18 @@ def test_without_the_every_enum_quirk_an_added_response_value_breaks_tolerant_cl
 def test_ways_of_writing_the_same_contract_are_no_change(tmp_path: Path, edits: list[tuple[str, str]]) -> None:
     new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
     assert diff(PETS, new) == []
+
+
+def test_a_schema_no_operation_uses_is_compared_as_a_response_body(tmp_path: Path) -> None:
+    spare = "    Spare:\n      type: object\n      properties:\n        a: {type: string}\n\n    Error:\n"
+    old = write(tmp_path, "old.yaml", edit(PETS.read_text(encoding="utf-8"), ("    Error:\n", spare)))
+    new = write(tmp_path, "new.yaml", edit(old.read_text(encoding="utf-8"),
+                                           ("        a: {type: string}\n\n", "        a: {type: integer}\n\n")))
+    (found,) = assert_changes(old, new, [Expect(
+        "response-property-type-changed", "/components/schemas/Spare/properties/a/type",
+        "/components/schemas/Spare/properties/a/type", (B, B, B), "        a: {type: string}\n\n",
+        "        a: {type: integer}")])
+    assert [(w.operation, w.part, w.path) for w in found.where] == [("", "schema Spare (no operation uses it)", "/a")]
 
 
 def test_each_use_site_is_named_with_its_operation_part_and_path(tmp_path: Path) -> None:

@@ -597,7 +597,7 @@ class Comparer:
                                                 f"{op.location} parameter `{op.name}` removed"))
                 continue
             assert op is not None and np is not None
-            if op.name != np.name:
+            if op.name != np.name and np.location == "path":  # others match by name (headers in any case)
                 node.changes.append(self._fixed("request-path-parameter-renamed", f"{op.at}/name", f"{np.at}/name",
                                                 f"path parameter `{op.name}` → `{np.name}` (the generated "
                                                 "method's argument is renamed)"))
@@ -605,11 +605,14 @@ class Comparer:
                 way = "required" if np.required else "optional"
                 node.changes.append(self._fixed(f"request-parameter-became-{way}", op.at, np.at,
                                                 f"parameter `{np.name}` became {way}"))
-            for word, was, now in (("style", op.style, np.style), ("explode", op.explode, np.explode)):
-                if was != now:
-                    node.changes.append(self._fixed(f"request-parameter-{word}-changed", op.at, np.at,
-                                                    f"parameter `{np.name}`: {word} {was} → {now} (the wire format "
-                                                    "changes)"))
+            if op.style != np.style:  # the default of `explode` follows the style: one change, not two
+                node.changes.append(self._fixed("request-parameter-style-changed", op.at, np.at,
+                                                f"parameter `{np.name}`: style {op.style} (explode {op.explode}) → "
+                                                f"{np.style} (explode {np.explode}): the wire format changes"))
+            elif op.explode != np.explode:
+                node.changes.append(self._fixed("request-parameter-explode-changed", op.at, np.at,
+                                                f"parameter `{np.name}`: explode {op.explode} → {np.explode}: the "
+                                                "wire format changes"))
             if op.deprecated != np.deprecated:
                 kind = "request-parameter-deprecated" if np.deprecated else "request-parameter-reactivated"
                 node.changes.append(self._fixed(kind, op.at, np.at, f"parameter `{np.name}` "

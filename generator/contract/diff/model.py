@@ -221,11 +221,10 @@ class Document:
         paths = self.data.get("paths") or {}
         out: dict[tuple[str, str], Operation] = {}
         for path, item in paths.items() if isinstance(paths, dict) else ():
-            base = f"/paths/{escape_token(str(path))}"
-            item = self._deref_object(item, base)
+            item, base = self._deref_object(item, f"/paths/{escape_token(str(path))}")
             if item is None:
                 continue
-            shared = item.get("parameters", [])
+            shared = item.get("parameters", [])  # path-level parameters; an operation's own override them
             for method in METHODS:
                 op = item.get(method)
                 if not isinstance(op, dict):
@@ -235,9 +234,12 @@ class Document:
                 params.update(self._parameters(str(path), op.get("parameters", []), f"{at}/parameters"))
                 body = self._body(op.get("requestBody"), f"{at}/requestBody")
                 responses = {}
-                for status, resp in (op.get("responses") or {}).items():
-                    resp_at = f"{at}/responses/{escape_token(str(status))}"
-                    resolved = self._deref_object(resp, resp_at)
+                raw_responses = op.get("responses") or {}
+                if not isinstance(raw_responses, dict):
+                    self._fail(f"{at}/responses", "expected a mapping of status to response")
+                    raw_responses = {}
+                for status, resp in raw_responses.items():
+                    resolved, resp_at = self._deref_object(resp, f"{at}/responses/{escape_token(str(status))}")
                     if resolved is not None:
                         responses[str(status)] = Response(self._content(resolved, resp_at), resp_at)
                 out[(method, _PATH_PARAM.sub("{}", str(path)))] = Operation(
@@ -249,14 +251,11 @@ class Document:
         out = {}
         names = [m.group(0)[1:-1] for m in _PATH_PARAM.finditer(path)]
         for index, item in enumerate(raw if isinstance(raw, list) else []):
-            p_at = f"{at}/{index}"
-            param = self._deref_object(item, p_at)
+            param, p_at = self._deref_object(item, f"{at}/{index}")
             if param is None:
                 continue
-            if "$ref" in item:
-                p_at = self._ref_pointer(item["$ref"], f"{p_at}/$ref") or p_at
             name, location = str(param.get("name", "")), str(param.get("in", ""))
-            schema_key: Key = (f"{p_at}/schema",) if isinstance(param.get("schema"), dict) else ANY
+            schema_key = self._schema_key(param, p_at)
             style = str(param.get("style") or _default_style(location))
             explode = bool(param.get("explode", style == "form"))
             key = (location, name.lower() if location == "header" else name)
@@ -269,11 +268,9 @@ class Document:
     def _body(self, raw: Any, at: str) -> Body | None:
         if raw is None:
             return None
-        body = self._deref_object(raw, at)
+        body, at = self._deref_object(raw, at)
         if body is None:
             return None
-        if isinstance(raw, dict) and "$ref" in raw:
-            at = self._ref_pointer(raw["$ref"], f"{at}/$ref") or at
         return Body(bool(body.get("required")), self._content(body, at), at)
 
     def _content(self, holder: dict[str, Any], at: str) -> dict[str, Media]:
@@ -284,9 +281,17 @@ class Document:
         out = {}
         for media, body in content.items():
             m_at = f"{at}/content/{escape_token(str(media))}"
-            has_schema = isinstance(body, dict) and isinstance(body.get("schema"), dict)
-            out[str(media)] = Media((f"{m_at}/schema",) if has_schema else ANY, m_at)
+            out[str(media)] = Media(self._schema_key(body, m_at), m_at)
         return out
+
+    def _schema_key(self, holder: Any, at: str) -> Key:
+        """The schema a parameter or media type holds; none (ANY) when it gives none."""
+        if not isinstance(holder, dict) or "schema" not in holder:
+            return ANY
+        if not isinstance(holder["schema"], dict | bool):
+            self._fail(f"{at}/schema", "expected a schema (a mapping)")
+            return ANY
+        return (f"{at}/schema",)
 
     # -- references -----------------------------------------------------------------------------------
     def _fail(self, pointer: str, message: str) -> None:
@@ -318,21 +323,21 @@ class Document:
                 return None
         return node
 
-    def _deref_object(self, raw: Any, at: str) -> dict[str, Any] | None:
-        """A mapping, following one ``$ref`` (parameters, request bodies, responses, path items)."""
+    def _deref_object(self, raw: Any, at: str) -> tuple[dict[str, Any] | None, str]:
+        """A mapping and where it is written, following ``$ref`` (parameters, bodies, responses, path items)."""
         seen = set()
         while isinstance(raw, dict) and "$ref" in raw:
             target = self._ref_pointer(raw["$ref"], f"{at}/$ref")
             if target is None or target in seen:
                 if target is not None:
                     self._fail(f"{at}/$ref", "circular $ref")
-                return None
+                return None, at
             seen.add(target)
             raw, at = self.resolve(target), target
         if not isinstance(raw, dict):
             self._fail(at, "expected a mapping")
-            return None
-        return raw
+            return None, at
+        return raw, at
 
     # -- schemas --------------------------------------------------------------------------------------
     def pieces(self, pointer: str) -> Iterator[tuple[str, dict[str, Any]]]:

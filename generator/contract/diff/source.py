@@ -38,7 +38,7 @@ class Source:
         return 1
 
 
-def _key_lines(text: bytes) -> dict[str, int]:
+def key_lines(text: bytes) -> dict[str, int]:
     """The line of each mapping key and sequence item: ``Spec.lines`` gives where a value starts, which for
     a block mapping is the line after its key."""
     node = yaml.compose(text, Loader=YAML_LOADER)
@@ -67,7 +67,7 @@ def _load(path: Path, label: str) -> Source:
         if label == str(path):
             raise
         raise SpecError([dataclasses.replace(issue, file=label) for issue in error.issues]) from None
-    return Source(label, dataclasses.replace(spec, path=Path(label)), _key_lines(path.read_bytes()))
+    return Source(label, dataclasses.replace(spec, path=Path(label)), key_lines(path.read_bytes()))
 
 
 def _git_show(label: str) -> bytes:
