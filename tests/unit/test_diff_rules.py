@@ -126,7 +126,7 @@ CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
       Expect("response-property-pattern-added", f"{NEWPET}/name", f"{NEWPET}/name/pattern", (N, N, B),
              "name: {type: string, minLength: 1", "pattern: '^[A-Z]'")]),
     ("optional response property removed",
-     [('            nickname: {type: [string, "null"], description: A nickname, or null.}\n', "")],
+     [('            nickname: {type: [string, "null"], description: A nickname or null.}\n', "")],
      [Expect("response-optional-property-removed", f"{PET}/nickname", f"{PET}", (B, B, B),
              "nickname:", "          properties:\n            id:")]),
     ("required response property removed",
@@ -323,6 +323,126 @@ CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
                      "    Error:\n")],
      [Expect("schema-added", "/components/schemas", "/components/schemas/Spare", (I, I, I), "components:\n»  schemas:",
              "    Spare:")]),
+    ("response property became optional",
+     [("          required: [id]\n", "")],
+     [Expect("response-property-became-optional", "/components/schemas/Pet/allOf/1/required/0", f"{PET}/id",
+             (B, B, N), "required: [id]", "id: {type: integer")]),
+    ("request property became required (and, through allOf, a response one)",
+     [("      required: [name]\n", "      required: [name, tag]\n")],
+     [Expect("request-property-became-required", f"{NEWPET}/tag", "/components/schemas/NewPet/required/1",
+             (B, B, I), "tag: {type", "      required: [name, tag]"),
+      Expect("response-property-became-required", f"{NEWPET}/tag", "/components/schemas/NewPet/required/1",
+             (N, N, B), "tag: {type", "      required: [name, tag]")]),
+    ("request property renamed",
+     [("        tag: {type: string,", "        label: {type: string,")],
+     [Expect("request-property-renamed", f"{NEWPET}/tag", f"{NEWPET}/label", (B, B, I), "tag: {type", "label: {"),
+      Expect("response-property-renamed", f"{NEWPET}/tag", f"{NEWPET}/label", (B, B, B), "tag: {type", "label: {")]),
+    ("request body removed",
+     [("      requestBody:\n        required: true\n        content:\n          application/json:\n"
+       "            schema: {$ref: \"#/components/schemas/NewPet\"}\n", "")],
+     [Expect("request-body-removed", "/paths/~1pets/post/requestBody", "/paths/~1pets/post", (B, B, I),
+             "      requestBody:", "    post:")]),
+    ("required request body added",
+     [("      operationId: ShowPet\n", "      operationId: ShowPet\n      requestBody:\n        required: true\n"
+                                    "        content: {application/json: {schema: {type: object}}}\n")],
+     [Expect("request-body-added-required", "/paths/~1pets~1{petId}/get", "/paths/~1pets~1{petId}/get/requestBody",
+             (B, B, I), "    get:\n      operationId: ShowPet", "ShowPet\n»      requestBody:")]),
+    ("request body media type replaced",
+     [("        required: true\n        content:\n          application/json:",
+       "        required: true\n        content:\n          application/xml:")],
+     [Expect("request-body-media-type-removed", "/paths/~1pets/post/requestBody/content/application~1json",
+             "/paths/~1pets/post/requestBody", (B, B, I), "        content:\n»          application/json:",
+             "      requestBody:"),
+      Expect("request-body-media-type-added", "/paths/~1pets/post/requestBody",
+             "/paths/~1pets/post/requestBody/content/application~1xml", (N, N, I), "      requestBody:",
+             "application/xml:")]),
+    ("optional parameter added, another made optional and deprecated",
+     [("        - name: petId\n          in: path\n          required: true\n          schema: {type: string}\n",
+       "        - name: petId\n          in: path\n          required: true\n          schema: {type: string}\n"
+       "        - {name: fields, in: query, schema: {type: string}}\n"),
+      ("          required: false\n", "          required: false\n          deprecated: true\n")],
+     [Expect("new-optional-request-parameter", "/paths/~1pets~1{petId}/get/parameters",
+             "/paths/~1pets~1{petId}/get/parameters/1", (N, N, I), "      parameters:\n        - name: petId",
+             "name: fields"),
+      Expect("request-parameter-deprecated", f"{LIST}/parameters/0", f"{LIST}/parameters/0", (I, I, I),
+             "- name: limit", "- name: limit")]),
+    ("parameter explode changed (same style)",
+     [("          in: query\n          schema: {type: string, enum:",
+       "          in: query\n          explode: false\n          schema: {type: string, enum:")],
+     [Expect("request-parameter-explode-changed", f"{LIST}/parameters/1", f"{LIST}/parameters/1", (B, B, I),
+             "- name: status", "- name: status")]),
+    ("operation deprecated", [("      operationId: ShowPet\n", "      operationId: ShowPet\n      deprecated: true\n")],
+     [Expect("endpoint-deprecated", "/paths/~1pets~1{petId}/get", "/paths/~1pets~1{petId}/get", (I, I, I),
+             "    get:\n      operationId: ShowPet", "    get:\n      operationId: ShowPet")]),
+    ("quirk scope changed", [("    summary: The pet arrives wrapped in a one-item array.\n    scope: property",
+                              "    summary: The pet arrives wrapped in a one-item array.\n    scope: every-property")],
+     [Expect("quirk-scope-changed", "/x-deskkit-quirks/pet-as-list/scope", "/x-deskkit-quirks/pet-as-list/scope",
+             (I, B, B), "wrapped in a one-item array.\n»    scope: property",
+             "wrapped in a one-item array.\n»    scope: every-property")]),
+    ("quirk evidence changed", [("pointer: /pet/tag}", "pointer: /pet/nickname}")],
+     [Expect("quirk-evidence-changed", "/x-deskkit-quirks/null-value", "/x-deskkit-quirks/null-value", (I, I, I),
+             "  null-value:", "  null-value:")]),
+    ("servers changed",
+     [("x-deskkit-quirks:\n", "servers:\n  - url: https://pets.example.org\n\nx-deskkit-quirks:\n")],
+     [Expect("servers-changed", "", "/servers", (I, I, I), "# The OLD side", "servers:")]),
+    ("oneOf became anyOf", [("              oneOf:\n", "              anyOf:\n")],
+     [Expect("response-property-alternatives-kind-changed", f"{PET}/owner/oneOf", f"{PET}/owner/anyOf",
+             (B, B, B), "oneOf:", "anyOf:")]),
+    ("a body default and deprecation: annotations",
+     [("total: {type: integer,", "total: {type: integer, default: 0,"),
+      ("status: {type: string, enum: [available, pending, sold],",
+       "status: {type: string, deprecated: true, enum: [available, pending, sold],")],
+     [Expect("response-property-default-value-changed", "/components/schemas/PetList/properties/total",
+             "/components/schemas/PetList/properties/total/default", (I, I, I), "total:", "total:"),
+      Expect("response-property-deprecated", f"{PET}/status", f"{PET}/status", (I, I, I), "status: {type",
+             "status: {type")]),
+    ("multipleOf set; minLength dropped from a request and a response",
+     [("              exclusiveMinimum: 0\n", "              exclusiveMinimum: 0\n              multipleOf: 0.5\n"),
+      ("minLength: 1, maxLength: 50,", "maxLength: 50,")],
+     [Expect("response-property-multiple-of-set", f"{PET}/weight", f"{PET}/weight/multipleOf", (N, N, B),
+             "            weight:", "multipleOf: 0.5"),
+      Expect("request-property-min-length-unset", f"{NEWPET}/name/minLength", f"{NEWPET}/name", (N, N, I),
+             "name: {type: string, minLength", "name: {type: string, maxLength"),
+      Expect("response-property-min-length-unset", f"{NEWPET}/name/minLength", f"{NEWPET}/name", (B, B, N),
+             "name: {type: string, minLength", "name: {type: string, maxLength")]),
+    ("unknown fields of a variant held to a schema",
+     [("legal_name: {type: string, description: Registered name.}",
+       "legal_name: {type: string, description: Registered name.}\n      additionalProperties: {type: string}")],
+     [Expect("response-property-additional-properties-narrowed", "/components/schemas/Company",
+             "/components/schemas/Company/additionalProperties", (N, N, B), "    Company:",
+             "additionalProperties: {type: string}\n\n    Error")]),
+    ("a constraint on the root of a response body",
+     [("    PetList:\n      type: object\n", "    PetList:\n      type: object\n      maxProperties: 5\n")],
+     [Expect("response-body-max-properties-set", "/components/schemas/PetList",
+             "/components/schemas/PetList/maxProperties", (N, N, B), "    PetList:", "maxProperties: 5")]),
+    ("format added",
+     [("name: {type: string, description: Full name.}",
+       "name: {type: string, format: email, description: Full name.}")],
+     [Expect("response-property-format-added", "/components/schemas/Person/properties/name",
+             "/components/schemas/Person/properties/name/format", (N, N, B), "name: {type: string, description: Full",
+             "format: email")]),
+    ("pattern changed", [("pattern: '^[a-z]+$'", "pattern: '^[a-z0-9]+$'")],
+     [Expect("request-property-pattern-changed", f"{NEWPET}/tag/pattern", f"{NEWPET}/tag/pattern", (B, B, I),
+             "tag: {", "tag: {"),
+      Expect("response-property-pattern-changed", f"{NEWPET}/tag/pattern", f"{NEWPET}/tag/pattern", (B, B, B),
+             "tag: {", "tag: {")]),
+    ("pattern removed", [("tag: {type: string, pattern: '^[a-z]+$',", "tag: {type: string,")],
+     [Expect("request-property-pattern-removed", f"{NEWPET}/tag/pattern", f"{NEWPET}/tag", (N, N, I),
+             "tag: {", "tag: {"),
+      Expect("response-property-pattern-removed", f"{NEWPET}/tag/pattern", f"{NEWPET}/tag", (B, B, N),
+             "tag: {", "tag: {")]),
+    ("format removed", [("born: {type: string, format: date,", "born: {type: string,")],
+     [Expect("response-property-format-removed", f"{PET}/born/format", f"{PET}/born", (B, B, N), "born:", "born:")]),
+    ("optional request body added",
+     [("      operationId: ShowPet\n", "      operationId: ShowPet\n      requestBody:\n        required: false\n"
+                                    "        content: {application/json: {schema: {type: object}}}\n")],
+     [Expect("request-body-added-optional", "/paths/~1pets~1{petId}/get", "/paths/~1pets~1{petId}/get/requestBody",
+             (N, N, I), "    get:\n      operationId: ShowPet", "ShowPet\n»      requestBody:")]),
+    ("const added on a response property",
+     [("legal_name: {type: string, description: Registered name.}",
+       "legal_name: {type: string, const: B, description: Registered name.}")],
+     [Expect("response-property-const-added", "/components/schemas/Company/properties/legal_name",
+             "/components/schemas/Company/properties/legal_name/const", (N, N, B), "legal_name:", "legal_name:")]),
     ("a change inside a recursive schema is found once, and the walk ends",
      [("          items: {$ref: \"#/components/schemas/Person\"}\n",
        "          items: {$ref: \"#/components/schemas/Person\"}\n          maxItems: 100\n")],
@@ -331,10 +451,74 @@ CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
 ]
 
 
+# The same, with OLD edited and NEW the file as it is (the opposite change).
+REVERSED: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
+    ("tolerated schema widened",
+     [("                  schema: {type: string}\n",
+       "                  schema: {type: string, pattern: '^[0-9]+$'}\n")],
+     [Expect("quirk-tolerance-widened", f"{PET}/weight/x-deskkit-tolerate/0", f"{PET}/weight/x-deskkit-tolerate/0",
+             (I, N, N), "- quirk: weight-as-string", "- quirk: weight-as-string")]),
+    ("schema removed",
+     [("    Error:\n", "    Spare:\n      type: object\n      properties:\n        a: {type: string}\n\n"
+                     "    Error:\n")],
+     [Expect("schema-removed", "/components/schemas/Spare", "/components/schemas", (I, I, I), "    Spare:",
+             "components:\n»  schemas:")]),
+    ("response oneOf alternative removed",
+     [("                - $ref: \"#/components/schemas/Company\"\n",
+       "                - $ref: \"#/components/schemas/Company\"\n                - {type: string}\n")],
+     [Expect("response-property-one-of-removed", f"{PET}/owner/oneOf/2", f"{PET}/owner/oneOf", (N, N, B),
+             "- {type: string}", "              oneOf:")]),
+    ("request property removed (and, through allOf, a response one)",
+     [("        kind: {$ref:", "        color: {type: string, description: Coat colour.}\n        kind: {$ref:")],
+     [Expect("request-property-removed", f"{NEWPET}/color", NEWPET, (B, B, I), "color:",
+             "      properties:\n        name: {type: string, minLength"),
+      Expect("response-optional-property-removed", f"{NEWPET}/color", NEWPET, (B, B, B), "color:",
+             "      properties:\n        name: {type: string, minLength")]),
+    ("request property became optional",
+     [("      required: [name]\n", "      required: [name, tag]\n")],
+     [Expect("request-property-became-optional", "/components/schemas/NewPet/required/1", f"{NEWPET}/tag",
+             (N, N, I), "      required: [name, tag]", "tag: {type"),
+      Expect("response-property-became-optional", "/components/schemas/NewPet/required/1", f"{NEWPET}/tag",
+             (B, B, N), "      required: [name, tag]", "tag: {type")]),
+    ("operation reactivated",
+     [("      operationId: ShowPet\n", "      operationId: ShowPet\n      deprecated: true\n")],
+     [Expect("endpoint-reactivated", "/paths/~1pets~1{petId}/get", "/paths/~1pets~1{petId}/get", (I, I, I),
+             "    get:\n      operationId: ShowPet", "    get:\n      operationId: ShowPet")]),
+    ("parameter became optional again, another reactivated",
+     [("          required: false\n", "          required: true\n          deprecated: true\n")],
+     [Expect("request-parameter-became-optional", f"{LIST}/parameters/0", f"{LIST}/parameters/0", (N, N, I),
+             "- name: limit", "- name: limit"),
+      Expect("request-parameter-reactivated", f"{LIST}/parameters/0", f"{LIST}/parameters/0", (I, I, I),
+             "- name: limit", "- name: limit")]),
+    ("request body became required",
+     [("      requestBody:\n        required: true", "      requestBody:\n        required: false")],
+     [Expect("request-body-became-required", "/paths/~1pets/post/requestBody", "/paths/~1pets/post/requestBody",
+             (B, B, I), "      requestBody:\n        required: false", "      requestBody:\n        required: true")]),
+    ("an enumeration, a const and an unknown keyword dropped",
+     [("born: {type: string, format: date,", "born: {type: string, format: date, const: '2020-01-01',"),
+      ("tag: {type: string, pattern: '^[a-z]+$',", "tag: {type: string, pattern: '^[a-z]+$', pattern2: x,"),
+      ("code: {type: string, description: Error code.}",
+       "code: {type: string, enum: [E1], description: Error code.}")],
+     [Expect("response-property-const-removed", f"{PET}/born/const", f"{PET}/born", (B, B, N), "born:", "born:"),
+      Expect("request-property-unsupported-keyword-changed", f"{NEWPET}/tag/pattern2", f"{NEWPET}/tag", (B, B, I),
+             "tag: {", "tag: {"),
+      Expect("response-property-unsupported-keyword-changed", f"{NEWPET}/tag/pattern2", f"{NEWPET}/tag", (B, B, B),
+             "tag: {", "tag: {"),
+      Expect("response-property-enum-removed", "/components/schemas/Error/properties/code/enum",
+             "/components/schemas/Error/properties/code", (I, I, N), "code: {", "code: {")]),
+]
+
+
 @pytest.mark.parametrize(("edits", "expected"), [(e, x) for _, e, x in CASES], ids=[c[0] for c in CASES])
 def test_each_rule(tmp_path: Path, edits: list[tuple[str, str]], expected: list[Expect]) -> None:
     new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
     assert_changes(PETS, new, expected)
+
+
+@pytest.mark.parametrize(("edits", "expected"), [(e, x) for _, e, x in REVERSED], ids=[c[0] for c in REVERSED])
+def test_each_rule_the_other_way(tmp_path: Path, edits: list[tuple[str, str]], expected: list[Expect]) -> None:
+    old = write(tmp_path, "old.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
+    assert_changes(old, PETS, expected)
 
 
 def test_without_the_every_enum_quirk_an_added_response_value_breaks_tolerant_clients_too(tmp_path: Path) -> None:
@@ -372,6 +556,15 @@ def test_a_schema_no_operation_uses_is_compared_as_a_response_body(tmp_path: Pat
         "/components/schemas/Spare/properties/a/type", (B, B, B), "        a: {type: string}\n\n",
         "        a: {type: integer}")])
     assert [(w.operation, w.part, w.path) for w in found.where] == [("", "schema Spare (no operation uses it)", "/a")]
+
+
+def test_const_changed(tmp_path: Path) -> None:
+    legal = "legal_name: {type: string, description: Registered name.}"
+    old = write(tmp_path, "old.yaml", edit(PETS.read_text(encoding="utf-8"),
+                                           (legal, legal.replace("string,", "string, const: A,"))))
+    new = write(tmp_path, "new.yaml", edit(old.read_text(encoding="utf-8"), ("const: A,", "const: B,")))
+    at = "/components/schemas/Company/properties/legal_name/const"
+    assert_changes(old, new, [Expect("response-property-const-changed", at, at, (B, B, B), "const: A", "const: B")])
 
 
 def test_each_use_site_is_named_with_its_operation_part_and_path(tmp_path: Path) -> None:
@@ -433,3 +626,51 @@ def test_retiring_the_shipped_desktop_as_list_quirk_breaks_tolerant_clients_and_
                "  desktop-as-list:", "x-deskkit-quirks:"),
         Expect("quirk-tolerance-removed", f"{base}/x-deskkit-tolerate/0", base, (I, B, B),
                "- quirk: desktop-as-list", "        desktop:\n")])
+
+
+# -- every bound, both ways: the oracle is written here, not read from the rules ----------------------------
+
+LOWER_BOUNDS = ("minLength", "minimum", "exclusiveMinimum", "minItems", "minProperties")
+UPPER_BOUNDS = ("maxLength", "maximum", "exclusiveMaximum", "maxItems", "maxProperties")
+KEBAB = {"minLength": "min-length", "maxLength": "max-length", "minimum": "min", "maximum": "max",
+         "exclusiveMinimum": "exclusive-min", "exclusiveMaximum": "exclusive-max", "minItems": "min-items",
+         "maxItems": "max-items", "minProperties": "min-properties", "maxProperties": "max-properties",
+         "multipleOf": "multiple-of", "uniqueItems": "unique-items"}
+# Fewer values allowed: a request an old client sends may be refused; a response may fail a judged capture.
+CLASSES = {"narrow": {"request": (B, B, I), "response": (N, N, B)},
+           "widen": {"request": (N, N, I), "response": (B, B, N)},
+           "change": {"request": (B, B, I), "response": (B, B, B)}}
+
+
+def bound_cases() -> dict[str, list[tuple[str, object, object, str]]]:
+    """Per way of changing: (keyword, before, after, effect) for every keyword, changed together."""
+    ways: dict[str, list[tuple[str, object, object, str]]] = {"set": [], "unset": [], "increased": [],
+                                                               "decreased": []}
+    for word in (*LOWER_BOUNDS, *UPPER_BOUNDS):
+        lower = word in LOWER_BOUNDS
+        ways["set"].append((word, None, 5, "narrow"))
+        ways["unset"].append((word, 5, None, "widen"))
+        ways["increased"].append((word, 5, 7, "narrow" if lower else "widen"))
+        ways["decreased"].append((word, 7, 5, "widen" if lower else "narrow"))
+    ways["set"] += [("multipleOf", None, 2, "narrow"), ("uniqueItems", None, "true", "narrow")]
+    ways["unset"] += [("multipleOf", 2, None, "widen"), ("uniqueItems", "true", None, "widen")]
+    ways["changed"] = [("multipleOf", 2, 3, "change")]
+    return ways
+
+
+@pytest.mark.parametrize("way", list(bound_cases()))
+def test_each_bound_each_way(tmp_path: Path, way: str) -> None:
+    """On `tag`, sent in a request body (NewPet) and read in responses (Pet, through allOf)."""
+    tag = "tag: {type: string, pattern: '^[a-z]+$',"
+    cases = bound_cases()[way]
+
+    def with_bounds(side: int) -> str:
+        extra = "".join(f" {case[0]}: {case[side]}," for case in cases if case[side] is not None)
+        return edit(PETS.read_text(encoding="utf-8"), (tag, tag + extra))
+
+    old, new = write(tmp_path, "old.yaml", with_bounds(1)), write(tmp_path, "new.yaml", with_bounds(2))
+    at = f"{NEWPET}/tag"
+    expected = [Expect(f"{direction}-property-{KEBAB[word]}-{way}", at if before is None else f"{at}/{word}",
+                       at if after is None else f"{at}/{word}", CLASSES[effect][direction], "tag: {", "tag: {")
+                for word, before, after, effect in cases for direction in ("request", "response")]
+    assert_changes(old, new, expected)

@@ -420,7 +420,8 @@ class Comparer:
 
     def _additional(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
         oa, na = o.additional, n.additional
-        old_at, new_at = o.additional_at or o.at, n.additional_at or n.at
+        old_at = o.additional_at or self._in_old(n.additional_at, o.at)
+        new_at = n.additional_at or self._in_new(o.additional_at, n.at)
         if oa is False and na is not False:
             self._schema_change(node, site, "additional-properties-allowed", old_at, new_at,
                                 "fields it does not list are now allowed")
@@ -712,8 +713,9 @@ class Comparer:
     def document_level(self) -> None:
         for word, kind, at in (("info", "info-changed", "/info"), ("servers", "servers-changed", "/servers")):
             was, now = self.old.data.get(word), self.new.data.get(word)
-            if canonical(was) != canonical(now):
-                self.document.append(self._fixed(kind, at, at, f"`{word}` changed"))
+            if canonical(was) != canonical(now):  # a side without it: the document itself
+                self.document.append(self._fixed(kind, at if was is not None else "", at if now is not None else "",
+                                                 f"`{word}` changed"))
 
     def run(self) -> list[Found]:
         self.quirks()
