@@ -561,13 +561,14 @@ class Comparer:
         path = f"/paths/{escape_token(op.path)}"
         return path if doc.resolve(path) is not None else "/paths"
 
-    def _root(self, o: Operation, n: Operation, part: str) -> Node:
+    def _root(self, op: Operation, part: str) -> Node:
+        """A new use-site root: one part of ``op`` (as NEW names it)."""
         node = Node()
-        self.roots.append((Where(n.label, n.operation_id, part, ""), node))
+        self.roots.append((Where(op.label, op.operation_id, part, ""), node))
         return node
 
     def _operation(self, o: Operation, n: Operation) -> None:
-        top = self._root(o, n, "operation")
+        top = self._root(n, "operation")
         if o.operation_id != n.operation_id:
             top.changes.append(self._fixed("operation-id-changed", f"{o.at}/operationId", f"{n.at}/operationId",
                                            f"operationId {o.operation_id!r} → {n.operation_id!r} (the generated "
@@ -584,7 +585,7 @@ class Comparer:
             op, np = o.parameters.get(key), n.parameters.get(key)
             either = np or op
             assert either is not None
-            node = self._root(o, n, f"parameter {either.location} {either.name}")
+            node = self._root(n, f"parameter {either.location} {either.name}")
             if op is None and np is not None:
                 kind = f"new-{'required' if np.required else 'optional'}-request-parameter"
                 node.changes.append(self._fixed(kind, f"{o.at}/parameters" if self.old.resolve(f"{o.at}/parameters")
@@ -633,7 +634,7 @@ class Comparer:
         ob, nb = o.body, n.body
         if ob is None and nb is None:
             return
-        node = self._root(o, n, "request body")
+        node = self._root(n, "request body")
         if ob is None and nb is not None:
             way = "required" if nb.required else "optional"
             node.changes.append(self._fixed(f"request-body-added-{way}", o.at, nb.at, f"{way} request body added"))
@@ -652,7 +653,7 @@ class Comparer:
             elif nm is None and om is not None:
                 node.changes.append(self._fixed("request-body-media-type-removed", om.at, nb.at, f"{media} removed"))
             elif om is not None and nm is not None:
-                self._root(o, n, f"request body {media}").children.append(
+                self._root(n, f"request body {media}").children.append(
                     (Site(om.schema, nm.schema, "request", "body", False, om.at, nm.at), ""))
 
     def _responses(self, o: Operation, n: Operation) -> None:
@@ -662,7 +663,7 @@ class Comparer:
             orr, nr = o.responses.get(status), n.responses.get(status)
             success = status.startswith("2")
             direction: Direction = "response" if success else "error"
-            node = self._root(o, n, f"response {status}")
+            node = self._root(n, f"response {status}")
             if orr is None and nr is not None:
                 if success:
                     change = self._fixed("response-success-status-added", f"{o.at}/responses", nr.at,
@@ -690,7 +691,7 @@ class Comparer:
                     node.changes.append(self._fixed("response-media-type-removed", om.at, nr.at,
                                                     f"status {status}: {media} removed", direction))
                 elif om is not None and nm is not None:
-                    self._root(o, n, f"response {status} {media}").children.append(
+                    self._root(n, f"response {status} {media}").children.append(
                         (Site(om.schema, nm.schema, direction, "body", False, om.at, nm.at), ""))
 
     # -- the document ---------------------------------------------------------------------------------
