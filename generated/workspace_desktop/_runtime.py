@@ -127,6 +127,20 @@ def _cut(text: str, limit: int = 60) -> str:
 _JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
 
 
+def _is_json(value: Any) -> bool:
+    """Whether ``value`` is plain JSON data: the quick yes (C-level loops); :func:`not_json` explains a no.
+    Too deep or inside itself counts as no, and :func:`not_json` (which does not recurse) says which."""
+    kind = type(value)
+    try:
+        if kind is list:
+            return all(map(_is_json, value))
+        if kind is dict:
+            return all(type(key) is str for key in value) and all(map(_is_json, value.values()))
+    except RecursionError:
+        return False
+    return kind in _JSON_SCALARS or (kind is float and math.isfinite(value))
+
+
 def not_json(value: Any, pointer: str) -> Iterator[Finding]:
     """What in plain data JSON cannot hold, by pointer: keys that are not strings, NaN and infinities,
     values of other Python types, a list or dict inside itself (walked without recursion)."""
@@ -304,7 +318,7 @@ class Context:
                 self.key(key, pointer)
                 continue
             self.unknown.append(f"{pointer}/{escape(key)}")
-            if type(value) not in _JSON_SCALARS:
+            if type(value) not in _JSON_SCALARS and not _is_json(value):
                 self.problems.extend(not_json(value, f"{pointer}/{escape(key)}"))
         return extra
 
