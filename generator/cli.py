@@ -44,6 +44,17 @@ def _parser() -> argparse.ArgumentParser:
                             "are matched by method and path)")
     check.add_argument("--package", help=package_help)
 
+    diff = sub.add_parser("diff", help="what a spec change breaks, for strict and tolerant clients and for "
+                          "captures already judged")
+    diff.add_argument("old", metavar="OLD", help="the spec before: a file, or git:REV:PATH (read with git show)")
+    diff.add_argument("new", metavar="NEW", help="the spec after: a file, or git:REV:PATH")
+    diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    diff.add_argument("--fail-on", choices=("breaking", "any", "none"), default="breaking",
+                      help="exit 1 when a change breaks an audience (default), when there is any change, or never")
+    diff.add_argument("--audience", type=_audiences, default=("strict", "tolerant", "captures"),
+                      metavar="LIST", help="audiences --fail-on breaking looks at, comma-separated "
+                      "(default: strict,tolerant,captures)")
+
     mock = sub.add_parser("mock", help="serve the spec's operations on loopback, with faults on demand")
     mock.add_argument("--host", default="127.0.0.1")
     mock.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed at start)")
@@ -86,6 +97,15 @@ def _positive(text: str) -> int:
     return value
 
 
+def _audiences(text: str) -> tuple[str, ...]:
+    known = ("strict", "tolerant", "captures")
+    chosen = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    unknown = [part for part in chosen if part not in known]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(f"expected some of {', '.join(known)}, got {text!r}")
+    return chosen
+
+
 def _package(args: argparse.Namespace) -> str:
     from .contract.bindings import default_package
 
@@ -105,6 +125,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .contract.validate import validate
 
         return validate(args.paths, args.strict, args.format, args.jobs, _package(args), args.operation)
+    if args.command == "diff":
+        from .contract.diff import diff
+
+        return diff(args.old, args.new, args.format, args.fail_on, args.audience)
     from .mock.server import MockConfig, serve
 
     if bool(args.ak) != bool(args.sk):

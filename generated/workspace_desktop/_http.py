@@ -6,19 +6,29 @@ Errors::
 
     ClientError
     ├── ApiError                 the service answered with an error status (typed by status below)
+    │   ├── RedirectError          3xx: never followed (``location`` says where it pointed)
     │   ├── BadRequestError        400
     │   ├── AuthenticationError    401
     │   ├── PermissionDeniedError  403
     │   ├── NotFoundError          404
     │   ├── RateLimitError         429
     │   └── ServerError            5xx
-    └── ApiConnectionError       no usable answer (connection failed, timed out: ApiTimeoutError)
-    ContractError (a ValueError) a 2xx body that breaks the contract; carries ``request_id``
+    ├── ApiConnectionError       no usable answer (connection failed or cut, body not decodable)
+    │   ├── ApiTimeoutError        the service did not answer in time (a connect or read timeout)
+    │   │   └── DeadlineExceededError  the call's total ``deadline`` (retries included) passed
+    │   └── ResponseTooLargeError  the body (counted after decompression) passed ``max_response_bytes``
+    ├── CredentialsError         the token provider failed or gave something that cannot be sent
+    └── InvalidRequestError      (also a ValueError) the request cannot be built or sent: a path parameter
+                                 that would leave its segment, a URL too long, a header value httpx refuses
+    ContractError (a ValueError) a 2xx body that breaks the contract or cannot be read; carries ``request_id``
 
 Credentials: an IAM token (``token=``, a string or a callable) or an access key pair (``ak=``/``sk=``,
-signed with SDK-HMAC-SHA256, see :mod:`.signing`). Connection errors, 429 and 502/503/504 are retried with
-exponential backoff and full jitter, honouring ``Retry-After``. The token, its provider and the secret key
-never appear in a repr, a log line or an exception message.
+signed with SDK-HMAC-SHA256, see :mod:`.signing`), checked when the client is made. They are sent only to
+the base URL: redirects are never followed (whatever the ``http_client`` says), a 3xx is a
+:class:`RedirectError`. Connection errors, 429 and 502/503/504 are retried with exponential backoff and full
+jitter, honouring ``Retry-After``, while the ``deadline`` allows; what cannot be sent is never retried. The
+token, its provider and the secret key are kept in :class:`~.signing.Secret` objects: they never appear in a
+repr, a log line, an exception message or a traceback's locals.
 """
 
 from __future__ import annotations
@@ -29,17 +39,18 @@ import json
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Final, NamedTuple, Self, TypedDict
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
 from ._runtime import ContractError, Finding, Model, Operation, decode
-from .signing import SdkSigner
+from .signing import SdkSigner, Secret, header_value_problem
 
 __all__ = [
     "ApiConnectionError",
@@ -52,11 +63,17 @@ __all__ = [
     "BadRequestError",
     "BaseClient",
     "ClientError",
+    "CredentialsError",
+    "DeadlineExceededError",
+    "InvalidRequestError",
     "NotFoundError",
     "Options",
     "PermissionDeniedError",
     "Prepared",
     "RateLimitError",
+    "RedirectError",
+    "ResponseTooLargeError",
+    "Secret",
     "ServerError",
     "TokenSource",
     "build_request",
@@ -66,8 +83,14 @@ __all__ = [
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 MAX_BACKOFF: Final = 20.0
+#: Largest response body read, counted after decompression (a larger one is a ResponseTooLargeError).
+DEFAULT_MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+#: Seconds one call may take, retries and their waits included (None: no bound beyond the timeouts).
+DEFAULT_DEADLINE: Final = 120.0
+#: Characters of a server-chosen text (error_msg, Location, ...) shown in an exception message.
+SHOWN: Final = 200
 
-TokenSource = str | Callable[[], str]
+TokenSource = str | Secret | Callable[[], str]
 
 
 class _Options(TypedDict, total=False):
@@ -80,6 +103,8 @@ class _Options(TypedDict, total=False):
     timeout: float | httpx.Timeout
     max_retries: int
     backoff: float
+    max_response_bytes: int
+    deadline: float | None
     clock: Callable[[], datetime] | None
 
 
@@ -101,18 +126,43 @@ class ClientError(Exception):
     """Base of the client's errors."""
 
 
+def _shorten(text: str, limit: int = SHOWN) -> str:
+    """A server-chosen text fit for a message: control characters escaped, cut to ``limit`` characters."""
+    shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text[: limit + 1])
+    return shown if len(text) <= limit else f"{shown[:limit]}... ({len(text)} characters)"
+
+
 class ApiError(ClientError):
     """An error status from the service: status, the error body's code and message (the fields the spec names
-    with x-deskkit-error), the request id, and ``body``, the error body parsed with its documented model
-    (None when there is none or it does not parse)."""
+    with x-deskkit-error), the request id, and ``body``: the error body parsed with its documented model (None
+    when there is none or it does not parse).
+
+    The attributes hold what the service sent, whole; the message shows at most :data:`SHOWN` characters of each.
+    """
 
     def __init__(self, status: int, error_code: str | None, error_msg: str | None, request_id: str | None,
                  excerpt: str = "", body: Model | None = None) -> None:
         self.status, self.error_code, self.error_msg, self.request_id = status, error_code, error_msg, request_id
         self.excerpt = excerpt
         self.body = body
-        detail = f"{error_code}: {error_msg}" if error_code or error_msg else f"body: {excerpt!r}"
-        super().__init__(f"HTTP {status} ({detail}; request id {request_id or 'unknown'})")
+        super().__init__(f"HTTP {status} ({self._detail()}; request id {_shorten(request_id or 'unknown')})")
+
+    def _detail(self) -> str:
+        if self.error_code or self.error_msg:
+            return f"{_shorten(self.error_code or '')}: {_shorten(self.error_msg or '')}"
+        return f"non-JSON body: {self.excerpt!r}"
+
+
+class RedirectError(ApiError):
+    """3xx: the client follows no redirect, so its credentials never reach another host."""
+
+    def __init__(self, status: int, error_code: str | None, error_msg: str | None, request_id: str | None,
+                 excerpt: str = "", location: str | None = None, body: Model | None = None) -> None:
+        self.location = location  #: where the service pointed (None when it gave no Location)
+        super().__init__(status, error_code, error_msg, request_id, excerpt, body)
+
+    def _detail(self) -> str:
+        return f"a redirect to {_shorten(self.location or '(no Location)')}, not followed"
 
 
 class BadRequestError(ApiError):
@@ -140,11 +190,31 @@ class ServerError(ApiError):
 
 
 class ApiConnectionError(ClientError):
-    """No usable answer after the retries: the connection failed or was cut."""
+    """No usable answer after the retries: the connection failed or was cut, or the body cannot be used."""
+
+    #: The status and X-Request-Id of the answer, when one had begun.
+    status: int | None = None
+    request_id: str | None = None
 
 
 class ApiTimeoutError(ApiConnectionError):
     """The service did not answer in time."""
+
+
+class DeadlineExceededError(ApiTimeoutError):
+    """The call's ``deadline`` passed (it covers every attempt and every wait between them)."""
+
+
+class ResponseTooLargeError(ApiConnectionError):
+    """The body passed ``max_response_bytes`` (counted after decompression); reading stopped there."""
+
+
+class CredentialsError(ClientError):
+    """The token provider raised, or returned something that is not a token that can be sent (never retried)."""
+
+
+class InvalidRequestError(ClientError, ValueError):
+    """The request cannot be built or sent as asked (never sent, never retried)."""
 
 
 _BY_STATUS: Final[dict[int, type[ApiError]]] = {400: BadRequestError, 401: AuthenticationError,
@@ -155,11 +225,11 @@ _BY_STATUS: Final[dict[int, type[ApiError]]] = {400: BadRequestError, 401: Authe
 def check_segment(name: str, value: str) -> str:
     """A path parameter, percent-encoded; refused (before any request) when it could leave its segment."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string")
+        raise InvalidRequestError(f"{name} must be a non-empty string")
     if "/" in value or "\\" in value or value in (".", "..") or ".." in value:
-        raise ValueError(f"{name} must not contain '/', '\\\\' or '..': {value!r}")
+        raise InvalidRequestError(f"{name} must not contain '/', '\\\\' or '..': {_shorten(repr(value))}")
     if any(ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0 for c in value):
-        raise ValueError(f"{name} must not contain control characters: {value!r}")
+        raise InvalidRequestError(f"{name} must not contain control characters: {_shorten(repr(value))}")
     return quote(value, safe="")
 
 
@@ -171,33 +241,53 @@ def _excerpt(body: bytes) -> str:
 ErrorFields = tuple[str | None, str | None, str | None]
 
 
-def _error_for(response: httpx.Response, op: Operation, fields: ErrorFields) -> ApiError:
-    """The typed error of a non-2xx response; a body that is not the documented JSON still gives one."""
+def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: ErrorFields) -> ApiError:
+    """The typed error of a non-2xx response; a body that is not the documented JSON still gives one. The
+    code, message and request id are read from the fields the spec names (x-deskkit-error)."""
     code = message = body_request_id = None
     parsed: Model | None = None
     try:
-        body = json.loads(response.content)
+        body = json.loads(content)
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict):
-        code_key, message_key, id_key = fields
         code, message, body_request_id = (
-            body.get(key) if key is not None and isinstance(body.get(key), str) else None
-            for key in (code_key, message_key, id_key))
+            body.get(key) if key is not None and isinstance(body.get(key), str) else None for key in fields)
         model = op.model_for(response.status_code)
         if model is not None:
             try:
                 parsed = model.from_dict(body, tolerant=True)
-            except ContractError:
+            except (ContractError, RecursionError):
                 parsed = None
     request_id = response.headers.get("X-Request-Id") or body_request_id
-    kind = _BY_STATUS.get(response.status_code) or (ServerError if response.status_code >= 500 else ApiError)
-    excerpt = "" if code or message else _excerpt(response.content)
-    return kind(response.status_code, code, message, request_id, excerpt, parsed)
+    status = response.status_code
+    kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else
+                                      RedirectError if 300 <= status < 400 else ApiError)
+    excerpt = "" if code or message else _excerpt(content)
+    if kind is RedirectError:
+        return RedirectError(status, code, message, request_id, excerpt, location=response.headers.get("Location"),
+                             body=parsed)
+    return kind(status, code, message, request_id, excerpt, parsed)
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date); None when absent or unreadable."""
+    value = response.headers.get("Retry-After")
+    if not value:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (ValueError, TypeError, OverflowError):
+            return None  # "soon-ish": fall back on our own backoff
+        seconds = when.timestamp() - time.time()
+    return max(0.0, seconds) if seconds == seconds else None  # NaN is no answer
 
 
 class Prepared(NamedTuple):
-    """A request as the spec says to send it: path with its parameters, query pairs, headers, JSON body."""
+    """A request as the spec says to send it: path with its parameters, query, headers, JSON body."""
 
     method: str
     path: str
@@ -213,8 +303,17 @@ class Prepared(NamedTuple):
 
 def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
     """Serialize the arguments of a call to ``op`` (keyed by wire name; None: not sent). A missing required
-    argument, a value its schema refuses or a body its model refuses is a ValueError (a ContractError for the
-    body) before anything is sent."""
+    argument or a value its schema refuses is an :class:`InvalidRequestError` (a ValueError), a body its model
+    refuses a ContractError, before anything is sent."""
+    try:
+        return _prepared(op, values, body)
+    except ContractError:
+        raise
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc)) from None
+
+
+def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
     path = op.path
     query: list[str] = []
     headers: dict[str, str] = {}
@@ -238,8 +337,9 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
         if param.location == "path":
             path = path.replace("{" + param.name + "}", check_segment(param.py_name or param.name, texts[0]))
         else:
-            if any(c in texts[0] for c in "\r\n\0"):
-                raise ValueError(f"{param.py_name or param.name} must not contain line breaks")
+            problem = header_value_problem(texts[0])
+            if problem is not None:
+                raise ValueError(f"{param.py_name or param.name} {problem}")
             headers[param.name] = texts[0]
     content = None
     if body is not None:
@@ -259,40 +359,194 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
     return Prepared(op.method, path, "&".join(query), headers, content)
 
 
+def _token_problem(value: object) -> str | None:
+    """Why ``value`` is not a token that can be sent in a header (never quoting it), or None."""
+    problem = header_value_problem(value)
+    if problem is None and not all("!" <= c <= "~" for c in str(value)):
+        problem = "holds characters other than printable ASCII (spaces included)"
+    return problem
 
-def _retry_after(response: httpx.Response) -> float | None:
-    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date), if any."""
-    value = response.headers.get("Retry-After")
-    if value is None:
-        return None
+
+class _TokenAuth(httpx.Auth):
+    """Sends the token in the spec's API key header; a provider is asked on every request (it may cache; after
+    a 401 it must give a fresh token) and what it gives is checked before anything is sent."""
+
+    def __init__(self, token: Secret | Callable[[], str], header: str) -> None:
+        self.token, self.header = token, header
+
+    def __repr__(self) -> str:
+        return "_TokenAuth(provider)" if callable(self.token) else f"_TokenAuth({self.token!r})"
+
+    def current(self) -> Secret:
+        if isinstance(self.token, Secret):
+            return self.token
+        held = _ask(self.token)
+        problem = _token_problem(held.reveal())
+        if problem:
+            raise CredentialsError(f"the token provider's value {problem}")
+        return held
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers[self.header] = self.current().reveal()
+        yield request
+
+
+def _ask(provider: Callable[[], str]) -> Secret:
+    """The provider's answer, held at once in a Secret (so no traceback local shows it)."""
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        when = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, when.timestamp() - time.time()) if when else None
+        return Secret(provider())
+    except Exception as exc:
+        raise CredentialsError(f"the token provider raised {type(exc).__name__}") from exc
+
+
+class _Deadline:
+    """The end of one call (retries included), on the monotonic clock; ``None`` seconds: no end."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def remaining(self) -> float | None:
+        return None if self.at is None else self.at - time.monotonic()
+
+    def expired(self) -> bool:
+        left = self.remaining()
+        return left is not None and left <= 0
+
+    def allows(self, wait: float) -> bool:
+        """Whether a wait of ``wait`` seconds still leaves time for another attempt."""
+        left = self.remaining()
+        return left is None or wait < left
+
+    def check(self, doing: str = "") -> None:
+        if self.expired():
+            raise DeadlineExceededError(f"the call's deadline of {self.seconds:g} s passed{doing}")
+
+    def timeout(self, base: httpx.Timeout) -> httpx.Timeout:
+        """``base`` with no single wait (connect, read, write, pool) longer than the time left."""
+        left = self.remaining()
+        if left is None:
+            return base
+        left = max(left, 0.001)
+        return httpx.Timeout(connect=_cap(base.connect, left), read=_cap(base.read, left),
+                             write=_cap(base.write, left), pool=_cap(base.pool, left))
+
+
+def _cap(value: float | None, left: float) -> float:
+    return left if value is None else min(value, left)
+
+
+class _Answer(NamedTuple):
+    """A response and its body, read within the limits."""
+
+    response: httpx.Response
+    body: bytes
+
+
+#: Most bytes one decompression step may produce: what a small compressed chunk can cost in memory.
+_STEP: Final = 64 * 1024
+
+
+class _Decoder:
+    """Undoes a Content-Encoding (gzip, deflate or none) in steps of at most :data:`_STEP` bytes, so a small
+    compressed chunk never becomes a large allocation (httpx's own decoders inflate a chunk in one go)."""
+
+    def __init__(self, coding: str) -> None:
+        self.coding = coding
+        wbits = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}.get(coding)
+        self.inflate = None if wbits is None else zlib.decompressobj(wbits)
+        self.started = False
+
+    def feed(self, data: bytes) -> Generator[bytes, None, None]:
+        if self.inflate is None:
+            yield data
+            return
+        try:
+            piece = self.inflate.decompress(data, _STEP)
+        except zlib.error:
+            if self.coding != "deflate" or self.started:
+                raise
+            self.inflate = zlib.decompressobj(-zlib.MAX_WBITS)  # deflate sent without its zlib wrapper
+            piece = self.inflate.decompress(data, _STEP)
+        self.started = True
+        yield piece
+        while self.inflate.unconsumed_tail:
+            yield self.inflate.decompress(self.inflate.unconsumed_tail, _STEP)
+
+    def flush(self) -> bytes:
+        return b"" if self.inflate is None else self.inflate.flush()
+
+
+class _Body:
+    """Collects a streamed body, decoding it, up to ``limit`` decoded bytes, within the deadline."""
+
+    def __init__(self, response: httpx.Response, limit: int, deadline: _Deadline) -> None:
+        self.response, self.limit, self.deadline = response, limit, deadline
+        self.data = bytearray()
+        # A transport may hand over a response already read (httpx.MockTransport does): httpx decoded it then.
+        self.read = response.is_stream_consumed
+        coding = "identity" if self.read else response.headers.get("Content-Encoding", "identity").strip().lower()
+        if coding not in ("identity", "gzip", "x-gzip", "deflate"):
+            raise self._failed(f"its Content-Encoding {_shorten(coding)!r} was not asked for")
+        self.decoder = _Decoder(coding)
+        declared = response.headers.get("Content-Length", "")
+        if declared.isdigit() and coding == "identity" and int(declared) > limit:
+            raise self._too_large(f"its Content-Length is {declared}")
+
+    def _failed(self, why: str, kind: type[ApiConnectionError] = ApiConnectionError) -> ApiConnectionError:
+        response, request_id = self.response, _request_id(self.response)
+        error = kind(f"HTTP {response.status_code}: {why}; request id {_shorten(request_id or 'unknown')}")
+        error.status, error.request_id = response.status_code, request_id
+        return error
+
+    def _too_large(self, why: str) -> ApiConnectionError:
+        return self._failed(f"the body passed max_response_bytes={self.limit} ({why})", ResponseTooLargeError)
+
+    def _add(self, piece: bytes) -> None:
+        if len(self.data) + len(piece) > self.limit:
+            raise self._too_large(f"stopped after {len(self.data) + len(piece)} bytes")
+        self.data += piece
+
+    def feed(self, raw: bytes) -> None:
+        """One chunk as received; decoded, counted, kept."""
+        try:
+            for piece in self.decoder.feed(raw):
+                self._add(piece)
+        except zlib.error:
+            raise self._failed(f"the {self.decoder.coding} body cannot be decoded") from None
+        self.deadline.check(f" while reading the body of HTTP {self.response.status_code}")
+
+    def answer(self) -> _Answer:
+        try:
+            self._add(self.decoder.flush())
+        except zlib.error:
+            raise self._failed(f"the {self.decoder.coding} body cannot be decoded") from None
+        return _Answer(self.response, bytes(self.data))
+
+
+def _request_id(response: httpx.Response) -> str | None:
+    value: str | None = response.headers.get("X-Request-Id")
+    return value
 
 
 @dataclass
 class _Policy:
-    """What both clients share: endpoint, credentials, retry rules, and how to read a response."""
+    """What both clients share: endpoint, credentials, retry rules, limits, and how to read a response."""
 
     base_url: str
-    token: TokenSource | None
-    auth: SdkSigner | None
-    auth_header: str | None
+    auth: httpx.Auth | None  # None: the spec asks for no credentials, and none were given
     error_fields: ErrorFields
     max_retries: int
     backoff: float
     sleep_cap: float
     user_agent: str
+    max_response_bytes: int
+    deadline: float | None
 
     def headers(self) -> dict[str, str]:
-        """Request headers; a token provider is asked on every request (it may cache; after a 401 it must
-        give a fresh token). With AK/SK, the signer adds its own headers."""
-        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
-        if self.token is not None and self.auth_header is not None:
-            headers[self.auth_header] = self.token() if callable(self.token) else self.token
-        return headers
+        """Request headers; the credentials are added by :attr:`auth` (an ``httpx.Auth``). Only the codings the
+        body reader undoes in bounded steps are asked for."""
+        return {"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": self.user_agent}
 
     def delay(self, attempt: int, response: httpx.Response | None) -> float:
         """Full-jitter exponential backoff, or the server's Retry-After when it gives one."""
@@ -305,27 +559,41 @@ class _Policy:
     def retryable(self, response: httpx.Response) -> bool:
         return response.status_code in RETRY_STATUSES
 
-    def can_refresh(self, response: httpx.Response, refreshed: bool) -> bool:
-        return response.status_code == 401 and callable(self.token) and not refreshed
+    def retry_delay(self, attempt: int, response: httpx.Response | None, deadline: _Deadline) -> float | None:
+        """How long to wait before the next attempt; None when there is none (not retryable, retries spent,
+        or the deadline would pass first)."""
+        if (response is not None and not self.retryable(response)) or attempt >= self.max_retries:
+            return None
+        wait = self.delay(attempt, response)
+        return wait if deadline.allows(wait) else None
 
-    def parse(self, response: httpx.Response, op: Operation, tolerant: bool) -> Any:
+    def can_refresh(self, response: httpx.Response, refreshed: bool) -> bool:
+        provider = isinstance(self.auth, _TokenAuth) and callable(self.auth.token)
+        return response.status_code == 401 and provider and not refreshed
+
+    def parse(self, answer: _Answer, op: Operation, tolerant: bool) -> Any:
         """The model of a 2xx response (None where the spec documents no body), or the typed error."""
+        response, body = answer
         if not response.is_success:
-            raise _error_for(response, op, self.error_fields)
-        request_id = response.headers.get("X-Request-Id")
-        status = response.status_code
-        if not op.documents(status):
-            error = ContractError([Finding("", f"status {status} is not documented for {op.id}", "#")])
-            error.request_id = request_id
+            raise _error_for(response, body, op, self.error_fields)
+        if not op.documents(response.status_code):
+            error = ContractError([Finding("", f"status {response.status_code} is not documented for {op.id}",
+                                           "#")])
+            error.request_id = _request_id(response)
             raise error
-        model = op.model_for(status)
+        model = op.model_for(response.status_code)
         if model is None:
             return None
         try:
-            return model.from_dict(decode(response.content), tolerant=tolerant)
+            return model.from_dict(decode(body), tolerant=tolerant)
         except ContractError as error:
-            error.request_id = request_id
+            error.request_id = _request_id(response)
             raise
+        except (ValueError, TypeError, RecursionError, OverflowError) as exc:  # whatever decoding let through
+            unreadable = ContractError([Finding("", f"unreadable body: {type(exc).__name__}: "
+                                                    f"{_shorten(str(exc))}", "#")])
+            unreadable.request_id = _request_id(response)
+            raise unreadable from None
 
 
 _VARIABLE: Final = re.compile(r"\{([^{}]+)\}")
@@ -334,6 +602,8 @@ _VARIABLE: Final = re.compile(r"\{([^{}]+)\}")
 def _base_url(server: str | None, variables: Mapping[str, str | None], base_url: str | None) -> str:
     """``base_url`` as given, else the spec's server URL with its variables filled in."""
     if base_url is not None:
+        if "@" in urlsplit(base_url).netloc:
+            raise ValueError("base_url must not hold user:password@ (give the credentials as token= or ak=/sk=)")
         return base_url.rstrip("/")
     if server is None:
         raise ValueError("the spec names no server: give base_url=")
@@ -344,6 +614,52 @@ def _base_url(server: str | None, variables: Mapping[str, str | None], base_url:
     return _VARIABLE.sub(lambda m: check_segment(m.group(1), variables[m.group(1)] or ""), server).rstrip("/")
 
 
+def _held(value: str | Secret | None) -> Secret | None:
+    return value if value is None or isinstance(value, Secret) else Secret(value)
+
+
+@dataclass
+class _Credentials:
+    """The constructor's credentials, each secret already in a :class:`Secret`."""
+
+    token: Secret | Callable[[], str] | None
+    ak: str | None
+    sk: Secret | None
+    project_id: str | None
+    security_token: Secret | None
+
+    @classmethod
+    def hide(cls, token: TokenSource | None, ak: str | None, sk: str | Secret | None, project_id: str | None,
+             security_token: str | Secret | None) -> _Credentials:
+        return cls(token if callable(token) else _held(token), ak, _held(sk), project_id, _held(security_token))
+
+    def auth(self, clock: Callable[[], datetime] | None, accepts: Auth) -> httpx.Auth | None:
+        """Check them (one kind, one the spec declares, each sendable; no value quoted) and make the httpx.Auth
+        that sends them (None when the spec asks for none and none were given)."""
+        if self.token is not None and (self.ak is not None or self.sk is not None):
+            raise ValueError("give either token= or ak=/sk=, not both")
+        if self.token is not None and accepts.header is None:
+            raise ValueError("the spec declares no API key header: token= is not accepted")
+        if (self.ak is not None or self.sk is not None) and not accepts.signing:
+            raise ValueError("the spec declares no AK/SK signing: ak=/sk= are not accepted")
+        if self.token is None and self.ak is None and self.sk is None:
+            if not accepts.required:
+                return None
+            kinds = ([f"token= (sent as {accepts.header}; a string or a callable returning one)"]
+                     if accepts.header else []) + (["ak= and sk= (an access key pair)"] if accepts.signing else [])
+            raise ValueError(f"credentials are required: {' or '.join(kinds)}")
+        if isinstance(self.token, Secret):
+            problem = _token_problem(self.token.reveal())
+            if problem:
+                raise ValueError(f"token {problem}")
+        if self.token is not None and accepts.header is not None:
+            return _TokenAuth(self.token, accepts.header)
+        if self.ak is None or self.sk is None:
+            raise ValueError("both ak and sk are required for AK/SK signing")
+        return SdkSigner(self.ak, self.sk, project_id=self.project_id, security_token=self.security_token,
+                         clock=clock)
+
+
 class Auth(NamedTuple):
     """What the spec's securitySchemes let a client send: a token in ``header``, AK/SK ``signing``."""
 
@@ -352,35 +668,40 @@ class Auth(NamedTuple):
     required: bool = False
 
 
-def _policy(*, token: TokenSource | None, ak: str | None, sk: str | None, project_id: str | None,
-            security_token: str | None, clock: Callable[[], datetime] | None, base_url: str,
-            max_retries: int, backoff: float, user_agent: str, accepts: Auth, error_fields: ErrorFields) -> _Policy:
-    """Check the constructor's arguments (one kind of credentials, one the spec declares) and settle them."""
-    if token is not None and (ak is not None or sk is not None):
-        raise ValueError("give either token= or ak=/sk=, not both")
-    kinds = ([f"token= (sent as {accepts.header}; a string or a callable returning one)"] if accepts.header else []) \
-        + (["ak= and sk= (an access key pair)"] if accepts.signing else [])
-    if token is not None and accepts.header is None:
-        raise ValueError("the spec declares no API key header: token= is not accepted")
-    if (ak is not None or sk is not None) and not accepts.signing:
-        raise ValueError("the spec declares no AK/SK signing: ak=/sk= are not accepted")
-    if token is None and ak is None and sk is None and accepts.required:
-        raise ValueError(f"credentials are required: {' or '.join(kinds)}")
-    if token is not None and isinstance(token, str) and not token:
-        raise ValueError("token must not be empty")
-    auth = None
-    if token is None and (ak is not None or sk is not None):
-        auth = SdkSigner(ak or "", sk or "", project_id=project_id, security_token=security_token, clock=clock)
+def _policy(*, credentials: _Credentials, clock: Callable[[], datetime] | None, base_url: str, max_retries: int,
+            backoff: float, user_agent: str, max_response_bytes: int, deadline: float | None, accepts: Auth,
+            error_fields: ErrorFields) -> _Policy:
+    """Check the constructor's arguments and settle them."""
+    auth = credentials.auth(clock, accepts)
     if max_retries < 0:
         raise ValueError("max_retries must be 0 (no retries) or more")
-    return _Policy(base_url, token, auth, accepts.header, error_fields, max_retries, backoff, MAX_BACKOFF,
-                   user_agent)
+    if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
+        raise ValueError("max_response_bytes must be a positive number of bytes")
+    if deadline is not None and not deadline > 0:
+        raise ValueError("deadline must be a positive number of seconds, or None")
+    return _Policy(base_url, auth, error_fields, max_retries, backoff, MAX_BACKOFF, user_agent, max_response_bytes,
+                   deadline)
 
 
-def _connection_error(exc: httpx.TransportError) -> ApiConnectionError:
+def _connection_error(exc: httpx.TransportError, deadline: _Deadline) -> ApiConnectionError:
+    if deadline.expired():
+        return DeadlineExceededError(f"the call's deadline of {deadline.seconds:g} s passed ({type(exc).__name__})")
     if isinstance(exc, httpx.TimeoutException):
         return ApiTimeoutError(f"timed out ({type(exc).__name__})")
-    return ApiConnectionError(f"connection failed ({type(exc).__name__}: {exc})")
+    detail = f": {_shorten(str(exc))}" if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError) else ""
+    return ApiConnectionError(f"connection failed ({type(exc).__name__}{detail})")
+
+
+#: Failures of a request that cannot be sent as built: retrying would fail the same way.
+_UNSENDABLE: Final = (httpx.LocalProtocolError, httpx.UnsupportedProtocol, httpx.InvalidURL, UnicodeEncodeError)
+
+
+def _unsendable(exc: Exception) -> InvalidRequestError:
+    """The error for a request that cannot be sent; h11's text may quote a header value, so it is not shown."""
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return InvalidRequestError(f"the request cannot be sent: {_shorten(str(exc))}")
+    return InvalidRequestError(f"the request cannot be sent: a header or its value is not allowed "
+                               f"({type(exc).__name__})")
 
 
 class _Client:
@@ -396,31 +717,47 @@ class _Client:
     _policy: _Policy
 
     def __repr__(self) -> str:
-        auth = "ak/sk" if self._policy.auth is not None else "token" if self._policy.token is not None else "none"
+        if not hasattr(self, "_policy"):  # shown in the locals of a constructor that failed
+            return f"{type(self).__name__}(not set up)"
+        auth = ("ak/sk" if isinstance(self._policy.auth, SdkSigner) else "token" if self._policy.auth is not None
+                else "none")
         return (f"{type(self).__name__}(base_url={self._policy.base_url!r}, auth={auth}, "
                 f"max_retries={self._policy.max_retries})")
 
-    def _setup(self, *, token: TokenSource | None, ak: str | None, sk: str | None, project_id: str | None,
-               security_token: str | None, clock: Callable[[], datetime] | None,
+    def _setup(self, *, credentials: _Credentials, clock: Callable[[], datetime] | None,
                variables: Mapping[str, str | None], base_url: str | None, max_retries: int,
-               backoff: float) -> None:
-        self._policy = _policy(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token,
-                               clock=clock, base_url=_base_url(self.SERVER, variables, base_url),
-                               max_retries=max_retries, backoff=backoff, user_agent=self.USER_AGENT,
-                               accepts=self.AUTH, error_fields=self.ERROR_FIELDS)
+               backoff: float, max_response_bytes: int, deadline: float | None) -> None:
+        self._policy = _policy(credentials=credentials, clock=clock,
+                               base_url=_base_url(self.SERVER, variables, base_url), max_retries=max_retries,
+                               backoff=backoff, user_agent=self.USER_AGENT, max_response_bytes=max_response_bytes,
+                               deadline=deadline, accepts=self.AUTH, error_fields=self.ERROR_FIELDS)
+
+    def _build(self, http: httpx.Client | httpx.AsyncClient, prepared: Prepared,
+               deadline: _Deadline) -> httpx.Request:
+        policy = self._policy
+        try:
+            return http.build_request(prepared.method, policy.base_url + prepared.target,
+                                      headers={**policy.headers(), **prepared.headers}, content=prepared.content,
+                                      timeout=deadline.timeout(http.timeout))
+        except (*_UNSENDABLE, TypeError) as exc:
+            raise _unsendable(exc) from None
 
 
 class BaseClient(_Client):
     """The synchronous client's machinery; the generated client adds one method per operation."""
 
-    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
-                 project_id: str | None = None, security_token: str | None = None,
+    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | Secret | None = None,
+                 project_id: str | None = None, security_token: str | Secret | None = None,
                  server_variables: Mapping[str, str | None] | None = None, base_url: str | None = None,
                  timeout: float | httpx.Timeout = DEFAULT_TIMEOUT, max_retries: int = 3, backoff: float = 0.5,
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, deadline: float | None = DEFAULT_DEADLINE,
                  http_client: httpx.Client | None = None, transport: httpx.BaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
-        self._setup(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token, clock=clock,
-                    variables=server_variables or {}, base_url=base_url, max_retries=max_retries, backoff=backoff)
+        credentials = _Credentials.hide(token, ak, sk, project_id, security_token)
+        del token, sk, security_token  # only Secret objects from here on: safe in a traceback's locals
+        self._setup(credentials=credentials, clock=clock, variables=server_variables or {}, base_url=base_url,
+                    max_retries=max_retries, backoff=backoff, max_response_bytes=max_response_bytes,
+                    deadline=deadline)
         self._owned = http_client is None
         self._http = http_client or httpx.Client(timeout=timeout, transport=transport)
 
@@ -435,41 +772,63 @@ class BaseClient(_Client):
         if self._owned:
             self._http.close()
 
+    def _exchange(self, prepared: Prepared, deadline: _Deadline) -> _Answer:
+        """One attempt: send (no redirects followed), then read the body within the limits."""
+        request = self._build(self._http, prepared, deadline)
+        try:
+            response = self._http.send(request, auth=self._policy.auth or httpx.USE_CLIENT_DEFAULT,
+                                       follow_redirects=False, stream=True)
+        except _UNSENDABLE as exc:
+            raise _unsendable(exc) from None
+        try:
+            body = _Body(response, self._policy.max_response_bytes, deadline)
+            for chunk in [response.content] if body.read else response.iter_raw():
+                body.feed(chunk)
+            return body.answer()
+        finally:
+            response.close()
+
     def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
-        request = build_request(op, values, body)
+        prepared = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
+        deadline = _Deadline(policy.deadline)
         while True:
+            deadline.check()
             try:
-                response = self._http.request(request.method, policy.base_url + request.target,
-                                              headers={**policy.headers(), **request.headers},
-                                              content=request.content, auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
+                answer = self._exchange(prepared, deadline)
             except httpx.TransportError as exc:
-                if attempt >= policy.max_retries:
-                    raise _connection_error(exc) from None
-                time.sleep(policy.delay(attempt, None))
+                delay = policy.retry_delay(attempt, None, deadline)
+                if delay is None:
+                    raise _connection_error(exc, deadline) from None
+                time.sleep(delay)
                 attempt += 1
                 continue
-            if policy.can_refresh(response, refreshed):
+            if policy.can_refresh(answer.response, refreshed):
                 refreshed = True  # tokens expire: ask the provider again, once
                 continue
-            if policy.retryable(response) and attempt < policy.max_retries:
-                time.sleep(policy.delay(attempt, response))
+            delay = policy.retry_delay(attempt, answer.response, deadline)
+            if delay is not None:
+                time.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(response, op, tolerant)
+            return policy.parse(answer, op, tolerant)
 
 
 class AsyncBaseClient(_Client):
     """The asynchronous client's machinery, the same as :class:`BaseClient` with ``await``."""
 
-    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | None = None,
-                 project_id: str | None = None, security_token: str | None = None,
+    def __init__(self, *, token: TokenSource | None = None, ak: str | None = None, sk: str | Secret | None = None,
+                 project_id: str | None = None, security_token: str | Secret | None = None,
                  server_variables: Mapping[str, str | None] | None = None, base_url: str | None = None,
                  timeout: float | httpx.Timeout = DEFAULT_TIMEOUT, max_retries: int = 3, backoff: float = 0.5,
+                 max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES, deadline: float | None = DEFAULT_DEADLINE,
                  http_client: httpx.AsyncClient | None = None, transport: httpx.AsyncBaseTransport | None = None,
                  clock: Callable[[], datetime] | None = None) -> None:
-        self._setup(token=token, ak=ak, sk=sk, project_id=project_id, security_token=security_token, clock=clock,
-                    variables=server_variables or {}, base_url=base_url, max_retries=max_retries, backoff=backoff)
+        credentials = _Credentials.hide(token, ak, sk, project_id, security_token)
+        del token, sk, security_token  # only Secret objects from here on: safe in a traceback's locals
+        self._setup(credentials=credentials, clock=clock, variables=server_variables or {}, base_url=base_url,
+                    max_retries=max_retries, backoff=backoff, max_response_bytes=max_response_bytes,
+                    deadline=deadline)
         self._owned = http_client is None
         self._http = http_client or httpx.AsyncClient(timeout=timeout, transport=transport)
 
@@ -484,26 +843,53 @@ class AsyncBaseClient(_Client):
         if self._owned:
             await self._http.aclose()
 
+    async def _exchange(self, prepared: Prepared, deadline: _Deadline) -> _Answer:
+        """One attempt, as :meth:`BaseClient._exchange`; here the deadline also cuts a wait in the middle."""
+        request = self._build(self._http, prepared, deadline)
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                return await self._send_and_read(request, deadline)
+        except TimeoutError:
+            raise DeadlineExceededError(f"the call's deadline of {deadline.seconds:g} s passed") from None
+
+    async def _send_and_read(self, request: httpx.Request, deadline: _Deadline) -> _Answer:
+        try:
+            response = await self._http.send(request, auth=self._policy.auth or httpx.USE_CLIENT_DEFAULT,
+                                             follow_redirects=False, stream=True)
+        except _UNSENDABLE as exc:
+            raise _unsendable(exc) from None
+        try:
+            body = _Body(response, self._policy.max_response_bytes, deadline)
+            if body.read:
+                body.feed(response.content)
+            else:
+                async for chunk in response.aiter_raw():
+                    body.feed(chunk)
+            return body.answer()
+        finally:
+            await response.aclose()
+
     async def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
-        request = build_request(op, values, body)
+        prepared = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
+        deadline = _Deadline(policy.deadline)
         while True:
+            deadline.check()
             try:
-                response = await self._http.request(request.method, policy.base_url + request.target,
-                                                    headers={**policy.headers(), **request.headers},
-                                                    content=request.content,
-                                                    auth=policy.auth or httpx.USE_CLIENT_DEFAULT)
+                answer = await self._exchange(prepared, deadline)
             except httpx.TransportError as exc:
-                if attempt >= policy.max_retries:
-                    raise _connection_error(exc) from None
-                await asyncio.sleep(policy.delay(attempt, None))
+                delay = policy.retry_delay(attempt, None, deadline)
+                if delay is None:
+                    raise _connection_error(exc, deadline) from None
+                await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            if policy.can_refresh(response, refreshed):
+            if policy.can_refresh(answer.response, refreshed):
                 refreshed = True
                 continue
-            if policy.retryable(response) and attempt < policy.max_retries:
-                await asyncio.sleep(policy.delay(attempt, response))
+            delay = policy.retry_delay(attempt, answer.response, deadline)
+            if delay is not None:
+                await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(response, op, tolerant)
+            return policy.parse(answer, op, tolerant)

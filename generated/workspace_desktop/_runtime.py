@@ -20,10 +20,12 @@ from __future__ import annotations
 import calendar
 import ipaddress
 import json
+import json.decoder
 import math
 import re
+import sys
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -121,6 +123,63 @@ def _is_json_type(value: object, name: str) -> bool:
     if name == "number":
         return kind is int or kind is float
     return _JSON_NAMES.get(kind) == name
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_JSON_SCALARS: Final = frozenset({str, int, bool, type(None)})
+
+
+def _is_json(value: Any) -> bool:
+    """Whether ``value`` is plain JSON data: the quick yes (C-level loops); :func:`not_json` explains a no.
+    Too deep or inside itself counts as no, and :func:`not_json` (which does not recurse) says which."""
+    kind = type(value)
+    try:
+        if kind is list:
+            return all(map(_is_json, value))
+        if kind is dict:
+            return all(type(key) is str for key in value) and all(map(_is_json, value.values()))
+    except RecursionError:
+        return False
+    return kind in _JSON_SCALARS or (kind is float and math.isfinite(value))
+
+
+def not_json(value: Any, pointer: str) -> Iterator[Finding]:
+    """What in plain data JSON cannot hold, by pointer: keys that are not strings, NaN and infinities,
+    values of other Python types, a list or dict inside itself (walked without recursion)."""
+    stack: list[tuple[Any, str, bool]] = [(value, pointer, False)]
+    open_: set[int] = set()  # the containers being walked, to find one inside itself
+    while stack:
+        item, at, leaving = stack.pop()
+        if leaving:
+            open_.discard(id(item))
+            continue
+        kind = type(item)
+        if kind in _JSON_SCALARS:
+            continue
+        if kind is float:
+            if not math.isfinite(item):
+                name = "NaN" if item != item else "Infinity" if item > 0 else "-Infinity"
+                yield Finding(at, f"{name} is not a JSON number (RFC 8259 has no NaN or infinities)", "#")
+        elif kind is list or kind is dict:
+            if id(item) in open_:
+                yield Finding(at, f"a {kind.__name__} inside itself (JSON data is a tree)", "#")
+                continue
+            open_.add(id(item))
+            stack.append((item, at, True))
+            if kind is list:
+                stack.extend((x, f"{at}/{i}", False) for i, x in reversed(list(enumerate(item))))
+                continue
+            for k, x in reversed(list(item.items())):
+                if type(k) is str:
+                    stack.append((x, f"{at}/{escape(k)}", False))
+                else:
+                    yield Finding(at, f"a key that is not a string: {_cut(repr(k))} (JSON object keys are strings)",
+                                  "#")
+        else:
+            yield Finding(at, f"a Python {kind.__name__}, which is not JSON data", "#")
 
 
 def _shown(value: object) -> str:
@@ -479,10 +538,22 @@ class Context:
         self.problems.append(Finding(pointer, "required property is missing", site.rule))
 
     def extra(self, data: dict[str, Any], known: frozenset[str], pointer: str) -> dict[str, Any]:
-        """Keep the fields the spec does not know (not a violation: vendors add fields) and list them."""
+        """Keep the fields the spec does not know (not a violation: vendors add fields) and list them. What
+        they hold is not walked by a parser, so it is checked here to be JSON data at all."""
         extra = {key: value for key, value in data.items() if key not in known}
-        self.unknown.extend(f"{pointer}/{escape(key)}" for key in extra)
+        for key, value in extra.items():
+            if type(key) is not str:
+                self.key(key, pointer)
+                continue
+            self.unknown.append(f"{pointer}/{escape(key)}")
+            if type(value) not in _JSON_SCALARS and not _is_json(value):
+                self.problems.extend(not_json(value, f"{pointer}/{escape(key)}"))
         return extra
+
+    def key(self, key: object, pointer: str) -> None:
+        """The object at ``pointer`` has a key that is not a string (possible only in data built in Python)."""
+        self.problems.append(Finding(pointer, f"a key that is not a string: {_cut(repr(key))} (JSON object keys "
+                                     "are strings)", "#"))
 
     def judgement(self) -> Judgement:
         problems, deviations, unknown = self.problems, self.deviations, self.unknown
@@ -573,8 +644,28 @@ class Model:
         raise NotImplementedError
 
     def to_json(self, **kwargs: Any) -> str:
-        """The model as JSON text: the JSON it was parsed from, quirks and unknown fields included."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, **kwargs)
+        """The model as JSON text: the JSON it was parsed from, quirks and unknown fields included.
+
+        Keyword arguments go to ``json.dumps`` (defaults ``ensure_ascii=False``, ``allow_nan=False``). A value
+        JSON cannot hold (NaN, an infinity, an object that is not JSON data) is a ContractError naming where.
+        """
+        try:
+            data = self.to_dict()
+        except RecursionError:  # to_dict recurses: a list or dict inside itself, or data nested too deeply
+            raise _unwritable() from None
+        try:
+            return json.dumps(data, **{"ensure_ascii": False, "allow_nan": False, **kwargs})
+        except RecursionError:
+            raise _unwritable() from None
+        except (TypeError, ValueError):
+            problems = list(not_json(data, ""))
+            if not problems:
+                raise
+            raise ContractError(problems) from None
+
+
+def _unwritable() -> ContractError:
+    return ContractError([Finding("", "a value inside itself, or nested too deeply to write as JSON", "#")])
 
 
 class Parameter(NamedTuple):
@@ -721,13 +812,66 @@ def flatten(value: Any) -> list[Any]:
 
 
 def decode(text: str | bytes) -> Any:
-    """``json.loads`` whose failures are :class:`ContractError` with a line and column, never a traceback."""
+    """``json.loads`` as RFC 8259 has it: NaN, infinities and numbers that overflow to one are not JSON, and
+    an integer longer than Python's int-string limit cannot be read. Every failure is a
+    :class:`ContractError` with a line and column, never a traceback."""
     try:
-        return json.loads(text)
+        string = text.decode(json.detect_encoding(text), "surrogatepass") if isinstance(text, bytes) else text
+    except UnicodeDecodeError as exc:
+        raise ContractError([Finding("", f"not UTF-8 text: {exc.reason} at byte {exc.start}", "#")]) from None
+    try:
+        return _DECODER.decode(string)
     except json.JSONDecodeError as exc:
         raise ContractError([Finding("", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                                      "#")]) from None
-    except UnicodeDecodeError as exc:
-        raise ContractError([Finding("", f"not UTF-8 text: {exc.reason} at byte {exc.start}", "#")]) from None
     except RecursionError:
         raise ContractError([Finding("", "JSON nested too deeply to decode", "#")]) from None
+    except ValueError as exc:  # _NonFinite, or the int-string limit
+        raise ContractError([Finding("", _refused_literal(string, exc), "#")]) from None
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise _NonFinite(text)
+    return value
+
+
+#: The C decoder, told to refuse what RFC 8259 does not have (the hooks cost nothing on other values).
+_DECODER: Final = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+#: The C string scanner behind ``json`` (skips a string whatever it holds), to find a refused literal.
+_scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+_LITERAL: Final = re.compile(r'"|NaN|-?Infinity|-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')
+
+
+def _refused_literal(text: str, exc: ValueError) -> str:
+    """Which literal outside strings the decoder refused with ``exc``, and its line and column."""
+    limit = sys.get_int_max_str_digits()
+    position = 0
+    while (match := _LITERAL.search(text, position)) is not None:
+        token = match.group()
+        if token == '"':
+            position = _scanstring(text, match.end(), False)[1]
+            continue
+        digits = token.lstrip("-")
+        if token in ("NaN", "Infinity", "-Infinity"):
+            what = f"{token} is not a JSON value (RFC 8259 has no NaN or infinities)"
+        elif isinstance(exc, _NonFinite) and "e" in token.lower() and math.isinf(float(token)):
+            what = f"the number {_cut(token)} is too large for a double (it reads as infinity)"
+        elif limit and len(digits) > limit and digits.isdigit():
+            what = f"an integer of {len(digits)} digits is more than the {limit} Python reads"
+        else:
+            position = match.end()
+            continue
+        start = match.start()
+        line, column = text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
+        return f"not JSON: {what} at line {line} column {column}"
+    return f"not JSON: {type(exc).__name__}: {_cut(str(exc))}"

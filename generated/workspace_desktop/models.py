@@ -1749,6 +1749,8 @@ def _p_DesktopDetailInfo_addresses(v: Any, ptr: str, cx: Context) -> Any:
         return cx.bad(v, ptr, _S_DesktopDetailInfo_addresses)
     out = {}
     for k, x in v.items():
+        if type(k) is not str:
+            cx.key(k, ptr)
         x = _p_DesktopDetailInfo_addresses_value(x, ptr + "/" + escape(k), cx)
         out[k] = x
     return out
@@ -1845,6 +1847,8 @@ def _p_DesktopMetadata_extra(v: Any, ptr: str, cx: Context) -> Any:
     if type(v) is not dict:
         return cx.bad(v, ptr, _S_DesktopMetadata_extra)
     for k, x in v.items():
+        if type(k) is not str:
+            cx.key(k, ptr)
         if type(x) is not str:
             cx.bad(x, ptr + "/" + escape(k), _S_DesktopMetadata_extra_value)
     return dict(v)

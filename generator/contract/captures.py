@@ -11,8 +11,10 @@ import base64
 import binascii
 import codecs
 import json
+import os
 import re
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,10 @@ from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import urlsplit
 
 from ..errors import DeskkitError
+from . import jsontext, stdin
+from .files import NotRegular, broken_link, open_regular, walk
+from .jsontext import DECODER, NotJson, loads
+from .stdin import STDIN
 
 JSON_SUFFIXES = (".json",)
 LINES_SUFFIXES = (".jsonl", ".ndjson")
@@ -31,7 +37,7 @@ class Capture(NamedTuple):
     entries know; a plain file is a success body of the spec's first operation)."""
 
     source: str
-    body: bytes | None
+    body: bytes | bytearray | None  # bytearray: a long JSON Lines line, judged where it was read
     operation: str | None = None
     status: int | None = None
     line: int | None = None
@@ -85,6 +91,7 @@ class LineRange(NamedTuple):
     start: int
     end: int
     first_line: int
+    source: str | None = None  # the name reports give it, when not ``path`` (standard input, spooled)
     operation: str | None = None  # the operation its bodies answer (None: the spec's first)
 
 
@@ -93,47 +100,62 @@ RANGE_BYTES = 1 << 20
 BATCH = 256
 
 
-def plan(paths: list[str], router: Router, skipped: Skipped,
-         stdin: BinaryIO | None = None, operation: str | None = None) -> Iterator[Unit]:
+def plan(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO | None = None,
+         scratch: Path | None = None, operation: str | None = None) -> Iterator[Unit]:
     """The work, in input order: JSON Lines files as byte ranges (read where they are judged, so nothing is
-    copied between processes), everything else as small batches of captures. Bodies that do not say which
-    operation they answer (all but HAR entries) answer ``operation`` (None: the spec's first)."""
+    copied between processes), everything else as small batches of captures. Standard input is spooled to
+    a file in ``scratch``, a folder the caller keeps until the work is done (ranges are read late). Bodies
+    that do not say which operation they answer (all but HAR entries) answer ``operation`` (None: the
+    spec's first)."""
+    for unit in _units(paths, router, skipped, stdin, scratch):
+        yield _answering(unit, operation)
+
+
+def _answering(unit: Unit, operation: str | None) -> Unit:
+    if operation is None:
+        return unit
+    if isinstance(unit, LineRange):
+        return unit._replace(operation=operation)
+    return [c if c.operation is not None else c._replace(operation=operation) for c in unit]
+
+
+def _units(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO | None,
+           scratch: Path | None) -> Iterator[Unit]:
     for path in _files(paths, skipped):
         if path is None:
-            yield from _batched(_answering(_stdin(stdin or sys.stdin.buffer), operation))
+            if scratch is None:
+                raise ValueError("reading standard input needs a scratch folder")
+            yield from _stdin(stdin or sys.stdin.buffer, scratch)
         elif path.suffix.lower() in LINES_SUFFIXES:
             try:
-                yield from (unit._replace(operation=operation) for unit in line_ranges(path))
+                yield from line_ranges(path)
             except OSError as exc:
-                yield [Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")]
+                yield [Capture(str(path), None, unreadable=_cannot_read(exc))]
         else:
-            yield from _batched(_answering(_file(path, router, skipped), operation))
-
-
-def _answering(captures: Iterator[Capture], operation: str | None) -> Iterator[Capture]:
-    """``captures``, each without an operation of its own set to answer ``operation``."""
-    if operation is None:
-        yield from captures
-        return
-    for capture in captures:
-        yield capture if capture.operation is not None else capture._replace(operation=operation)
+            yield from _batched(_guarded(str(path), _file(path, router, skipped)))
 
 
 def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
-    """Each file named or found in a named folder (sorted, recursively); None stands for standard input."""
+    """Each file named or found in a named folder (see :func:`.files.walk`); None stands for standard input."""
     for raw in paths:
         if raw == "-":
             yield None
             continue
         path = Path(raw)
-        if not path.is_dir():
+        if path.is_dir():
+            yield from walk(path, JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES, skipped.add)
+        else:
             yield path
-            continue
-        for child in sorted(p for p in path.rglob("*") if p.is_file()):
-            if child.suffix.lower() in JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES:
-                yield child
-            else:
-                skipped.add("file of another kind")
+
+
+def _guarded(source: str, captures: Iterator[Capture]) -> Iterator[Capture]:
+    """``captures``, and if reading them fails in a way nobody foresaw, one unreadable capture naming the
+    error: one input never takes the others down."""
+    try:
+        yield from captures
+    except Exception as exc:  # the safety net; known failures are handled where they occur
+        yield Capture(source, None, unreadable=f"deskkit could not read this input ({type(exc).__name__}: "
+                      f"{str(exc)[:200]})")
 
 
 def _batched(captures: Iterator[Capture]) -> Iterator[list[Capture]]:
@@ -147,87 +169,128 @@ def _batched(captures: Iterator[Capture]) -> Iterator[list[Capture]]:
         yield batch
 
 
-def line_ranges(path: Path, size: int = RANGE_BYTES) -> Iterator[LineRange]:
-    """Ranges of about ``size`` bytes ending on a newline, with the number of each range's first line."""
-    with path.open("rb") as handle:
-        start, line = 0, 1
-        while True:
-            block = handle.read(size)
-            if not block:
-                return
-            while not block.endswith(b"\n"):  # a range ends at a line end, however long the line
-                more = handle.read(size)
-                if not more:
+def line_ranges(path: Path, size: int = RANGE_BYTES, source: str | None = None) -> Iterator[LineRange]:
+    """Ranges of whole lines with the number of each range's first line: as many lines as fit in ``size``
+    bytes, or one line alone when it is longer (so a long line is read by itself and never copied).
+
+    One pass with one block in memory: only offsets are kept, never the text, however long a line is."""
+    name = str(path)
+    with open_regular(path) as handle:
+        start = offset = 0  # where the range starts; where the block starts in the file
+        line = 1
+        counted, last = 0, -1  # newlines in [start, offset), and where the last of them is (-1: none)
+        long_line = False  # no newline in the range's first ``size`` bytes: the range is that one line
+        while block := handle.read(size):
+            while True:
+                low = max(0, start - offset)
+                if long_line:
+                    end = block.find(b"\n", low) + 1
+                    if not end:
+                        break
+                elif start + size - offset <= len(block):  # the range's limit falls in this block
+                    end = block.rfind(b"\n", low, start + size - offset) + 1
+                    if not end and last != -1:
+                        end = last + 1 - offset  # at a newline of an earlier block (end <= 0)
+                    elif not end:
+                        long_line = True
+                        continue
+                else:
                     break
-                cut = more.find(b"\n")
-                if cut != -1:
-                    block += more[: cut + 1]
-                    handle.seek(start + len(block))
-                    break
-                block += more
-            yield LineRange(str(path), start, start + len(block), line)
-            line += block.count(b"\n")
-            start += len(block)
+                yield LineRange(name, start, offset + end, line, source)
+                line += counted + block.count(b"\n", low, max(low, end))
+                start, counted, last, long_line = offset + end, 0, -1, False
+            low = max(0, start - offset)
+            counted += block.count(b"\n", low)
+            if (newline := block.rfind(b"\n", low)) != -1:
+                last = offset + newline
+            offset += len(block)
+        if offset > start:
+            yield LineRange(name, start, offset, line, source)
 
 
 def read_range(unit: LineRange) -> Iterator[Capture]:
-    with open(unit.path, "rb") as handle:
-        handle.seek(unit.start)
-        data = handle.read(unit.end - unit.start)
-    for number, line in enumerate(data.split(b"\n"), start=unit.first_line):
-        if line.strip():  # blank lines carry no response (a trailing newline, a separator)
-            yield Capture(unit.path, line.rstrip(b"\r"), unit.operation, line=number)
+    """The responses of one range, one per non-blank line. A range that is one line (a line longer than a
+    range) is judged where it was read, not copied: a 400 MB line costs 400 MB here, not twice that."""
+    source = unit.source or unit.path
+    try:
+        with open_regular(unit.path) as handle:
+            handle.seek(unit.start)
+            data = bytearray(unit.end - unit.start)
+            del data[handle.readinto(data):]
+    except OSError as exc:
+        yield Capture(source, None, unit.operation, line=unit.first_line, unreadable=_cannot_read(exc))
+        return
+    newline = data.find(b"\n")
+    lines = [data] if newline in (-1, len(data) - 1) else data.split(b"\n")
+    for number, line in enumerate(lines, start=unit.first_line):
+        if line.endswith(b"\n"):
+            del line[-1:]
+        while line.endswith(b"\r"):
+            del line[-1:]
+        if line and not line.isspace():  # blank lines carry no response (a trailing newline, a separator)
+            yield Capture(source, line, unit.operation, line=number)
 
 
-def check_paths(paths: list[str]) -> None:
-    """Usage errors before any work: every named path must exist."""
+def check_paths(paths: list[str], stdin: object = None) -> None:
+    """Usage errors before any work: every named path must exist, and standard input be open if named."""
     for raw in paths:
-        if raw != "-" and not Path(raw).exists():
-            raise DeskkitError(f"no such file or folder: {raw}")
+        if raw == "-":
+            if stdin is None:
+                raise DeskkitError("standard input is closed: pipe captures into `deskkit validate -`, or name "
+                                   "files and folders")
+            continue
+        if not Path(raw).exists():
+            broken = broken_link(raw)
+            raise DeskkitError(f"{broken}: {raw}" if broken else f"no such file or folder: {raw}")
+
+
+def _cannot_read(exc: OSError) -> str:
+    if isinstance(exc, NotRegular):
+        return (f"not a regular file ({exc.kind}); to judge a stream, pipe it into `deskkit validate -`")
+    return f"cannot read the file: {exc.strerror or exc}"
 
 
 def _file(path: Path, router: Router, skipped: Skipped) -> Iterator[Capture]:
-    suffix = path.suffix.lower()
     try:
-        if suffix in HAR_SUFFIXES:
-            yield from _har(path, router, skipped)
-        else:
-            yield Capture(str(path), path.read_bytes())
+        with open_regular(path) as handle:
+            if path.suffix.lower() in HAR_SUFFIXES:
+                yield from _har(path, handle, router, skipped)
+            else:
+                yield Capture(str(path), handle.read())
     except OSError as exc:
-        yield Capture(str(path), None, unreadable=f"cannot read the file: {exc.strerror}")
+        yield Capture(str(path), None, unreadable=_cannot_read(exc))
 
 
-def _lines(source: str, handle: BinaryIO, first: int) -> Iterator[Capture]:
-    for number, line in enumerate(handle, start=first):
-        if line.strip():  # blank lines carry no response (a trailing newline, a separator)
-            yield Capture(source, line.rstrip(b"\r\n"), line=number)
-
-
-def _stdin(handle: BinaryIO) -> Iterator[Capture]:
-    """JSON Lines when the first non-blank line is a whole JSON value; else one JSON document."""
-    number = 0
-    for number, line in enumerate(handle, start=1):  # noqa: B007 - the count is used after the loop
-        if line.strip():
-            break
-    else:
-        yield Capture("<stdin>", b"")
-        return
+def _stdin(handle: BinaryIO, scratch: Path) -> Iterator[Unit]:
+    """Standard input, spooled to a file, as one document or as JSON Lines (the rule: :mod:`.stdin`)."""
+    fd, name = tempfile.mkstemp(prefix="stdin-", dir=scratch)
+    os.close(fd)
+    spooled = Path(name)
     try:
-        json.loads(line)
-    except (ValueError, RecursionError):
-        yield Capture("<stdin>", line + handle.read())
+        stdin.spool(handle, spooled)
+    except OSError as exc:
+        yield [Capture(STDIN, None, unreadable=f"cannot read standard input: {exc.strerror or exc}")]
         return
-    yield Capture("<stdin>", line.rstrip(b"\r\n"), line=number)
-    yield from _lines("<stdin>", handle, number + 1)
+    shape = stdin.form(spooled)
+    if shape == "lines":
+        yield from line_ranges(spooled, source=STDIN)
+    else:
+        yield [Capture(STDIN, b"" if shape == "empty" else spooled.read_bytes())]
 
 
 HAR_WHOLE_BYTES = 64 << 20  # smaller HAR files are decoded whole; larger ones entry by entry
 
 
-def _har(path: Path, router: Router, skipped: Skipped) -> Iterator[Capture]:
+def _har_whole_bytes() -> int:
+    """``HAR_WHOLE_BYTES``, or ``$DESKKIT_HAR_WHOLE_BYTES`` (lets a test take the streaming path end to end)."""
+    return int(os.environ.get("DESKKIT_HAR_WHOLE_BYTES") or HAR_WHOLE_BYTES)
+
+
+def _har(path: Path, handle: BinaryIO, router: Router, skipped: Skipped) -> Iterator[Capture]:
     source = str(path)
     try:
-        entries = _har_entries(path) if path.stat().st_size <= HAR_WHOLE_BYTES else _stream_har_entries(path)
+        whole = os.fstat(handle.fileno()).st_size <= _har_whole_bytes()
+        entries = _har_entries(handle.read()) if whole else _stream_har_entries(handle)
         for index, entry in enumerate(entries):
             capture = _har_entry(source, index, entry, router, skipped)
             if capture is not None:
@@ -240,10 +303,10 @@ class _NotHar(Exception):
     pass
 
 
-def _har_entries(path: Path) -> list[Any]:
+def _har_entries(data: bytes) -> list[Any]:
     try:
-        har = json.loads(path.read_bytes())
-    except (ValueError, RecursionError) as exc:
+        har = loads(data)
+    except NotJson as exc:
         raise _NotHar(str(exc)) from None
     entries = har.get("log", {}).get("entries") if isinstance(har, dict) else None
     if not isinstance(entries, list):
@@ -255,46 +318,95 @@ _ENTRIES = re.compile(r'"entries"\s*:\s*\[')
 _SKIP = re.compile(r"[\s,]*")
 
 
-def _stream_har_entries(path: Path, block: int = 1 << 20) -> Iterator[Any]:
-    """Entries of a large HAR one at a time: memory holds one entry and a block, not the file.
+class _Text:
+    """The part of a large HAR file read and not yet consumed, as text, with the line it starts on (for
+    positions). Reads append at least as much as is held, so an entry of any size is decoded a bounded
+    number of times (the text doubles between attempts) and the work stays linear."""
+
+    def __init__(self, handle: BinaryIO, block: int) -> None:
+        self.handle, self.block = handle, block
+        self.utf8 = codecs.getincrementaldecoder("utf-8")("surrogatepass")
+        self.text, self.eof = "", False
+        self.line, self.column = 1, 0  # where text[0] is in the file: its line, and the column before it
+
+    def fill(self, position: int, at_least: int = 0) -> None:
+        """Drop what is before ``position`` and read at least ``at_least`` more bytes (or a block)."""
+        more = self.handle.read(max(self.block, at_least))
+        self.eof = not more
+        try:
+            added = self.utf8.decode(more, final=self.eof)
+        except UnicodeDecodeError as exc:
+            raise _NotHar(f"not UTF-8 text ({exc.reason}) after line {self.line + self.text.count(chr(10))}"
+                          ) from None
+        newlines = self.text.count("\n", 0, position)
+        if newlines:
+            self.line += newlines
+            self.column = position - self.text.rfind("\n", 0, position) - 1
+        else:
+            self.column += position
+        self.text = self.text[position:] + added
+
+    def where(self, position: int) -> str:
+        """``line L column C`` of ``position`` in the text, counted in the whole file."""
+        at = jsontext.position(self.text, position)
+        column = at["column"] + (self.column if at["line"] == 1 else 0)
+        return f"line {self.line + at['line'] - 1} column {column}"
+
+
+def _stream_har_entries(handle: BinaryIO, block: int = 1 << 20,
+                        decoder: json.JSONDecoder = DECODER) -> Iterator[Any]:
+    """Entries of a large HAR one at a time: memory holds one entry (twice at most) and a block, not the file.
 
     The array is found by its key (an unescaped ``"entries": [`` cannot occur inside a JSON string), then
-    each element is decoded by the C decoder as soon as the text read so far holds all of it."""
-    decoder = json.JSONDecoder()
-    utf8 = codecs.getincrementaldecoder("utf-8")("surrogatepass")
-    with path.open("rb") as handle:
-        text, position, eof = "", 0, False
-
-        def fill() -> None:
-            nonlocal text, position, eof
-            more = handle.read(block)
-            eof = not more
-            text = text[position:] + utf8.decode(more, final=eof)
+    each element is decoded by the C decoder once the text read so far holds all of it."""
+    buffer = _Text(handle, block)
+    while (found := _ENTRIES.search(buffer.text)) is None:
+        if buffer.eof:
+            raise _NotHar("expected /log/entries to be an array")
+        buffer.fill(max(0, len(buffer.text) - 64))  # keep a tail: the key may straddle two blocks
+    position = found.end()
+    index = 0
+    while True:
+        text = buffer.text
+        position = _SKIP.match(text, position).end()  # type: ignore[union-attr]
+        if position >= len(text):
+            if buffer.eof:
+                raise _NotHar("the entries array is not closed")
+            buffer.fill(position)
             position = 0
+            continue
+        if text[position] == "]":
+            return
+        try:
+            entry, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            if buffer.eof and _cut_short(exc, len(text)):
+                raise _NotHar(f"entry /log/entries/{index} is cut short: the file ends inside it") from None
+            if buffer.eof or not _cut_short(exc, len(text)):
+                raise _NotHar(f"entry /log/entries/{index} is not JSON ({exc.msg}) at "
+                              f"{buffer.where(exc.pos)}") from None
+            buffer.fill(position, at_least=len(text) - position)  # double what the entry has so far
+            position = 0
+            continue
+        except RecursionError:
+            raise _NotHar(f"entry /log/entries/{index} is nested too deeply") from None
+        except ValueError as exc:  # NaN, infinities, the int-string limit: not JSON, said where
+            reason, offset = jsontext.explain(text, exc, position)
+            at = f" at {buffer.where(offset)}" if offset is not None else ""
+            raise _NotHar(f"entry /log/entries/{index}: {reason}{at}") from None
+        if end >= len(text) and not buffer.eof and not isinstance(entry, dict | list):
+            buffer.fill(position)  # a number at the very end may go on in the next block
+            position = 0
+            continue
+        yield entry
+        index += 1
+        position = end
 
-        while (found := _ENTRIES.search(text)) is None:
-            if eof:
-                raise _NotHar("expected /log/entries to be an array")
-            position = max(0, len(text) - 64)  # keep a tail: the key may straddle two blocks
-            fill()
-        position = found.end()
-        while True:
-            position = _SKIP.match(text, position).end()  # type: ignore[union-attr]
-            if position >= len(text):
-                if eof:
-                    raise _NotHar("the entries array is not closed")
-                fill()
-                continue
-            if text[position] == "]":
-                return
-            try:
-                entry, position = decoder.raw_decode(text, position)
-            except (ValueError, RecursionError) as exc:
-                if eof:
-                    raise _NotHar(f"an entry is cut short or malformed: {exc}") from None
-                fill()
-                continue
-            yield entry
+
+def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:
+    """Whether the decoder stopped because the text ended (more may come), not at a syntax error: a string
+    still open, or an error within the last few characters (a literal or an escape cut in two)."""
+    return exc.msg.startswith("Unterminated string") or exc.pos >= length - 16
 
 
 def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Skipped) -> Capture | None:
@@ -305,12 +417,20 @@ def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Ski
     except (KeyError, TypeError):
         return Capture(source, None, entry=index,
                        unreadable=f"HAR entry {where} lacks request.url, request.method or response.status")
-    operation, _ = router.match(str(verb), urlsplit(str(url)).path)
+    try:
+        path = urlsplit(str(url)).path
+    except ValueError as exc:  # e.g. "Invalid IPv6 URL": the entry cannot be matched to an operation
+        return Capture(source, None, entry=index, unreadable=f"{where}/request/url is not a URL ({exc})")
+    operation, _ = router.match(str(verb), path)
     if operation is None:
         skipped.add("HAR entry for another request")
         return None
-    if not isinstance(status, int) or not (200 <= status < 300 or 400 <= status < 600):
-        skipped.add(f"HAR entry with status {status}")
+    if type(status) is not int:
+        return Capture(source, None, operation.id, entry=index,
+                       unreadable=f"{where}/response/status is not an integer")
+    if not (200 <= status < 300 or 400 <= status < 600):
+        skipped.add(f"HAR entry with status {status}" if 0 <= status < 1000 else "HAR entry with a status "
+                    "outside 0-999")
         return None
     op = operation.id
     content = response.get("content") or {}

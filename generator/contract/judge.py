@@ -3,41 +3,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from .bindings import Bindings
 from .captures import Capture
+from .jsontext import NotJson, loads
 from .results import FindingRecord, Position, Result
-
-MAX_DEPTH = 512  # where the position of a too-deep document is reported (json itself gives up near 1000)
-
-
-def _position(data: bytes, offset: int) -> Position:
-    before = data[:offset]
-    return {"line": before.count(b"\n") + 1, "column": offset - (before.rfind(b"\n") + 1) + 1}
-
-
-def _too_deep(data: bytes) -> int | None:
-    """The offset where nesting passes MAX_DEPTH (outside strings), or None."""
-    depth, in_string, escaped = 0, False, False
-    for offset, byte in enumerate(data):
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:  # backslash
-                escaped = True
-            elif byte == 0x22:  # quote
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):  # [ {
-            depth += 1
-            if depth > MAX_DEPTH:
-                return offset
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
-    return None
 
 
 def _where(capture: Capture, operation: str, verdict: Any) -> Result:
@@ -65,25 +36,26 @@ def _unreadable(capture: Capture, operation: str, reason: str, at: Position | No
 
 
 def decode(capture: Capture, operation: str) -> tuple[Any, Result | None]:
-    """The decoded body, or an ``unreadable`` result saying why and where the decoder stopped."""
+    """The decoded body, or an ``unreadable`` result saying why and where the decoder stopped (RFC 8259:
+    NaN, infinities and numbers that overflow to them are not JSON; see :mod:`.jsontext`)."""
     data = capture.body
     if data is None:
         return None, _unreadable(capture, operation, capture.unreadable or "no body", None)
-    if not data.strip():
+    if not data or data.isspace():
         return None, _unreadable(capture, operation, "empty body", None)
     try:
-        return json.loads(data), None
-    except UnicodeDecodeError as exc:
-        return None, _unreadable(capture, operation, f"not UTF-8 text ({exc.reason})", _position(data, exc.start))
-    except json.JSONDecodeError as exc:
-        text = data.decode("utf-8", "replace")
-        truncated = exc.pos >= len(text.rstrip())
-        reason = f"truncated JSON ({exc.msg})" if truncated else f"not JSON ({exc.msg})"
-        return None, _unreadable(capture, operation, reason, {"line": exc.lineno, "column": exc.colno})
-    except RecursionError:
-        offset = _too_deep(data)
-        return None, _unreadable(capture, operation, f"JSON nested more than {MAX_DEPTH} levels deep",
-                                 _position(data, offset) if offset is not None else None)
+        return loads(data), None
+    except NotJson as exc:
+        return None, _unreadable(capture, operation, exc.reason, exc.at)
+
+
+def crashed(capture: Capture, operation: str, exc: BaseException) -> Result:
+    """An ``unreadable`` result for a capture deskkit failed on: the run goes on, and the reason names the
+    error so it can be reported (a bug in deskkit or in the bindings, never in the other captures)."""
+    text = str(exc)
+    text = text if len(text) <= 200 else text[:197] + "..."
+    return _unreadable(capture, operation, f"deskkit could not judge this response ({type(exc).__name__}: "
+                       f"{text})", None)
 
 
 def _records(findings: Any) -> list[FindingRecord]:
@@ -102,7 +74,7 @@ def judge(capture: Capture, bindings: Bindings) -> Result:
     """One capture's verdict, problems (and deviations) and undocumented fields."""
     op = bindings.operation(capture.operation)
     model = _model(capture, op)
-    if model is None and capture.body is not None and not capture.body.strip():
+    if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
         result = _where(capture, op.id, "conformant")  # no body, and none in the contract
         result["problems"], result["undocumented_fields"] = [], []
         return result

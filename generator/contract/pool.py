@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
-from .bindings import load_bindings
+from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
-from .judge import judge
+from .judge import crashed, judge
 from .report import RENDERERS
-from .results import Chunk
+from .results import Chunk, Result
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
@@ -37,16 +37,29 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             flush()
             source = capture.source
             texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
-        result = judge(capture, bindings)
+        result, text = _judged(capture, bindings, render)
         verdict = result["verdict"]
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
         if result["problems"]:
             quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
         if result["undocumented_fields"]:
             undocumented.update(result["undocumented_fields"])
-        texts.append(render(result))
+        texts.append(text)
     flush()
     return out
+
+
+def _judged(capture: Capture, bindings: Bindings, render: Callable[[Result], str]) -> tuple[Result, str]:
+    """The capture's result and its rendering; if either fails in a way nobody foresaw, an ``unreadable``
+    result naming the error (known failures are handled where they occur: this only keeps one capture from
+    ending the run)."""
+    try:
+        result = judge(capture, bindings)
+        return result, render(result)
+    except Exception as exc:
+        operation = capture.operation or (bindings.operations[0].id if bindings.operations else "?")
+        result = crashed(capture, str(operation), exc)
+        return result, render(result)
 
 
 def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:

@@ -3,11 +3,18 @@
 Results are rendered to text by pure functions (``RENDERERS``, so worker processes can do it) and arrive
 at a writer in chunks, in input order. Writers keep memory flat: rendered text goes to a temporary file,
 and the summary (which comes first) is written when the run ends.
+
+Every report stays well-formed whatever the captures hold. Keys, values and file names can carry control
+characters, ANSI escape sequences, bidirectional overrides and lone surrogates (a ``"\\ud800"`` escape, or a
+file name that is not UTF-8): the JSON report escapes them as ``\\uXXXX`` (it decodes back to the same
+text), the text and junit reports show them as visible escapes (``\\x1b``, ``\\u202e``; a byte of a file
+name that is not UTF-8 as ``\\xff``), so a terminal never interprets them and XML 1.0 can carry the report.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -51,6 +58,49 @@ class Summary:
         return ", ".join(parts)
 
 
+#: What a terminal would act on or hide, what XML 1.0 cannot carry, and what UTF-8 cannot encode: C0 and C1
+#: controls, DEL, line and paragraph separators, bidirectional controls, lone surrogates, U+FFFE/U+FFFF.
+_UNSAFE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]")
+#: Bytes of UTF-8 text that can be nothing ``_UNSAFE`` matches, and the UTF-8 starts of what it matches beyond
+#: ASCII (C1 controls; separators and bidirectional controls; U+FFFE/U+FFFF).
+_SAFE_BYTES: Final = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100))
+_SAFE_BYTES_AND_NEWLINE: Final = b"\n" + _SAFE_BYTES
+_SUSPECT: Final = (b"\xc2", b"\xe2\x80", b"\xe2\x81", b"\xef\xbf")
+#: The same for JSON output, where the encoder has already escaped C0 controls.
+_UNSAFE_IN_JSON: Final = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _visible_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8 in a file name (surrogateescape)
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def _plain(text: str, safe: bytes = _SAFE_BYTES) -> bool:
+    """Whether ``text`` certainly holds nothing to escape, found at C speed (a regex scan costs as much as
+    writing the JSON); False sends it to the regex, which decides."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    if data.translate(None, safe):  # a C0 control or DEL
+        return False
+    return text.isascii() or not any(start in data for start in _SUSPECT)
+
+
+def visible(text: str) -> str:
+    """``text`` with every unsafe character (see ``_UNSAFE``) as a visible escape: for the text and junit
+    reports."""
+    return text if _plain(text) else _UNSAFE.sub(_visible_char, text)
+
+
+def json_safe(text: str) -> str:
+    """JSON text from ``json.dumps(..., ensure_ascii=False)`` with the unsafe characters left in its strings
+    escaped as ``\\uXXXX``: the same JSON value, encodable as UTF-8 and harmless on a terminal."""
+    return text if _plain(text) else _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _generalize(pointer: str) -> str:
     """``/desktop/0/tags/3/x`` → ``/desktop/*/tags/*/x``: one count per undocumented field, not per index."""
     return "/".join("*" if token.isdigit() else token for token in pointer.split("/"))
@@ -68,13 +118,13 @@ class Writer(Protocol):
 
 @lru_cache(maxsize=256)
 def _json_string(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    return json_safe(json.dumps(text, ensure_ascii=False))
 
 
 def render_json(result: Result) -> str:
     """``json.dumps(result)``, byte for byte; clean results (the common case) skip the general encoder."""
     if result["problems"] or result["undocumented_fields"] or set(result) - _CLEAN_KEYS:
-        return json.dumps(result, ensure_ascii=False)
+        return json_safe(json.dumps(result, ensure_ascii=False))
     where = "".join(f', "{key}": {result[key]}' for key in ("line", "entry") if key in result)
     return (f'{{"source": {_json_string(result["source"])}{where}, '
             f'"operation": {_json_string(result["operation"])}, "contract": {_json_string(result["contract"])}, '
@@ -90,7 +140,8 @@ class JsonWriter:
 
     def __init__(self, out: IO[str]) -> None:
         self.out = out
-        self.spool: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
+        self.spool: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives with the writer
+            "w+", encoding="utf-8", errors="backslashreplace")
         self.first = True
 
     def add(self, chunk: Chunk) -> None:
@@ -99,7 +150,8 @@ class JsonWriter:
             self.first = False
 
     def close(self, summary: Summary) -> None:
-        self.out.write('{"summary": ' + json.dumps(summary.as_dict(), ensure_ascii=False) + ',\n"results": [\n')
+        self.out.write('{"summary": ' + json_safe(json.dumps(summary.as_dict(), ensure_ascii=False)) +
+                       ',\n"results": [\n')
         _copy(self.spool, self.out)
         self.out.write("\n]}\n")
 
@@ -115,14 +167,17 @@ def _where(result: Result) -> str:
 def render_text(result: Result) -> str:
     if result["verdict"] == "conformant" and not result["undocumented_fields"]:
         return ""
-    lines = [f"  {_where(result)}: {result['verdict']}\n"]
+    lines = [f"  {_where(result)}: {result['verdict']}"]
     for problem in result["problems"]:
         tag = f"quirk {problem['quirk']}" if problem["quirk"] else "violation"
         rule = f"  [{problem['rule']}]" if problem["rule"] else ""
-        lines.append(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}\n")
-    lines += [f"    {pointer}: undocumented field (kept; the spec does not describe it)\n"
+        lines.append(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}")
+    lines += [f"    {pointer}: undocumented field (kept; the spec does not describe it)"
               for pointer in result["undocumented_fields"]]
-    return "".join(lines)
+    text = "\n".join(lines) + "\n"
+    if _plain(text, _SAFE_BYTES_AND_NEWLINE) and text.count("\n") == len(lines):
+        return text  # the common case: nothing to escape, and no line break inside a line
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 class TextWriter:
@@ -144,7 +199,7 @@ class TextWriter:
         if chunk.source != self.source:
             self._flush_source()
             self.source, self.counts = chunk.source, Counter()
-            self.out.write(f"{self.source}\n")
+            self.out.write(f"{visible(self.source)}\n")
         self.counts.update(chunk.verdicts)
         self.out.write(chunk.text)
 
@@ -156,9 +211,9 @@ class TextWriter:
 
 def _junit_case(result: Result, strict: bool) -> str:
     verdict = result["verdict"]
-    details = "\n".join(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
-                        for p in result["problems"])
-    out = f"    <testcase classname={quoteattr(result['source'])} name={quoteattr(_where(result))}>\n"
+    details = "\n".join(visible(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"]
+                                                                             else "")) for p in result["problems"])
+    out = f"    <testcase classname={quoteattr(visible(result['source']))} name={quoteattr(_where(result))}>\n"
     if fails(verdict, strict):
         out += f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>{escape(details)}</failure>\n"
     elif details:
@@ -182,15 +237,17 @@ class JunitWriter:
         self.out = out
         self.strict = strict
         self.renders = "junit-strict" if strict else "junit"
-        self.suites: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115 - lives with the writer
-        self.cases: IO[str] = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+        self.suites: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives with the writer
+            "w+", encoding="utf-8", errors="backslashreplace")
+        self.cases: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115
+            "w+", encoding="utf-8", errors="backslashreplace")
         self.source: str | None = None
         self.tests = self.failures = 0
 
     def _flush_source(self) -> None:
         if self.source is None:
             return
-        self.suites.write(f"  <testsuite name={quoteattr(self.source)} tests=\"{self.tests}\" "
+        self.suites.write(f"  <testsuite name={quoteattr(visible(self.source))} tests=\"{self.tests}\" "
                           f"failures=\"{self.failures}\" errors=\"0\">\n")
         _copy(self.cases, self.suites)
         self.suites.write("  </testsuite>\n")

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
+import tempfile
 import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import IO
 
 from ..errors import DeskkitError
 from .bindings import load_bindings
@@ -14,23 +19,35 @@ from .report import Summary, writer
 
 
 def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None) -> int:
-    check_paths(paths)
+    check_paths(paths, sys.stdin)
     bindings = load_bindings(package)
     if operation is not None and operation not in {op.id for op in bindings.operations}:
         known = ", ".join(op.id for op in bindings.operations)
         raise DeskkitError(f"--operation {operation}: no such operation in {package} (it has {known})")
     skipped, summary = Skipped(), Summary()
-    out = writer(fmt, sys.stdout, strict)
+    out = writer(fmt, _stdout(fmt), strict)
     progress = Progress()
-    units = plan(paths, Router(bindings.operations), skipped, operation=operation)
-    for chunk in judge_all(units, package, jobs, out.renders):
-        summary.add(chunk)
-        out.add(chunk)
-        progress.tick(chunk.results)
+    with ExitStack() as stack:
+        # standard input is spooled here; the folder lives until every range of it has been judged
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="deskkit-"))) if "-" in paths else None
+        stdin = sys.stdin.buffer if scratch is not None and sys.stdin is not None else None
+        units = plan(paths, Router(bindings.operations), skipped, stdin=stdin, scratch=scratch, operation=operation)
+        for chunk in judge_all(units, package, jobs, out.renders):
+            summary.add(chunk)
+            out.add(chunk)
+            progress.tick(chunk.results)
     progress.done()
     summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
     out.close(summary)
     return 1 if summary.failed(strict) else 0
+
+
+def _stdout(fmt: str) -> IO[str]:
+    """Standard output for the report: UTF-8 for json and junit (their formats say so), and whatever cannot
+    be encoded written as an escape rather than failing the run."""
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        sys.stdout.reconfigure(encoding="utf-8" if fmt != "text" else None, errors="backslashreplace")
+    return sys.stdout
 
 
 class Progress:

@@ -270,13 +270,16 @@ def test_large_har_files_are_read_entry_by_entry(tmp_path: Path) -> None:
                         "pages": [{"title": 'tricky "entries": [ in a string'}], "entries": entries}}
     path = tmp_path / "big.har"
     path.write_text(json.dumps(document, indent=1, ensure_ascii=False))
-    streamed = list(captures._stream_har_entries(path, block=97))
-    assert streamed == entries
+    def stream(path: Path, block: int) -> list[Any]:
+        with path.open("rb") as handle:
+            return list(captures._stream_har_entries(handle, block=block))
+
+    assert stream(path, 97) == entries
     cut = tmp_path / "cut.har"
     cut.write_text(path.read_text()[:-500])
-    with pytest.raises(captures._NotHar, match=r"cut short|not closed"):
-        list(captures._stream_har_entries(cut, block=4096))
-    assert list(captures._stream_har_entries(path, block=1 << 20)) == entries
+    with pytest.raises(captures._NotHar, match=r"cut short|not closed|not JSON"):
+        stream(cut, 4096)
+    assert stream(path, 1 << 20) == entries
 
 
 def test_progress_is_shown_on_a_terminal_only(tmp_path: Path) -> None:

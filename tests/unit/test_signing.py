@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import UTC, datetime
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import httpx
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -56,6 +57,7 @@ def test_the_guides_example_through_httpx_auth() -> None:
         return httpx.Response(200)
 
     with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+        del client.headers["Accept"], client.headers["User-Agent"]  # the guide's request has neither
         client.get(GUIDE_URL, headers={"Content-Type": "application/json"}, auth=SdkSigner(AK, SK, clock=guide_clock))
     (request,) = seen
     assert request.headers["X-Sdk-Date"] == "20191115T033655Z"
@@ -70,8 +72,42 @@ def test_project_id_and_security_token_are_sent_and_signed() -> None:
         client.get("https://h.example.com/v2/p1/desktops/d", auth=signer)
     headers = seen[0].headers
     assert headers["X-Project-Id"] == "p1" and headers["X-Security-Token"] == "temporary-sts-token-value"
-    assert "SignedHeaders=host;x-project-id;x-sdk-date;x-security-token," in headers["Authorization"]
+    # Every header but those a hop may change (accept-encoding, connection): as the vendor, which signs all.
+    assert ("SignedHeaders=accept;host;user-agent;x-project-id;x-sdk-date;x-security-token,"
+            in headers["Authorization"])
     assert SK not in repr(signer) and "temporary-sts-token-value" not in repr(signer)
+
+
+def test_the_signer_sends_what_it_signs() -> None:
+    """The query goes out canonical (httpx's '+' for a space becomes %20, so no reader can take it for a plus);
+    signed values go out trimmed; a non-JSON body is sent as UNSIGNED-PAYLOAD, like the vendor's SDK does."""
+    seen: list[httpx.Request] = []
+    signer = SdkSigner(AK, SK, security_token="tök-€", clock=guide_clock)
+    with httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(200))) as client:
+        client.post("https://h.example.com/v1/x", params=[("q", "a b"), ("p", "1+1")], content=b"hello",
+                    headers={"Content-Type": "text/plain", "X-Trace": " t1 "}, auth=signer)
+    (sent,) = seen
+    assert sent.url.query == b"p=1%2B1&q=a%20b"
+    assert dict(sent.headers.raw)[b"X-Trace"] == b"t1"
+    assert dict(sent.headers.raw)[b"X-Security-Token"] == "tök-€".encode()
+    assert sent.headers["X-Sdk-Content-Sha256"] == "UNSIGNED-PAYLOAD"
+    names = sent.headers["Authorization"].split("SignedHeaders=")[1].split(",")[0].split(";")
+    assert "x-sdk-content-sha256" in names and "content-length" not in names and "x-trace" in names
+    path, _, query = sent.url.raw_path.decode().partition("?")
+    canonical = canonical_request("POST", path, query, sent.headers.raw, names, sent.content)
+    assert canonical.endswith("\nUNSIGNED-PAYLOAD")
+    assert sent.headers["Authorization"].endswith(sign(SK, string_to_sign(canonical, "20191115T033655Z")))
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"security_token": "sts\r\nX-Evil: 1"}, "security_token contains a line break"),
+    ({"security_token": " sts"}, "security_token starts or ends with whitespace"),
+    ({"project_id": "p\x00"}, "project_id contains a control character"),
+])
+def test_credentials_that_cannot_be_sent_are_refused_unquoted(kwargs: dict[str, str], expected: str) -> None:
+    with pytest.raises(ValueError, match=expected) as caught:
+        SdkSigner(AK, SK, **kwargs)  # type: ignore[arg-type]
+    assert all(value not in str(caught.value) for value in kwargs.values())
 
 
 query_items = st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=6)
@@ -86,11 +122,12 @@ def test_query_order_does_not_matter(items: list[tuple[str, str]], rng: object) 
 
 
 @given(query_items)
-def test_query_is_sorted_and_fully_encoded(items: list[tuple[str, str]]) -> None:
+def test_query_is_sorted_before_encoding_and_fully_encoded(items: list[tuple[str, str]]) -> None:
     query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in items)
     canonical = canonical_query(query)
     pairs = [p.split("=", 1) for p in canonical.split("&")] if canonical else []
-    assert pairs == sorted(pairs)
+    decoded = [(unquote(k), unquote(v)) for k, v in pairs]
+    assert decoded == sorted(items)  # the decoded names and values, in code-point order, nothing lost
     assert all(CANONICAL_PART.match(part) for pair in pairs for part in pair)
 
 
@@ -105,8 +142,47 @@ def test_uri_segments_are_encoded_and_end_in_a_slash(segments: list[str]) -> Non
 
 def test_reserved_and_non_ascii_characters() -> None:
     assert canonical_uri("/v2/a%20b/%E5%90%8D") == "/v2/a%20b/%E5%90%8D/"
-    assert canonical_query("b=%2F%3D&a=%E2%82%AC&a=1&c") == "a=%E2%82%AC&a=1&b=%2F%3D&c="
+    assert canonical_query("b=%2F%3D&a=%E2%82%AC&a=1&c") == "a=1&a=%E2%82%AC&b=%2F%3D&c="
     assert canonical_query("x=a~b-c_d.e") == "x=a~b-c_d.e"
+
+
+def test_the_vendors_rules_on_the_cases_that_differed() -> None:
+    """The ten cases of issue #11 where deskkit and the vendor's signer disagreed (expected: the vendor's)."""
+    assert canonical_query("z=1&%C3%A9=2") == "z=1&%C3%A9=2"  # sorted raw: 'z' < 'é'
+    assert canonical_query("a%3A=2&a9=1") == "a9=1&a%3A=2"
+    assert canonical_query("%5B=2&Z=1") == "Z=1&%5B=2"
+    assert canonical_query("a%2Fb=2&a.b=1") == "a.b=1&a%2Fb=2"
+    assert canonical_query("k=%C3%A9&k=z") == "k=z&k=%C3%A9"
+    assert canonical_query("q=a+b") == "q=a%2Bb"  # a literal plus, not a space
+    assert canonical_uri("/v2/p1/desktops/a%2Fb") == "/v2/p1/desktops/a/b/"  # decoded before it is split
+    assert canonical_uri("") == "/" and canonical_uri("/") == "/"
+
+
+def test_repeated_headers_and_outer_spaces_canonicalize_one_way() -> None:
+    """Two Content-Type headers are one line (joined as HTTP joins them), whether a caller hands the values
+    one by one, already joined, or as the bytes received; outer whitespace never counts."""
+    one_by_one = [("Content-Type", " text/plain "), ("content-type", "charset=utf-8\t"), ("Host", "h")]
+    joined = [("content-type", "text/plain, charset=utf-8"), ("host", " h")]
+    raw = [(b"content-type", b"text/plain"), (b"Content-Type", b" charset=utf-8"), (b"host", b"h")]
+    forms = {canonical_request("GET", "/", "", headers, ["content-type", "host"], b"")
+             for headers in (one_by_one, joined, raw)}
+    assert len(forms) == 1
+    assert "content-type:text/plain, charset=utf-8\nhost:h\n" in forms.pop()
+
+
+def test_header_bytes_are_read_as_utf8() -> None:
+    text = canonical_request("GET", "/", "", [("X-Security-Token", "tök-€")], ["x-security-token"], b"")
+    raw = canonical_request("GET", "/", "", [(b"x-security-token", "tök-€".encode())], ["x-security-token"], b"")
+    assert text == raw and "x-security-token:tök-€" in raw
+
+
+def test_a_signed_content_sha256_header_replaces_the_body_hash() -> None:
+    headers = [("Host", "h"), ("X-Sdk-Content-Sha256", "UNSIGNED-PAYLOAD")]
+    signed = canonical_request("PUT", "/", "", headers, ["host", "x-sdk-content-sha256"], b"data")
+    assert signed.endswith("\nUNSIGNED-PAYLOAD")
+    assert canonical_request("PUT", "/", "", headers, ["host", "x-sdk-content-sha256"], b"").endswith(EMPTY_SHA256)
+    unsigned = canonical_request("PUT", "/", "", headers, ["host"], b"data")  # not signed: not trusted
+    assert unsigned.endswith(hashlib.sha256(b"data").hexdigest())
 
 
 @given(st.binary(max_size=64))

@@ -1,0 +1,164 @@
+"""JSON text as RFC 8259 defines it: decode strictly, and say where decoding stopped and why.
+
+Python's decoder is more lenient than the RFC and less talkative than a report needs: it accepts ``NaN``,
+``Infinity`` and ``-Infinity``, turns ``1e400`` into ``inf``, and raises a bare ``ValueError`` for an integer
+longer than the int-string limit (4300 digits by default) and a ``RecursionError`` for deep nesting, both
+without a position. :func:`loads` refuses all of these with a :class:`NotJson` that carries a reason and the
+line and column (1-based, in characters) where the offending text starts.
+
+Finding that place is off the fast path: a scan over the text that skips strings with the decoder's own C
+string scanner, so it stays linear however long the strings are.
+"""
+
+from __future__ import annotations
+
+import json
+import json.decoder
+import math
+import re
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .results import Position
+
+MAX_DEPTH = 512  # where the position of a too-deep document is reported (json itself gives up near 1000)
+
+#: The C string scanner behind ``json``: (text, index after the opening quote, strict) → (value, end).
+_scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
+
+
+class NotJson(ValueError):
+    """Text that is not a JSON document: why, where (None when there is no one place), and whether the
+    text simply ended too soon."""
+
+    def __init__(self, reason: str, at: Position | None, truncated: bool = False) -> None:
+        super().__init__(reason + (f" at line {at['line']} column {at['column']}" if at else ""))
+        self.reason = reason
+        self.at = at
+        self.truncated = truncated
+
+
+class NonFinite(ValueError):
+    """Raised from inside :data:`DECODER`: a literal RFC 8259 has no number for (its text is the message)."""
+
+
+def _reject_constant(name: str) -> Any:
+    raise NonFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise NonFinite(text)
+    return value
+
+
+#: The one strict decoder (``raw_decode``/``decode`` are re-entrant; the callbacks only fire on floats and
+#: on NaN/Infinity, so ordinary documents decode at full C speed).
+DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def position(text: str, offset: int) -> Position:
+    """Line and column (1-based, in characters) of ``offset`` in ``text``."""
+    return {"line": text.count("\n", 0, offset) + 1, "column": offset - text.rfind("\n", 0, offset)}
+
+
+def to_text(data: bytes | bytearray | str) -> str:
+    """Bytes as ``json.loads`` reads them (UTF-8, or UTF-16/32 when the byte pattern says so); a
+    :class:`NotJson` with the position of the first byte that is not text."""
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode(json.detect_encoding(data), "surrogatepass")
+    except UnicodeDecodeError as exc:
+        before = exc.object[: exc.start].decode("utf-8", "replace")
+        raise NotJson(f"not UTF-8 text ({exc.reason})", position(before, len(before))) from None
+
+
+def loads(data: bytes | bytearray | str) -> Any:
+    """The value of a JSON document, or :class:`NotJson` saying why not and where."""
+    text = to_text(data)
+    try:
+        return DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        # a string left open runs to the end of the text (a raw line break in it is another error)
+        truncated = exc.pos >= _content_end(text) or exc.msg.startswith("Unterminated string")
+        kind = "truncated JSON" if truncated else "not JSON"
+        raise NotJson(f"{kind} ({exc.msg})", {"line": exc.lineno, "column": exc.colno}, truncated) from None
+    except RecursionError:
+        offset = too_deep(text)
+        raise NotJson(f"JSON nested more than {MAX_DEPTH} levels deep",
+                      position(text, offset) if offset is not None else None) from None
+    except ValueError as exc:  # NonFinite, the int-string limit: not JSON, said where
+        reason, offset = explain(text, exc)
+        raise NotJson(reason, position(text, offset) if offset is not None else None) from None
+
+
+def _content_end(text: str) -> int:
+    end = len(text)
+    while end and text[end - 1] in " \t\r\n":
+        end -= 1
+    return end
+
+
+def explain(text: str, exc: ValueError, start: int = 0) -> tuple[str, int | None]:
+    """Why :data:`DECODER` raised ``exc`` (not a JSONDecodeError) on ``text`` from ``start``, and the offset
+    of the literal to blame: NaN or an infinity, a number that overflows to one, an integer longer than
+    Python's int-string limit."""
+    if isinstance(exc, NonFinite):
+        offset = next((at for at, token in tokens(text, start) if _non_finite(token)), None)
+        literal = str(exc)
+        if literal in ("NaN", "Infinity", "-Infinity"):
+            return f"not JSON ({literal} is not a JSON value: RFC 8259 has no NaN or infinities)", offset
+        return f"not JSON (the number {_cut(literal)} is too large for a double: it reads as infinity)", offset
+    limit = sys.get_int_max_str_digits()
+    if limit:
+        for offset, token in tokens(text, start):
+            digits = token.lstrip("-")
+            if len(digits) > limit and digits.isdigit():
+                return (f"an integer of {len(digits)} digits: more than the {limit} digits Python reads "
+                        "(sys.get_int_max_str_digits)", offset)
+    return f"not JSON ({type(exc).__name__}: {_cut(str(exc))})", None
+
+
+def _non_finite(token: str) -> bool:
+    if token in ("NaN", "Infinity", "-Infinity"):
+        return True
+    return ("e" in token or "E" in token) and math.isinf(float(token))
+
+
+def _cut(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_TOKEN = re.compile(r'["\[\]{}]|NaN|-?Infinity|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?')
+
+
+def tokens(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """Brackets, numbers and NaN/Infinity outside strings, with their offsets, in order. Strings are skipped
+    by the C scanner; the scan stops quietly at text that is not JSON."""
+    search, pos = _TOKEN.search, start
+    while (match := search(text, pos)) is not None:
+        token = match.group()
+        if token == '"':
+            try:
+                pos = _scanstring(text, match.end(), False)[1]
+            except ValueError:
+                return
+            continue
+        yield match.start(), token
+        pos = match.end()
+
+
+def too_deep(text: str) -> int | None:
+    """The offset where nesting passes MAX_DEPTH (outside strings), or None."""
+    depth = 0
+    for offset, token in tokens(text):
+        if token == "[" or token == "{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return offset
+        elif token == "]" or token == "}":
+            depth -= 1
+    return None
