@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -21,6 +22,10 @@ class Mock:
     log: Path
     process: subprocess.Popen[bytes]
 
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
+
     def requests(self) -> list[str]:
         """The request lines the mock logged so far (one per request)."""
         return [line for line in self.log.read_text().splitlines() if '"GET ' in line or '"POST ' in line]
@@ -34,19 +39,19 @@ class Mock:
 def start_mock(tmp_path: Path) -> Iterator[Callable[..., Mock]]:
     started: list[Mock] = []
 
-    def start(*args: str) -> Mock:
+    def start(*args: str, env: dict[str, str] | None = None) -> Mock:
         log = tmp_path / f"mock-{len(started)}.log"
         exe = Path(sys.executable).with_name("deskkit")
         with log.open("wb") as handle:
             process = subprocess.Popen([str(exe), "mock", "--port", "0", *args], stdout=subprocess.DEVNULL,
-                                       stderr=handle)
+                                       stderr=handle, env={**os.environ, **(env or {})})
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             first = log.read_text().splitlines()[:1]
             if first and "serving" in first[0]:
                 match = re.search(r"serving (http://\S+) \(\d+ desktops: (.*)\)", first[0])
                 assert match, first[0]
-                mock = Mock(match.group(1), match.group(2).split(", "), log, process)
+                mock = Mock(match.group(1), match.group(2).removesuffix(" …").split(", "), log, process)
                 started.append(mock)
                 return mock
             if process.poll() is not None:
