@@ -10,6 +10,8 @@ import ipaddress
 import signal
 import socket
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
 
 import uvicorn
@@ -24,8 +26,12 @@ SHOWN_IDS = 10
 
 def serve(config: MockConfig) -> int:
     """Serve until SIGTERM or SIGINT; 0 after a clean stop."""
-    app = create_app(config, log=stderr_line)
-    sock = listen(config.host, config.port, config.backlog)
+    sock = listen(config.host, config.port, config.backlog)  # first: a busy port fails before bodies are drawn
+    try:
+        app = create_app(config, log=stderr_line)
+    except BaseException:
+        sock.close()
+        raise
     server = uvicorn.Server(uvicorn_config(app, config))
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -38,12 +44,12 @@ def serve(config: MockConfig) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)} if main else {}
     try:
         host, port = sock.getsockname()[:2]
-        stderr_line(f"deskkit mock: serving {url(host, port)} ({banner(app)})")
+        lines = [f"deskkit mock: serving {url(host, port)} ({banner(app)})"]
         if not is_loopback(host):
-            stderr_line(f"deskkit mock: warning: listening on {host}, reachable from other machines; the mock "
-                        "checks no real credentials (use --host 127.0.0.1)")
-        for warning in app.warnings:
-            stderr_line(f"deskkit mock: warning: {warning}")
+            app.warnings.insert(0, f"listening on {host}, reachable from other machines; the mock checks no "
+                                   "real credentials (use --host 127.0.0.1)")
+        lines += [f"deskkit mock: warning: {warning}" for warning in app.warnings]
+        stderr_line("\n".join(lines))  # one write: whoever reads the first line finds the warnings too
         server.run(sockets=[sock])
     finally:
         for sig, handler in previous.items():
@@ -51,6 +57,42 @@ def serve(config: MockConfig) -> int:
         sock.close()
     stderr_line("deskkit mock: stopped")
     return 0
+
+
+class Running:
+    """A mock served from a background thread (``start``): ``url``, ``app`` (ids, request records), ``stop()``."""
+
+    def __init__(self, config: MockConfig, log: Callable[[str], None] | None = None) -> None:
+        self._sock = listen(config.host, config.port, config.backlog)
+        try:
+            self.app = create_app(config, log=log)
+        except BaseException:
+            self._sock.close()
+            raise
+        host, port = self._sock.getsockname()[:2]
+        self.url = url(host, port)
+        self._server = uvicorn.Server(uvicorn_config(self.app, config))
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        name=f"deskkit-mock-{port}", daemon=True)
+        self._thread.start()
+        while not self._server.started and self._thread.is_alive():
+            time.sleep(0.01)
+
+    def stop(self, timeout: float = 10) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self._sock.close()
+
+    def __enter__(self) -> Running:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start(config: MockConfig, log: Callable[[str], None] | None = None) -> Running:
+    """Serve ``config`` from a daemon thread of this process; returns once it accepts connections."""
+    return Running(config, log)
 
 
 def uvicorn_config(app: MockApp, config: MockConfig) -> uvicorn.Config:

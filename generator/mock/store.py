@@ -15,7 +15,6 @@ Nothing here knows a vendor: the id field of an item is the property named like 
 
 from __future__ import annotations
 
-import copy
 import importlib
 import json
 import random
@@ -107,17 +106,18 @@ class Route:
         params = dict(parse_qsl(query, keep_blank_values=True))
         offset = _whole(params, pagination.offset) or 0
         limit = _whole(params, pagination.limit)
+        end = None if limit is None else offset + limit
         if self.store is not None:
-            id_field = self.store.id_field
-            items = [self.store.items[i] or {id_field: i} for i in self.store.ids]
+            store = self.store
+            total = len(store.ids)
+            shown = [store.items[i] or {store.id_field: i} for i in store.ids[offset:end]]
         else:
             found = _get(self.template, pagination.items)
             items = found if isinstance(found, list) else []
-        body = copy.copy(self.template) if isinstance(self.template, dict) else {}
-        shown = items[offset:] if limit is None else items[offset:offset + limit]
-        body = _set(body, pagination.items, shown)
+            total, shown = len(items), items[offset:end]
+        body = _set(self.template if isinstance(self.template, dict) else {}, pagination.items, shown)
         if pagination.total is not None:
-            body = _set(body, pagination.total, len(items))
+            body = _set(body, pagination.total, total)
         return _encode(body)
 
 

@@ -7,15 +7,27 @@ import json
 import signal
 import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.functional.conftest import Mock
+from generator.mock import MockConfig
+from generator.mock.server import start
+from tests.functional.conftest import Mock, finish, launch
 from tests.helpers import deskkit
+from workspace_desktop.client import WorkspaceClient
 
 GATEWAY_KEYS = {"error_code", "error_msg", "request_id"}
+
+
+@pytest.fixture(scope="module")
+def shared_mock(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mock]:
+    """One mock for the tests that each send it one request (a mock takes seconds to start)."""
+    mock = launch(tmp_path_factory.mktemp("shared") / "mock.log")
+    yield mock
+    finish(mock)
 
 
 def talk(port: int, data: bytes, *, read_timeout: float = 10) -> bytes:
@@ -61,14 +73,15 @@ def gateway_json(body: bytes) -> dict[str, Any]:
     (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 400),  # a TLS hello on the plain port
 ])
 def test_malformed_requests_get_a_4xx_json_body_and_an_escaped_log_line(
-        start_mock: Callable[..., Mock], request_bytes: bytes, status: int) -> None:
-    mock = start_mock()
+        shared_mock: Mock, request_bytes: bytes, status: int) -> None:
+    mock = shared_mock
+    before = mock.log.read_bytes().count(b"(malformed request)")
     ((got, headers, body),) = answers(talk(mock.port, request_bytes))
     assert got == status and headers["content-type"] == "application/json"
     assert headers["connection"] == "close" and gateway_json(body)["request_id"] == headers["x-request-id"]
     assert gateway_json(body)["error_code"] == "APIGW.0201"
     log = mock.log.read_bytes()
-    assert b"\x1b" not in log and b"(malformed request)" in log
+    assert b"\x1b" not in log and log.count(b"(malformed request)") == before + 1
 
 
 def test_a_body_shorter_than_declared_gets_408_and_does_not_block(start_mock: Callable[..., Mock]) -> None:
@@ -155,3 +168,18 @@ def test_bad_settings_are_one_line_and_exit_2(start_mock: Callable[..., Mock]) -
         assert result.returncode == 2, (args, result.stderr)
         last = result.stderr.strip().splitlines()[-1]  # argparse prints its usage first
         assert message in last and "Traceback" not in result.stderr
+
+
+def test_a_mock_served_from_a_background_thread() -> None:
+    """``generator.mock.server.start``: what a test fixture needs (a port, the ids, the requests, a stop)."""
+    lines: list[str] = []
+    with start(MockConfig(package="workspace_desktop", port=0, seed=1), log=lines.append) as running:
+        with WorkspaceClient(token="t", base_url=running.url) as c:
+            desktop = c.show_desktop_detail("p", running.app.ids[0]).desktop
+        assert desktop.desktop_id == running.app.ids[0]  # type: ignore[union-attr]
+        ((status, _, _),) = answers(talk(int(running.url.rsplit(":", 1)[1]), b"GET /x HTTP/1.1\r\nHost: a\r\n"
+                                                                            b"Connection: close\r\n\r\n"))
+        assert status == 404
+    assert [r.status for r in running.app.requests] == [200, 404] and len(lines) == 2
+    with pytest.raises(httpx.ConnectError):
+        httpx.get(running.url)
