@@ -6,7 +6,8 @@
     faults.py    which fault a request gets, by seed
     app.py       create_app(config) -> MockApp, an ASGI app (also in-process: httpx.ASGITransport, .handle)
     protocol.py  uvicorn's h11 protocol plus a request-head deadline and a JSON 400
-    server.py    serve(config): uvicorn on a socket, the banner, clean stop on SIGTERM/SIGINT
+    server.py    serve(config): uvicorn on a socket, the banner, clean stop on SIGTERM/SIGINT;
+                 start(config) -> Running: the same from a background thread (url, app, stop())
 
 The server module imports uvicorn; import it only to serve.
 """

@@ -94,10 +94,13 @@ def guarded_protocol(header_timeout: float, max_head: int, log: Callable[[str], 
                 self._refuse(400, "API request error: malformed HTTP request.")
 
         def _refuse(self, status: int, message: str) -> None:
-            """Answer ``status`` with the gateway's body and close; only when no answer is under way (a
-            malformed request pipelined behind one just closes the connection)."""
+            """Answer ``status`` with the gateway's body and close. Only when no answer can be under way: no
+            request in flight, or one whose body is still arriving (the app reads a body whole before it
+            answers; a bad chunk ends it here). Otherwise (a bad request pipelined behind a good one) the
+            good one is answered, then the connection closed."""
             self._disarm()
-            if self.cycle is None or self.cycle.response_complete:
+            cycle = self.cycle
+            if cycle is None or cycle.response_complete or (cycle.more_body and not cycle.response_started):
                 request_id = new_request_id()
                 body = gateway_error("APIGW.0201", message, request_id)
                 client = self.client[0] if self.client else "-"
@@ -108,7 +111,10 @@ def guarded_protocol(header_timeout: float, max_head: int, log: Callable[[str], 
                     b"content-type: application/json\r\ncontent-length: %d\r\n" % len(body),
                     b"x-request-id: %s\r\nconnection: close\r\n\r\n" % request_id.encode(), body,
                 ]))
-            self.transport.close()
+                self.transport.close()
+            else:
+                cycle.keep_alive = False  # uvicorn closes once this answer is out
+                self.transport.pause_reading()  # the parser has failed: read nothing more
 
         def _await_head(self) -> None:
             self._head_pending, self._head_bytes = True, 0

@@ -84,6 +84,17 @@ def test_malformed_requests_get_a_4xx_json_body_and_an_escaped_log_line(
     assert b"\x1b" not in log and log.count(b"(malformed request)") == before + 1
 
 
+def test_a_bad_chunk_in_a_body_and_a_bad_request_behind_a_good_one(shared_mock: Mock) -> None:
+    ((status, headers, body),) = answers(talk(shared_mock.port, b"POST /v2/p/desktops/x HTTP/1.1\r\nHost: a\r\n"
+                                              b"Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n"))
+    assert status == 400 and headers["connection"] == "close" and gateway_json(body)
+    item = f"/v2/p/desktops/{shared_mock.ids[0]}"
+    raw = talk(shared_mock.port, f"GET {item} HTTP/1.1\r\nHost: a\r\nX-Auth-Token: t\r\n\r\n".encode()
+               + b"GET /\x01 HTTP/1.1\r\n\r\n")
+    ((status, headers, body),) = answers(raw)  # the good one answered, then the connection closed
+    assert status == 200 and json.loads(body)["desktop"]["desktop_id"] == shared_mock.ids[0]
+
+
 def test_a_body_shorter_than_declared_gets_408_and_does_not_block(start_mock: Callable[..., Mock]) -> None:
     mock = start_mock("--body-timeout", "1")
     started = time.monotonic()
