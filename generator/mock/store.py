@@ -209,17 +209,21 @@ def read_fixtures(folder: Path, operation_ids: list[str],
     ``<operationId>/<name>.json`` to that operation. Other folders holding JSON are reported in ``warnings``."""
     if not folder.is_dir():
         raise DeskkitError(f"--fixtures: no such folder: {folder}")
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        raise DeskkitError(f"--fixtures: cannot list {folder}: {exc.strerror}") from None
     found: dict[str, dict[str, bytes]] = {}
-    flat = _bodies(sorted(folder.glob("*.json")))
+    flat = _bodies(p for p in entries if p.suffix == ".json" and p.is_file())
     if flat:
         found[operation_ids[0]] = flat
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
+    for sub in (p for p in entries if p.is_dir()):
         if sub.name not in operation_ids:
             if warnings is not None and any(sub.glob("*.json")):
                 warnings.append(f"--fixtures: {sub} is named after no operation, so it is not served "
                                 f"(operations: {', '.join(operation_ids)})")
             continue
-        bodies = _bodies(sorted(sub.glob("*.json")))
+        bodies = _bodies(sorted(p for p in sub.glob("*.json") if p.is_file()))
         if bodies:
             found.setdefault(sub.name, {}).update(bodies)
     if not found:
@@ -340,9 +344,10 @@ def _too_many(operation_id: str, mine: dict[str, bytes]) -> bytes:
 
 
 def _json_or_none(body: bytes) -> Any:
+    """A fixture's JSON, or None when it is not JSON (it is still served verbatim) or too deeply nested."""
     try:
         return json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

@@ -172,17 +172,19 @@ def test_quirky_bodies_keep_their_ids_and_models_without_quirks_draw_valid_bodie
 def test_flat_fixtures_belong_to_the_first_operation_and_are_served_verbatim(tmp_path: Path) -> None:
     (tmp_path / "rex.json").write_bytes(b'{"pet": {"name": "Rex", "pet_id": "other"}}\n')
     (tmp_path / "bad.json").write_bytes(b"{not json")
+    (tmp_path / "deep.json").write_bytes(b"[" * 100_000 + b"]" * 100_000)
     app = make(fixtures=tmp_path)
-    assert app.ids == ["bad", "rex"]
+    assert app.ids == ["bad", "deep", "rex"]
     with client(app) as c:
         assert c.get("/v1/o/pets/rex").content == b'{"pet": {"name": "Rex", "pet_id": "other"}}\n'
         assert c.get("/v1/o/pets/bad").content == b"{not json"
+        assert len(c.get("/v1/o/pets/deep").content) == 200_000
         assert c.delete("/v1/o/pets/rex").status_code == 204
         page = c.get("/v1/o/pets/detail").json()
         gateway_error(c.get("/v1/o/pets/felix"), 404, "MOCK.0404")
     # The file name is the id the list shows, whatever the body says.
-    assert page["pets"] == [{"pet_id": "bad"}, {"name": "Rex", "pet_id": "rex"}]
-    assert page["total_count"] == 2
+    assert page["pets"] == [{"pet_id": "bad"}, {"pet_id": "deep"}, {"name": "Rex", "pet_id": "rex"}]
+    assert page["total_count"] == 3
 
 
 def test_fixtures_per_operation(tmp_path: Path) -> None:
