@@ -19,7 +19,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any, NamedTuple
 from urllib.parse import quote, unquote
 
@@ -92,6 +92,8 @@ def gateway_error(code: str, message: str, request_id: str) -> bytes:
 def escape(text: str) -> str:
     """``text`` safe for one log line: control characters, non-ASCII, quotes and backslashes as ``\\xNN`` (the
     byte, for text read as Latin-1 from the wire; the UTF-8 bytes beyond U+00FF)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return text  # the usual case, without the regex
     return NOT_PRINTABLE.sub(_escaped, text)
 
 
@@ -107,9 +109,20 @@ def log_line(client: str, method: str, target: str, status: int, size: int, ms: 
 
 
 def stderr_line(line: str) -> None:
-    with contextlib.suppress(OSError, ValueError):  # a closed stderr must not fail the request
-        sys.stderr.write(line + "\n")
-        sys.stderr.flush()
+    """``line`` on standard error in one unbuffered write (a third of a request's cost went to the text
+    layer's write and flush); a closed stderr must not fail the request."""
+    text = line + "\n"
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):  # replaced by an object without a file descriptor
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(text)
+            sys.stderr.flush()
+        return
+    data = text.encode("utf-8", errors="backslashreplace")
+    with contextlib.suppress(OSError):
+        while data:
+            data = data[os.write(fd, data):]
 
 
 class MockApp:
@@ -149,9 +162,9 @@ class MockApp:
         started, request_id = time.perf_counter(), new_request_id()
         raw_path = scope.get("raw_path") or quote(scope.get("path", "/")).encode("ascii")
         client = scope.get("client")
+        # ASGI servers give header names in lower case (the spec requires it), as bytes.
         request = MockRequest(scope["method"], bytes(raw_path).split(b"?", 1)[0], bytes(scope.get("query_string", b"")),
-                              [(bytes(k).lower(), bytes(v)) for k, v in scope.get("headers", [])], b"",
-                              str(client[0]) if client else "-")
+                              list(scope.get("headers", ())), b"", str(client[0]) if client else "-")
         body = await self._read_body(request, receive, request_id)
         if body is None:
             return  # the client went away before its body arrived: nobody to answer
@@ -288,7 +301,7 @@ class MockApp:
         """Record and log the request, before its body goes out (whoever reads the answer finds its line)."""
         ms = (time.perf_counter() - started) * 1000
         self.requests.append(RequestRecord(request_id, request.method, request.target, response.operation,
-                                           response.status, len(response.body), round(ms, 3)))
+                                           response.status, len(response.body), ms))
         if self.log is not None:
             self.log(log_line(request.client, request.method, request.target, response.status, len(response.body),
                               ms, request_id))
@@ -306,7 +319,7 @@ class MockApp:
         response = asyncio.run(self._respond_safely(mock_request, request_id))
         self._finish(mock_request, response, request_id, started)
         body = b"" if request.method == "HEAD" else response.body
-        return httpx.Response(response.status, headers=list(_headers(response, request_id)), content=body)
+        return httpx.Response(response.status, headers=_headers(response, request_id), content=body)
 
 
 def _refusal(status: int, message: str, request_id: str) -> MockResponse:
@@ -318,19 +331,20 @@ def _error(status: int, code: str, message: str, request_id: str) -> MockRespons
     return MockResponse(status, gateway_error(code, message, request_id))
 
 
-def _headers(response: MockResponse, request_id: str) -> Iterable[tuple[str, str]]:
-    if response.content_type:
-        yield "Content-Type", response.content_type
-    if response.status != 204 and response.status >= 200:
-        yield "Content-Length", str(len(response.body))
-    yield "X-Request-Id", request_id
+def _headers(response: MockResponse, request_id: str) -> list[tuple[bytes, bytes]]:
+    """The answer's headers, names in lower case (ASGI's form; HTTP names are case-insensitive)."""
+    headers = [(b"content-type", response.content_type.encode())] if response.content_type else []
+    if response.status != 204:
+        headers.append((b"content-length", b"%d" % len(response.body)))
+    headers.append((b"x-request-id", request_id.encode()))
     if response.close:
-        yield "Connection", "close"
-    yield from response.headers
+        headers.append((b"connection", b"close"))
+    headers += [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in response.headers]
+    return headers
 
 
 async def _send(send: Send, response: MockResponse, request_id: str, head: bool) -> None:
-    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in _headers(response, request_id)]
+    headers = _headers(response, request_id)
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
     await send({"type": "http.response.body", "body": b"" if head else response.body})
 
