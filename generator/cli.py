@@ -57,10 +57,12 @@ def _parser() -> argparse.ArgumentParser:
 
     mock = sub.add_parser("mock", help="serve the spec's operations on loopback, with faults on demand")
     mock.add_argument("--host", default="127.0.0.1")
-    mock.add_argument("--port", type=int, default=8080, help="0 picks a free port (printed at start)")
-    mock.add_argument("--fixtures", type=Path, help="folder of JSON bodies; file name = resource id")
+    mock.add_argument("--port", type=_port, default=8080, help="0 picks a free port (printed at start)")
+    mock.add_argument("--fixtures", type=Path, help="folder of JSON bodies: <id>.json for the first operation, "
+                      "<operationId>/<id>.json per operation")
     mock.add_argument("--seed", type=int, default=0)
-    mock.add_argument("--desktops", type=_positive, default=5, help="generated resources (without --fixtures)")
+    mock.add_argument("--desktops", "--resources", dest="resources", type=_positive, default=5,
+                      help="resources drawn per item operation (those the fixtures do not give)")
     mock.add_argument("--quirks", action="store_true", help="generated bodies carry declared quirks")
     mock.add_argument("--token", help="the only X-Auth-Token accepted (default: any non-empty token)")
     mock.add_argument("--ak", help="require AK/SK signatures (SDK-HMAC-SHA256) by this access key ...")
@@ -72,7 +74,14 @@ def _parser() -> argparse.ArgumentParser:
                           help=f"share of requests answered with {what} (0 to 1)")
     mock.add_argument("--fault-limit", type=int, help="inject at most this many faults, then answer normally")
     mock.add_argument("--retry-after", default="1", help="Retry-After sent with an injected 429, or 'none'")
-    mock.add_argument("--slow-seconds", type=float, default=2.0)
+    mock.add_argument("--slow-seconds", type=_seconds, default=2.0)
+    mock.add_argument("--header-timeout", type=_seconds, default=10.0,
+                      help="close a connection whose request head is not complete after this (default 10)")
+    mock.add_argument("--body-timeout", type=_seconds, default=10.0,
+                      help="answer 408 when a declared request body has not arrived after this (default 10)")
+    mock.add_argument("--keep-alive", type=_positive, default=5, help="idle seconds before closing (default 5)")
+    mock.add_argument("--limit-concurrency", type=_positive, default=10_000,
+                      help="connections beyond this get 503 (default 10000)")
     mock.add_argument("--package", help=package_help)
     return parser
 
@@ -84,6 +93,22 @@ def _rate(text: str) -> float:
         raise argparse.ArgumentTypeError(f"expected a rate between 0 and 1, got {text!r}") from None
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"expected a rate between 0 and 1, got {value}")
+    return value
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, got {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds of at least 0, got {text!r}")
     return value
 
 
@@ -129,17 +154,20 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .contract.diff import diff
 
         return diff(args.old, args.new, args.format, args.fail_on, args.audience)
-    from .mock.server import MockConfig, serve
+    from .mock.config import MockConfig
 
-    if bool(args.ak) != bool(args.sk):
-        raise DeskkitError("--ak and --sk go together")
-    return serve(MockConfig(
+    config = MockConfig(
         package=_package(args), host=args.host, port=args.port, fixtures=args.fixtures, seed=args.seed,
-        desktops=args.desktops, quirks=args.quirks, token=args.token,
+        resources=args.resources, quirks=args.quirks, token=args.token,
         faults={fault: getattr(args, f"fault_{fault}") for fault in FAULTS}, fault_limit=args.fault_limit,
         retry_after=None if args.retry_after.lower() == "none" else args.retry_after,
-        slow_seconds=args.slow_seconds, ak=args.ak, sk=args.sk,
-    ))
+        slow_seconds=args.slow_seconds, ak=args.ak, sk=args.sk, header_timeout=args.header_timeout,
+        body_timeout=args.body_timeout, keep_alive=args.keep_alive, limit_concurrency=args.limit_concurrency,
+    )
+    config.check()  # before importing the server: a bad setting is one line, fast
+    from .mock.server import serve
+
+    return serve(config)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -88,7 +88,7 @@ def test_wrong_token_and_unknown_desktop_are_typed_with_request_ids(start_mock: 
     assert auth.value.request_id and len(auth.value.request_id) == 32
     with client(mock, token="the-right-one") as c, pytest.raises(NotFoundError) as missing:
         c.show_desktop_detail(PROJECT, "no-such-desktop")
-    assert missing.value.status == 404 and missing.value.error_code == "WKS.0002" and missing.value.request_id
+    assert missing.value.status == 404 and missing.value.error_code == "MOCK.0404" and missing.value.request_id
     assert TOKEN not in str(auth.value) + repr(auth.value)
 
 
