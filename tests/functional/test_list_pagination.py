@@ -143,3 +143,21 @@ def test_a_refused_filter_is_refused_before_sending(listing: tuple[str, Listing]
     with WorkspaceClient(token=TOKEN, base_url=url) as client, pytest.raises(ValueError, match="limit: expected at"):
         client.list_desktops_detail("proj", limit=-1)
     assert served.queries == []
+
+
+def test_against_deskkit_mock_every_page_of_57_and_each_id_shows_the_same_desktop(start_mock: Any) -> None:
+    mock = start_mock("--desktops", "57", "--token", TOKEN, "--seed", "5")
+    with WorkspaceClient(token=TOKEN, base_url=mock.url) as client:
+        listed = list(client.iter_desktops_detail("proj", limit=10))
+        assert len(listed) == 57 and len({str(d.desktop_id) for d in listed}) == 57
+        assert client.list_desktops_detail("proj", limit=10, offset=50).total_count == 57
+        for desktop in listed:
+            assert client.show_desktop_detail("proj", str(desktop.desktop_id)).desktop.to_dict() == desktop.to_dict()
+
+    async def walk() -> list[str]:
+        async with AsyncWorkspaceClient(token=TOKEN, base_url=mock.url) as client:
+            return [str(d.desktop_id) async for d in client.iter_desktops_detail("proj", limit=10)]
+
+    assert asyncio.run(walk()) == [str(d.desktop_id) for d in listed]
+    pages = [line for line in mock.requests() if "/desktops/detail" in line]
+    assert len(pages) == 2 * 6 + 1
