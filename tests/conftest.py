@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,23 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
 SPEC = ROOT / "spec" / "workspace-desktop.openapi.yaml"
+#: The spec corpus: one small spec per feature the generator supports, each naming its package corpus_<stem>.
+CORPUS_SPECS = sorted((DATA / "specs").glob("*.yaml"))
+CORPUS_PACKAGES = {spec.stem: f"corpus_{spec.stem}" for spec in CORPUS_SPECS}
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Every corpus spec generated once per session (per worker) by the real command, the output on sys.path."""
+    from tests.helpers import deskkit
+
+    out = tmp_path_factory.mktemp("corpus")
+    for spec in CORPUS_SPECS:
+        result = deskkit("generate", "--spec", str(spec), "--out", str(out))
+        assert result.returncode == 0, f"{spec.name}: {result.stderr}"
+    sys.path.insert(0, str(out))
+    yield out
+    sys.path.remove(str(out))
 
 
 def load_example() -> dict[str, Any]:

@@ -10,7 +10,20 @@ contract tools need no YAML.
 
 from typing import Final
 
-from ._runtime import UNSET, ContractError, Deviation, Finding, Judgement, Operation, Problem, Site, Unset, decode
+from ._runtime import (
+    UNSET,
+    ContractError,
+    Deviation,
+    Finding,
+    Judgement,
+    Operation,
+    Pagination,
+    Parameter,
+    Problem,
+    Site,
+    Unset,
+    decode,
+)
 from .enums import (
     AttachState,
     ChargeMode,
@@ -22,11 +35,14 @@ from .enums import (
     OsBit,
     OsType,
     ProductType,
+    SortField,
+    SortType,
     TaskStatus,
     UserGroup,
     VolumeType,
 )
 from .models import (
+    OPERATIONS,
     AddressInfo,
     AttachInstancesUserInfo,
     DesktopDetailInfo,
@@ -34,6 +50,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
     ShowDesktopDetailResponse,
@@ -45,23 +62,6 @@ from .models import (
 SPEC: Final = "workspace-desktop.openapi.yaml"
 TITLE: Final = "Huawei Cloud Workspace — desktop details"
 VERSION: Final = "2024-01-10"
-
-#: The operations of the spec: how to match a request, and which model each response status has.
-OPERATIONS: Final[tuple[Operation, ...]] = (
-    Operation(
-        "ShowDesktopDetail",
-        "GET",
-        "/v2/{project_id}/desktops/{desktop_id}",
-        {
-            "200": ShowDesktopDetailResponse,
-            "400": ErrorResponse,
-            "401": ErrorResponse,
-            "403": ErrorResponse,
-            "404": ErrorResponse,
-            "500": ErrorResponse,
-        },
-    ),
-)
 
 #: Declared quirks: id → summary (the observed side of the contract).
 QUIRKS: Final[dict[str, str]] = {
@@ -101,16 +101,21 @@ __all__ = [
     "IpAssignment",
     "IpVersion",
     "Judgement",
+    "ListDesktopsDetailResponse",
     "LoginStatus",
     "Operation",
     "OsBit",
     "OsType",
+    "Pagination",
+    "Parameter",
     "Problem",
     "ProductInfo",
     "ProductType",
     "SecurityGroup",
     "ShowDesktopDetailResponse",
     "Site",
+    "SortField",
+    "SortType",
     "Tag",
     "TaskStatus",
     "Unset",

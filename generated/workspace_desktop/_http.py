@@ -44,12 +44,12 @@ from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Final, NamedTuple, Self, TypedDict, TypeVar
+from typing import Any, Final, NamedTuple, Self, TypedDict
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from ._runtime import ContractError, Finding, Model, decode
+from ._runtime import ContractError, Finding, Model, Operation, decode
 from .signing import SdkSigner, Secret, header_value_problem
 
 __all__ = [
@@ -58,6 +58,7 @@ __all__ = [
     "ApiTimeoutError",
     "AsyncBaseClient",
     "AsyncOptions",
+    "Auth",
     "AuthenticationError",
     "BadRequestError",
     "BaseClient",
@@ -68,12 +69,14 @@ __all__ = [
     "NotFoundError",
     "Options",
     "PermissionDeniedError",
+    "Prepared",
     "RateLimitError",
     "RedirectError",
     "ResponseTooLargeError",
     "Secret",
     "ServerError",
     "TokenSource",
+    "build_request",
     "check_segment",
 ]
 
@@ -88,7 +91,6 @@ DEFAULT_DEADLINE: Final = 120.0
 SHOWN: Final = 200
 
 TokenSource = str | Secret | Callable[[], str]
-M = TypeVar("M", bound=Model)
 
 
 class _Options(TypedDict, total=False):
@@ -131,15 +133,18 @@ def _shorten(text: str, limit: int = SHOWN) -> str:
 
 
 class ApiError(ClientError):
-    """An error status from the service: status, the body's error_code/error_msg, and the request id.
+    """An error status from the service: status, the error body's code and message (the fields the spec names
+    with x-deskkit-error), the request id, and ``body``: the error body parsed with its documented model (None
+    when there is none or it does not parse).
 
     The attributes hold what the service sent, whole; the message shows at most :data:`SHOWN` characters of each.
     """
 
     def __init__(self, status: int, error_code: str | None, error_msg: str | None, request_id: str | None,
-                 excerpt: str = "") -> None:
+                 excerpt: str = "", body: Model | None = None) -> None:
         self.status, self.error_code, self.error_msg, self.request_id = status, error_code, error_msg, request_id
         self.excerpt = excerpt
+        self.body = body
         super().__init__(f"HTTP {status} ({self._detail()}; request id {_shorten(request_id or 'unknown')})")
 
     def _detail(self) -> str:
@@ -152,9 +157,9 @@ class RedirectError(ApiError):
     """3xx: the client follows no redirect, so its credentials never reach another host."""
 
     def __init__(self, status: int, error_code: str | None, error_msg: str | None, request_id: str | None,
-                 excerpt: str = "", location: str | None = None) -> None:
+                 excerpt: str = "", location: str | None = None, body: Model | None = None) -> None:
         self.location = location  #: where the service pointed (None when it gave no Location)
-        super().__init__(status, error_code, error_msg, request_id, excerpt)
+        super().__init__(status, error_code, error_msg, request_id, excerpt, body)
 
     def _detail(self) -> str:
         return f"a redirect to {_shorten(self.location or '(no Location)')}, not followed"
@@ -233,25 +238,36 @@ def _excerpt(body: bytes) -> str:
     return " ".join(text.split())[:120]
 
 
-def _error_for(response: httpx.Response, content: bytes) -> ApiError:
-    """The typed error of a non-2xx response; a body that is not the documented JSON still gives one."""
+ErrorFields = tuple[str | None, str | None, str | None]
+
+
+def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: ErrorFields) -> ApiError:
+    """The typed error of a non-2xx response; a body that is not the documented JSON still gives one. The
+    code, message and request id are read from the fields the spec names (x-deskkit-error)."""
     code = message = body_request_id = None
+    parsed: Model | None = None
     try:
         body = json.loads(content)
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict):
-        code = body.get("error_code") if isinstance(body.get("error_code"), str) else None
-        message = body.get("error_msg") if isinstance(body.get("error_msg"), str) else None
-        body_request_id = body.get("request_id") if isinstance(body.get("request_id"), str) else None
+        code, message, body_request_id = (
+            body.get(key) if key is not None and isinstance(body.get(key), str) else None for key in fields)
+        model = op.model_for(response.status_code)
+        if model is not None:
+            try:
+                parsed = model.from_dict(body, tolerant=True)
+            except (ContractError, RecursionError):
+                parsed = None
     request_id = response.headers.get("X-Request-Id") or body_request_id
     status = response.status_code
     kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else
                                       RedirectError if 300 <= status < 400 else ApiError)
     excerpt = "" if code or message else _excerpt(content)
     if kind is RedirectError:
-        return RedirectError(status, code, message, request_id, excerpt, location=response.headers.get("Location"))
-    return kind(status, code, message, request_id, excerpt)
+        return RedirectError(status, code, message, request_id, excerpt, location=response.headers.get("Location"),
+                             body=parsed)
+    return kind(status, code, message, request_id, excerpt, parsed)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
@@ -270,8 +286,81 @@ def _retry_after(response: httpx.Response) -> float | None:
     return max(0.0, seconds) if seconds == seconds else None  # NaN is no answer
 
 
+class Prepared(NamedTuple):
+    """A request as the spec says to send it: path with its parameters, query, headers, JSON body."""
+
+    method: str
+    path: str
+    query: str  # percent-encoded, "" when there is none
+    headers: dict[str, str]
+    content: bytes | None
+
+    @property
+    def target(self) -> str:
+        """Path and query, as they go on the request line."""
+        return f"{self.path}?{self.query}" if self.query else self.path
+
+
+def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
+    """Serialize the arguments of a call to ``op`` (keyed by wire name; None: not sent). A missing required
+    argument or a value its schema refuses is an :class:`InvalidRequestError` (a ValueError), a body its model
+    refuses a ContractError, before anything is sent."""
+    try:
+        return _prepared(op, values, body)
+    except ContractError:
+        raise
+    except ValueError as exc:
+        raise InvalidRequestError(str(exc)) from None
+
+
+def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
+    path = op.path
+    query: list[str] = []
+    headers: dict[str, str] = {}
+    for param in op.parameters:
+        value = values.get(param.name)
+        if value is None:
+            if param.required:
+                raise ValueError(f"{param.py_name or param.name} is required")
+            continue
+        if param.location == "query":
+            # Every key and value percent-encoded (a space as %20), except the commas that join an unexploded
+            # array: an item's own comma is %2C, so the list reads back unambiguously.
+            key = quote(param.name, safe="")
+            items = [quote(text, safe="") for text in param.texts(value)]
+            if param.explode or param.site.items is None:
+                query.extend(f"{key}={item}" for item in items)
+            else:
+                query.append(f"{key}={','.join(items)}")
+            continue
+        texts = param.encode(value)
+        if param.location == "path":
+            path = path.replace("{" + param.name + "}", check_segment(param.py_name or param.name, texts[0]))
+        else:
+            problem = header_value_problem(texts[0])
+            if problem is not None:
+                raise ValueError(f"{param.py_name or param.name} {problem}")
+            headers[param.name] = texts[0]
+    content = None
+    if body is not None:
+        if op.body is None:
+            raise ValueError(f"{op.id} takes no request body")
+        if isinstance(body, Model):
+            data = body.to_dict()
+        elif isinstance(body, dict):
+            op.body.from_dict(body)  # refused here, with every problem, rather than by the service
+            data = body
+        else:
+            raise TypeError(f"body must be a {op.body.__name__} or a dict, not {type(body).__name__}")
+        content = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        headers["Content-Type"] = "application/json"
+    elif op.body_required:
+        raise ValueError(f"{op.id} requires a body (a {op.body.__name__ if op.body else 'JSON'} or a dict)")
+    return Prepared(op.method, path, "&".join(query), headers, content)
+
+
 def _token_problem(value: object) -> str | None:
-    """Why ``value`` is not a token that can be sent as X-Auth-Token (never quoting it), or None."""
+    """Why ``value`` is not a token that can be sent in a header (never quoting it), or None."""
     problem = header_value_problem(value)
     if problem is None and not all("!" <= c <= "~" for c in str(value)):
         problem = "holds characters other than printable ASCII (spaces included)"
@@ -279,11 +368,11 @@ def _token_problem(value: object) -> str | None:
 
 
 class _TokenAuth(httpx.Auth):
-    """Sends the token as X-Auth-Token; a provider is asked on every request (it may cache; after a 401 it
-    must give a fresh token) and what it gives is checked before anything is sent."""
+    """Sends the token in the spec's API key header; a provider is asked on every request (it may cache; after
+    a 401 it must give a fresh token) and what it gives is checked before anything is sent."""
 
-    def __init__(self, token: Secret | Callable[[], str]) -> None:
-        self.token = token
+    def __init__(self, token: Secret | Callable[[], str], header: str) -> None:
+        self.token, self.header = token, header
 
     def __repr__(self) -> str:
         return "_TokenAuth(provider)" if callable(self.token) else f"_TokenAuth({self.token!r})"
@@ -298,7 +387,7 @@ class _TokenAuth(httpx.Auth):
         return held
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["X-Auth-Token"] = self.current().reveal()
+        request.headers[self.header] = self.current().reveal()
         yield request
 
 
@@ -445,7 +534,8 @@ class _Policy:
     """What both clients share: endpoint, credentials, retry rules, limits, and how to read a response."""
 
     base_url: str
-    auth: httpx.Auth
+    auth: httpx.Auth | None  # None: the spec asks for no credentials, and none were given
+    error_fields: ErrorFields
     max_retries: int
     backoff: float
     sleep_cap: float
@@ -481,10 +571,19 @@ class _Policy:
         provider = isinstance(self.auth, _TokenAuth) and callable(self.auth.token)
         return response.status_code == 401 and provider and not refreshed
 
-    def parse(self, answer: _Answer, model: type[M], tolerant: bool) -> M:
+    def parse(self, answer: _Answer, op: Operation, tolerant: bool) -> Any:
+        """The model of a 2xx response (None where the spec documents no body), or the typed error."""
         response, body = answer
         if not response.is_success:
-            raise _error_for(response, body)
+            raise _error_for(response, body, op, self.error_fields)
+        if not op.documents(response.status_code):
+            error = ContractError([Finding("", f"status {response.status_code} is not documented for {op.id}",
+                                           "#")])
+            error.request_id = _request_id(response)
+            raise error
+        model = op.model_for(response.status_code)
+        if model is None:
+            return None
         try:
             return model.from_dict(decode(body), tolerant=tolerant)
         except ContractError as error:
@@ -534,36 +633,54 @@ class _Credentials:
              security_token: str | Secret | None) -> _Credentials:
         return cls(token if callable(token) else _held(token), ak, _held(sk), project_id, _held(security_token))
 
-    def auth(self, clock: Callable[[], datetime] | None) -> httpx.Auth:
-        """Check them (one kind, each sendable; no value quoted) and make the httpx.Auth that sends them."""
+    def auth(self, clock: Callable[[], datetime] | None, accepts: Auth) -> httpx.Auth | None:
+        """Check them (one kind, one the spec declares, each sendable; no value quoted) and make the httpx.Auth
+        that sends them (None when the spec asks for none and none were given)."""
         if self.token is not None and (self.ak is not None or self.sk is not None):
             raise ValueError("give either token= or ak=/sk=, not both")
+        if self.token is not None and accepts.header is None:
+            raise ValueError("the spec declares no API key header: token= is not accepted")
+        if (self.ak is not None or self.sk is not None) and not accepts.signing:
+            raise ValueError("the spec declares no AK/SK signing: ak=/sk= are not accepted")
         if self.token is None and self.ak is None and self.sk is None:
-            raise ValueError("credentials are required: token= (an IAM token or a callable returning one) or "
-                             "ak= and sk= (an access key pair)")
+            if not accepts.required:
+                return None
+            kinds = ([f"token= (sent as {accepts.header}; a string or a callable returning one)"]
+                     if accepts.header else []) + (["ak= and sk= (an access key pair)"] if accepts.signing else [])
+            raise ValueError(f"credentials are required: {' or '.join(kinds)}")
         if isinstance(self.token, Secret):
             problem = _token_problem(self.token.reveal())
             if problem:
                 raise ValueError(f"token {problem}")
-        if self.token is not None:
-            return _TokenAuth(self.token)
+        if self.token is not None and accepts.header is not None:
+            return _TokenAuth(self.token, accepts.header)
         if self.ak is None or self.sk is None:
             raise ValueError("both ak and sk are required for AK/SK signing")
         return SdkSigner(self.ak, self.sk, project_id=self.project_id, security_token=self.security_token,
                          clock=clock)
 
 
+class Auth(NamedTuple):
+    """What the spec's securitySchemes let a client send: a token in ``header``, AK/SK ``signing``."""
+
+    header: str | None = None
+    signing: bool = False
+    required: bool = False
+
+
 def _policy(*, credentials: _Credentials, clock: Callable[[], datetime] | None, base_url: str, max_retries: int,
-            backoff: float, user_agent: str, max_response_bytes: int, deadline: float | None) -> _Policy:
+            backoff: float, user_agent: str, max_response_bytes: int, deadline: float | None, accepts: Auth,
+            error_fields: ErrorFields) -> _Policy:
     """Check the constructor's arguments and settle them."""
-    auth = credentials.auth(clock)
+    auth = credentials.auth(clock, accepts)
     if max_retries < 0:
         raise ValueError("max_retries must be 0 (no retries) or more")
     if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
         raise ValueError("max_response_bytes must be a positive number of bytes")
     if deadline is not None and not deadline > 0:
         raise ValueError("deadline must be a positive number of seconds, or None")
-    return _Policy(base_url, auth, max_retries, backoff, MAX_BACKOFF, user_agent, max_response_bytes, deadline)
+    return _Policy(base_url, auth, error_fields, max_retries, backoff, MAX_BACKOFF, user_agent, max_response_bytes,
+                   deadline)
 
 
 def _connection_error(exc: httpx.TransportError, deadline: _Deadline) -> ApiConnectionError:
@@ -593,12 +710,17 @@ class _Client:
     #: The spec's first server URL, with ``{variables}`` (None: base_url= is required).
     SERVER: str | None = None
     USER_AGENT: str = "deskkit-client"
+    #: The credentials the spec's securitySchemes declare.
+    AUTH: Auth = Auth()
+    #: The error body's fields holding the error code, its message and the request id (x-deskkit-error).
+    ERROR_FIELDS: ErrorFields = (None, None, None)
     _policy: _Policy
 
     def __repr__(self) -> str:
         if not hasattr(self, "_policy"):  # shown in the locals of a constructor that failed
             return f"{type(self).__name__}(not set up)"
-        auth = "ak/sk" if isinstance(self._policy.auth, SdkSigner) else "token"
+        auth = ("ak/sk" if isinstance(self._policy.auth, SdkSigner) else "token" if self._policy.auth is not None
+                else "none")
         return (f"{type(self).__name__}(base_url={self._policy.base_url!r}, auth={auth}, "
                 f"max_retries={self._policy.max_retries})")
 
@@ -608,12 +730,14 @@ class _Client:
         self._policy = _policy(credentials=credentials, clock=clock,
                                base_url=_base_url(self.SERVER, variables, base_url), max_retries=max_retries,
                                backoff=backoff, user_agent=self.USER_AGENT, max_response_bytes=max_response_bytes,
-                               deadline=deadline)
+                               deadline=deadline, accepts=self.AUTH, error_fields=self.ERROR_FIELDS)
 
-    def _build(self, http: httpx.Client | httpx.AsyncClient, method: str, url: str,
+    def _build(self, http: httpx.Client | httpx.AsyncClient, prepared: Prepared,
                deadline: _Deadline) -> httpx.Request:
+        policy = self._policy
         try:
-            return http.build_request(method, url, headers=self._policy.headers(),
+            return http.build_request(prepared.method, policy.base_url + prepared.target,
+                                      headers={**policy.headers(), **prepared.headers}, content=prepared.content,
                                       timeout=deadline.timeout(http.timeout))
         except (*_UNSENDABLE, TypeError) as exc:
             raise _unsendable(exc) from None
@@ -648,11 +772,12 @@ class BaseClient(_Client):
         if self._owned:
             self._http.close()
 
-    def _exchange(self, method: str, url: str, deadline: _Deadline) -> _Answer:
+    def _exchange(self, prepared: Prepared, deadline: _Deadline) -> _Answer:
         """One attempt: send (no redirects followed), then read the body within the limits."""
-        request = self._build(self._http, method, url, deadline)
+        request = self._build(self._http, prepared, deadline)
         try:
-            response = self._http.send(request, auth=self._policy.auth, follow_redirects=False, stream=True)
+            response = self._http.send(request, auth=self._policy.auth or httpx.USE_CLIENT_DEFAULT,
+                                       follow_redirects=False, stream=True)
         except _UNSENDABLE as exc:
             raise _unsendable(exc) from None
         try:
@@ -663,13 +788,14 @@ class BaseClient(_Client):
         finally:
             response.close()
 
-    def _request(self, method: str, path: str, model: type[M], tolerant: bool) -> M:
+    def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
+        prepared = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
         deadline = _Deadline(policy.deadline)
         while True:
             deadline.check()
             try:
-                answer = self._exchange(method, policy.base_url + path, deadline)
+                answer = self._exchange(prepared, deadline)
             except httpx.TransportError as exc:
                 delay = policy.retry_delay(attempt, None, deadline)
                 if delay is None:
@@ -685,7 +811,7 @@ class BaseClient(_Client):
                 time.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(answer, model, tolerant)
+            return policy.parse(answer, op, tolerant)
 
 
 class AsyncBaseClient(_Client):
@@ -717,9 +843,9 @@ class AsyncBaseClient(_Client):
         if self._owned:
             await self._http.aclose()
 
-    async def _exchange(self, method: str, url: str, deadline: _Deadline) -> _Answer:
+    async def _exchange(self, prepared: Prepared, deadline: _Deadline) -> _Answer:
         """One attempt, as :meth:`BaseClient._exchange`; here the deadline also cuts a wait in the middle."""
-        request = self._build(self._http, method, url, deadline)
+        request = self._build(self._http, prepared, deadline)
         try:
             async with asyncio.timeout(deadline.remaining()):
                 return await self._send_and_read(request, deadline)
@@ -728,7 +854,8 @@ class AsyncBaseClient(_Client):
 
     async def _send_and_read(self, request: httpx.Request, deadline: _Deadline) -> _Answer:
         try:
-            response = await self._http.send(request, auth=self._policy.auth, follow_redirects=False, stream=True)
+            response = await self._http.send(request, auth=self._policy.auth or httpx.USE_CLIENT_DEFAULT,
+                                             follow_redirects=False, stream=True)
         except _UNSENDABLE as exc:
             raise _unsendable(exc) from None
         try:
@@ -742,13 +869,14 @@ class AsyncBaseClient(_Client):
         finally:
             await response.aclose()
 
-    async def _request(self, method: str, path: str, model: type[M], tolerant: bool) -> M:
+    async def _request(self, op: Operation, values: Mapping[str, Any], body: Any, tolerant: bool) -> Any:
+        prepared = build_request(op, values, body)
         policy, refreshed, attempt = self._policy, False, 0
         deadline = _Deadline(policy.deadline)
         while True:
             deadline.check()
             try:
-                answer = await self._exchange(method, policy.base_url + path, deadline)
+                answer = await self._exchange(prepared, deadline)
             except httpx.TransportError as exc:
                 delay = policy.retry_delay(attempt, None, deadline)
                 if delay is None:
@@ -764,4 +892,4 @@ class AsyncBaseClient(_Client):
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(answer, model, tolerant)
+            return policy.parse(answer, op, tolerant)

@@ -18,6 +18,8 @@ __all__ = [
     "OsBit",
     "OsType",
     "ProductType",
+    "SortField",
+    "SortType",
     "TaskStatus",
     "UserGroup",
     "VolumeType",
@@ -125,6 +127,24 @@ class ProductType(StrEnum):
 
     #: Basic product package; OS is the only commercial software in it. Only this type can use private images.
     BASE = "BASE"
+
+
+class SortField(StrEnum):
+    """(no description)"""
+
+    #: creation time
+    CREATED = "created"
+    #: desktop name
+    COMPUTER_NAME = "computer_name"
+
+
+class SortType(StrEnum):
+    """(no description)"""
+
+    #: ascending
+    ASC = "ASC"
+    #: descending
+    DESC = "DESC"
 
 
 class TaskStatus(StrEnum):

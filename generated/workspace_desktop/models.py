@@ -14,7 +14,24 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from ._runtime import UNSET, Context, Finding, Model, Prop, Site, Tolerance, Unset, dump, escape, flatten, members
+from ._runtime import (
+    UNSET,
+    Context,
+    Finding,
+    Model,
+    Operation,
+    Pagination,
+    Parameter,
+    Prop,
+    Site,
+    Tolerance,
+    Unset,
+    dump,
+    escape,
+    flatten,
+    is_date_time,
+    members,
+)
 from .enums import (
     AttachState,
     ChargeMode,
@@ -26,12 +43,15 @@ from .enums import (
     OsBit,
     OsType,
     ProductType,
+    SortField,
+    SortType,
     TaskStatus,
     UserGroup,
     VolumeType,
 )
 
 __all__ = [
+    "OPERATIONS",
     "SCHEMA",
     "AddressInfo",
     "AttachInstancesUserInfo",
@@ -40,6 +60,7 @@ __all__ = [
     "ErrorResponse",
     "FlavorInfo",
     "FlavorLinkInfo",
+    "ListDesktopsDetailResponse",
     "ProductInfo",
     "SecurityGroup",
     "ShowDesktopDetailResponse",
@@ -386,6 +407,28 @@ class FlavorLinkInfo(Model):
 
 
 @dataclass(slots=True, kw_only=True)
+class ListDesktopsDetailResponse(Model):
+    """Response body of a successful list query (a page of desktops, and how many there are)."""
+
+    #: Desktop details, one page.
+    desktops: list[DesktopDetailInfo]
+    #: Total number of desktops.
+    total_count: int
+    _extra: dict[str, Any] | None = field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+        out: dict[str, Any] = {}
+        out["desktops"] = dump(self.desktops)
+        out["total_count"] = dump(self.total_count)
+        if self._extra:
+            out.update(self._extra)  # as received: unknown fields are never walked
+        return out
+
+
+@dataclass(slots=True, kw_only=True)
 class ProductInfo(Model):
     """Product information (Table 11). Numbers are carried as strings; in the page's example `memory` is \"3072\"
     while `descriptions` says 4GB — recorded as a fact, not a rule.
@@ -552,6 +595,8 @@ _E_LoginStatus: Final = members(LoginStatus)  # wire value → member, for the p
 _E_OsBit: Final = members(OsBit)  # wire value → member, for the parsers' look-ups
 _E_OsType: Final = members(OsType)  # wire value → member, for the parsers' look-ups
 _E_ProductType: Final = members(ProductType)  # wire value → member, for the parsers' look-ups
+_E_SortField: Final = members(SortField)  # wire value → member, for the parsers' look-ups
+_E_SortType: Final = members(SortType)  # wire value → member, for the parsers' look-ups
 _E_TaskStatus: Final = members(TaskStatus)  # wire value → member, for the parsers' look-ups
 _E_UserGroup: Final = members(UserGroup)  # wire value → member, for the parsers' look-ups
 _E_VolumeType: Final = members(VolumeType)  # wire value → member, for the parsers' look-ups
@@ -700,8 +745,8 @@ _S_DesktopDetailInfo_task_status: Final = Site(
     enum_quirk="undocumented-enum-value",
 )
 _RE_DesktopDetailInfo_created: Final = re.compile(
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|"
-    "60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
+    ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
 _S_DesktopDetailInfo_created: Final = Site(
     "string",
@@ -932,6 +977,21 @@ _S_FlavorLinkInfo_hrel: Final = Site(
     "#/components/schemas/FlavorLinkInfo/properties/hrel",
     null_quirk="null-value",
 )
+_S_ListDesktopsDetailResponse_desktops_item: Final = Site(
+    "object",
+    "#/components/schemas/ListDesktopsDetailResponse/properties/desktops/items",
+    model="DesktopDetailInfo",
+)
+_S_ListDesktopsDetailResponse_desktops: Final = Site(
+    "array",
+    "#/components/schemas/ListDesktopsDetailResponse/properties/desktops",
+    items=_S_ListDesktopsDetailResponse_desktops_item,
+)
+_S_ListDesktopsDetailResponse_total_count: Final = Site(
+    "integer",
+    "#/components/schemas/ListDesktopsDetailResponse/properties/total_count",
+    minimum=0,
+)
 _S_ProductInfo_product_id: Final = Site(
     "string",
     "#/components/schemas/ProductInfo/properties/product_id",
@@ -1034,8 +1094,8 @@ _S_VolumeDetail_volume_id: Final = Site(
     hint="uuid",
 )
 _RE_VolumeDetail_create_time: Final = re.compile(
-    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|"
-    "60)(\\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
+    "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
+    ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
 _S_VolumeDetail_create_time: Final = Site(
     "string",
@@ -1048,6 +1108,93 @@ _S_VolumeDetail_display_name: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/display_name",
     null_quirk="null-value",
+)
+_S_ShowDesktopDetail_project_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1{desktop_id}/get/parameters/0/schema",
+)
+_S_ShowDesktopDetail_desktop_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1{desktop_id}/get/parameters/1/schema",
+)
+_S_ListDesktopsDetail_project_id: Final = Site("string", "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/0/schema")
+_S_ListDesktopsDetail_status: Final = Site("string", "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/1/schema")
+_S_ListDesktopsDetail_user_name: Final = Site("string", "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/2/schema")
+_S_ListDesktopsDetail_user_names_item: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/3/schema/items",
+)
+_S_ListDesktopsDetail_user_names: Final = Site(
+    "array",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/3/schema",
+    items=_S_ListDesktopsDetail_user_names_item,
+    max_items=100,
+)
+_S_ListDesktopsDetail_sort_field: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/4/schema",
+    enum=SortField,
+    enum_quirk="undocumented-enum-value",
+)
+_S_ListDesktopsDetail_sort_type: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/5/schema",
+    enum=SortType,
+    enum_quirk="undocumented-enum-value",
+)
+_S_ListDesktopsDetail_computer_name: Final = Site("string", "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/6/schema")
+_S_ListDesktopsDetail_desktop_ip: Final = Site("string", "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/7/schema")
+_S_ListDesktopsDetail_offset: Final = Site(
+    "integer",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/8/schema",
+    minimum=0,
+)
+_S_ListDesktopsDetail_limit: Final = Site(
+    "integer",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/9/schema",
+    minimum=0,
+)
+_S_ListDesktopsDetail_desktop_id_item: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/10/schema/items",
+)
+_S_ListDesktopsDetail_desktop_id: Final = Site(
+    "array",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/10/schema",
+    items=_S_ListDesktopsDetail_desktop_id_item,
+    max_items=100,
+)
+_S_ListDesktopsDetail_desktop_type: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/11/schema",
+)
+_S_ListDesktopsDetail_tag: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/12/schema",
+)
+_S_ListDesktopsDetail_pool_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/13/schema",
+)
+_S_ListDesktopsDetail_user_attached: Final = Site(
+    "boolean",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/14/schema",
+)
+_S_ListDesktopsDetail_enterprise_project_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/15/schema",
+)
+_S_ListDesktopsDetail_image_id: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/16/schema",
+)
+_S_ListDesktopsDetail_charge_mode: Final = Site(
+    "string",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/17/schema",
+)
+_S_ListDesktopsDetail_in_maintenance_mode: Final = Site(
+    "boolean",
+    "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/18/schema",
 )
 
 _T_DesktopDetailInfo_addresses_alt0: Final = Tolerance(
@@ -1084,6 +1231,7 @@ _KEYS_DesktopMetadata: Final = frozenset([
 _KEYS_ErrorResponse: Final = frozenset(["error_code", "error_msg"])
 _KEYS_FlavorInfo: Final = frozenset(["id", "links"])
 _KEYS_FlavorLinkInfo: Final = frozenset(["rel", "hrel"])
+_KEYS_ListDesktopsDetailResponse: Final = frozenset(["desktops", "total_count"])
 _KEYS_ProductInfo: Final = frozenset(["product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode"])
 _KEYS_SecurityGroup: Final = frozenset(["id"])
 _KEYS_ShowDesktopDetailResponse: Final = frozenset(["desktop"])
@@ -1201,7 +1349,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         except (KeyError, TypeError):
             cx.bad(f_task_status, ptr + "/task_status", _S_DesktopDetailInfo_task_status)
     f_created = g("created", UNSET)
-    if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None) and f_created is not UNSET:
+    if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None and is_date_time(f_created)) and f_created is not UNSET:
         cx.bad(f_created, ptr + "/created", _S_DesktopDetailInfo_created)
     f_security_groups = g("security_groups", UNSET)
     if f_security_groups is not UNSET:
@@ -1432,6 +1580,29 @@ def _parse_FlavorLinkInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     return o
 
 
+def _parse_ListDesktopsDetailResponse(d: Any, ptr: str, cx: Context, site: Site) -> Any:
+    if type(d) is not dict:
+        return cx.bad(d, ptr, site)
+    g = d.get
+    f_desktops = g("desktops", UNSET)
+    if f_desktops is UNSET:
+        cx.missing(ptr + "/desktops", _S_ListDesktopsDetailResponse_desktops)
+    else:
+        f_desktops = _p_ListDesktopsDetailResponse_desktops(f_desktops, ptr + "/desktops", cx)
+    f_total_count = g("total_count", UNSET)
+    if f_total_count is UNSET:
+        cx.missing(ptr + "/total_count", _S_ListDesktopsDetailResponse_total_count)
+    else:
+        if not ((type(f_total_count) is int or (type(f_total_count) is float and f_total_count.is_integer())) and f_total_count >= 0):
+            cx.bad(f_total_count, ptr + "/total_count", _S_ListDesktopsDetailResponse_total_count)
+    o = _new(ListDesktopsDetailResponse)
+    o.desktops = f_desktops
+    o.total_count = f_total_count
+    o._extra = None if _KEYS_ListDesktopsDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ListDesktopsDetailResponse, ptr)
+    o.deviations = o.unknown_fields = ()
+    return o
+
+
 def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
@@ -1555,7 +1726,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(f_volume_id) is not str and f_volume_id is not UNSET:
         cx.bad(f_volume_id, ptr + "/volume_id", _S_VolumeDetail_volume_id)
     f_create_time = g("create_time", UNSET)
-    if not (type(f_create_time) is str and _RE_VolumeDetail_create_time.search(f_create_time) is not None) and f_create_time is not UNSET:
+    if not (type(f_create_time) is str and _RE_VolumeDetail_create_time.search(f_create_time) is not None and is_date_time(f_create_time)) and f_create_time is not UNSET:
         cx.bad(f_create_time, ptr + "/create_time", _S_VolumeDetail_create_time)
     f_display_name = g("display_name", UNSET)
     if type(f_display_name) is not str and f_display_name is not UNSET:
@@ -1693,6 +1864,16 @@ def _p_FlavorInfo_links(v: Any, ptr: str, cx: Context) -> Any:
     return out
 
 
+def _p_ListDesktopsDetailResponse_desktops(v: Any, ptr: str, cx: Context) -> Any:
+    if type(v) is not list:
+        return cx.bad(v, ptr, _S_ListDesktopsDetailResponse_desktops)
+    out = []
+    for i, x in enumerate(v):
+        x = _parse_DesktopDetailInfo(x, f"{ptr}/{i}", cx, _S_ListDesktopsDetailResponse_desktops_item)
+        out.append(x)
+    return out
+
+
 # --- each model's parser and root use-site, and the schema as data for the strategies' walkers ------------
 
 AddressInfo._parse = _parse_AddressInfo
@@ -1709,6 +1890,8 @@ FlavorInfo._parse = _parse_FlavorInfo
 FlavorInfo._site = Site("object", "#/components/schemas/FlavorInfo", model="FlavorInfo")
 FlavorLinkInfo._parse = _parse_FlavorLinkInfo
 FlavorLinkInfo._site = Site("object", "#/components/schemas/FlavorLinkInfo", model="FlavorLinkInfo")
+ListDesktopsDetailResponse._parse = _parse_ListDesktopsDetailResponse
+ListDesktopsDetailResponse._site = Site("object", "#/components/schemas/ListDesktopsDetailResponse", model="ListDesktopsDetailResponse")
 ProductInfo._parse = _parse_ProductInfo
 ProductInfo._site = Site("object", "#/components/schemas/ProductInfo", model="ProductInfo")
 SecurityGroup._parse = _parse_SecurityGroup
@@ -1790,6 +1973,10 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("rel", _S_FlavorLinkInfo_rel),
         Prop("hrel", _S_FlavorLinkInfo_hrel),
     ),
+    "ListDesktopsDetailResponse": (
+        Prop("desktops", _S_ListDesktopsDetailResponse_desktops, required=True),
+        Prop("total_count", _S_ListDesktopsDetailResponse_total_count, required=True),
+    ),
     "ProductInfo": (
         Prop("product_id", _S_ProductInfo_product_id),
         Prop("flavor_id", _S_ProductInfo_flavor_id),
@@ -1819,3 +2006,59 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("display_name", _S_VolumeDetail_display_name),
     ),
 }
+
+#: The operations of the spec: how to match and build a request, and which model each response status has.
+OPERATIONS: Final[tuple[Operation, ...]] = (
+    Operation(
+        "ShowDesktopDetail",
+        "GET",
+        "/v2/{project_id}/desktops/{desktop_id}",
+        {
+            "200": ShowDesktopDetailResponse,
+            "400": ErrorResponse,
+            "401": ErrorResponse,
+            "403": ErrorResponse,
+            "404": ErrorResponse,
+            "500": ErrorResponse,
+        },
+        parameters=(
+            Parameter("project_id", "path", _S_ShowDesktopDetail_project_id, required=True, py_name="project_id"),
+            Parameter("desktop_id", "path", _S_ShowDesktopDetail_desktop_id, required=True, py_name="desktop_id"),
+        ),
+    ),
+    Operation(
+        "ListDesktopsDetail",
+        "GET",
+        "/v2/{project_id}/desktops/detail",
+        {
+            "200": ListDesktopsDetailResponse,
+            "400": ErrorResponse,
+            "401": ErrorResponse,
+            "403": ErrorResponse,
+            "404": ErrorResponse,
+            "500": ErrorResponse,
+        },
+        parameters=(
+            Parameter("project_id", "path", _S_ListDesktopsDetail_project_id, required=True, py_name="project_id"),
+            Parameter("status", "query", _S_ListDesktopsDetail_status, explode=True, py_name="status"),
+            Parameter("user_name", "query", _S_ListDesktopsDetail_user_name, explode=True, py_name="user_name"),
+            Parameter("user_names", "query", _S_ListDesktopsDetail_user_names, explode=True, py_name="user_names"),
+            Parameter("sort_field", "query", _S_ListDesktopsDetail_sort_field, explode=True, py_name="sort_field"),
+            Parameter("sort_type", "query", _S_ListDesktopsDetail_sort_type, explode=True, py_name="sort_type"),
+            Parameter("computer_name", "query", _S_ListDesktopsDetail_computer_name, explode=True, py_name="computer_name"),
+            Parameter("desktop_ip", "query", _S_ListDesktopsDetail_desktop_ip, explode=True, py_name="desktop_ip"),
+            Parameter("offset", "query", _S_ListDesktopsDetail_offset, explode=True, py_name="offset"),
+            Parameter("limit", "query", _S_ListDesktopsDetail_limit, explode=True, py_name="limit"),
+            Parameter("desktop_id", "query", _S_ListDesktopsDetail_desktop_id, explode=True, py_name="desktop_id"),
+            Parameter("desktop_type", "query", _S_ListDesktopsDetail_desktop_type, explode=True, py_name="desktop_type"),
+            Parameter("tag", "query", _S_ListDesktopsDetail_tag, explode=True, py_name="tag"),
+            Parameter("pool_id", "query", _S_ListDesktopsDetail_pool_id, explode=True, py_name="pool_id"),
+            Parameter("user_attached", "query", _S_ListDesktopsDetail_user_attached, explode=True, py_name="user_attached"),
+            Parameter("enterprise_project_id", "query", _S_ListDesktopsDetail_enterprise_project_id, explode=True, py_name="enterprise_project_id"),
+            Parameter("image_id", "query", _S_ListDesktopsDetail_image_id, explode=True, py_name="image_id"),
+            Parameter("charge_mode", "query", _S_ListDesktopsDetail_charge_mode, explode=True, py_name="charge_mode"),
+            Parameter("in_maintenance_mode", "query", _S_ListDesktopsDetail_in_maintenance_mode, explode=True, py_name="in_maintenance_mode"),
+        ),
+        pagination=Pagination("desktops", "total_count", "offset", "limit"),
+    ),
+)

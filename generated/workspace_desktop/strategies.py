@@ -5,7 +5,7 @@
 The only module of the package (with ``_draw``, its machinery) that imports Hypothesis. Every strategy is a
 plain function returning a composable strategy:
 
-- ``<model>_payloads()`` — raw JSON data of the documented contract (``address_info_payloads()``);
+- ``<model>_payloads()`` — raw JSON data of the documented contract (e.g. ``address_info_payloads()``);
   ``<model>s()`` — the same parsed into typed models (``address_infos()``);
 - :func:`quirky` — a valid payload with declared quirks injected, as a :class:`Drawn` whose ``injected``
   names each quirk and its JSON Pointer, so a test can demand exactly those deviations;
@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from ._draw import FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
+from ._draw import FORMAT_MISSES, FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
 from .models import (
     SCHEMA,
     AddressInfo,
@@ -29,6 +29,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
     ShowDesktopDetailResponse,
@@ -38,6 +39,7 @@ from .models import (
 
 __all__ = [
     "FORMATS",
+    "FORMAT_MISSES",
     "QUIRK_IDS",
     "TEXT",
     "VALUES",
@@ -60,6 +62,8 @@ __all__ = [
     "flavor_link_info_payloads",
     "flavor_link_infos",
     "invalid",
+    "list_desktops_detail_response_payloads",
+    "list_desktops_detail_responses",
     "objects",
     "patterned",
     "product_info_payloads",
@@ -76,20 +80,25 @@ __all__ = [
     "volume_details",
 ]
 
-_STRATEGIES: Final = Strategies(SCHEMA, {
-    "AddressInfo": AddressInfo,
-    "AttachInstancesUserInfo": AttachInstancesUserInfo,
-    "DesktopDetailInfo": DesktopDetailInfo,
-    "DesktopMetadata": DesktopMetadata,
-    "ErrorResponse": ErrorResponse,
-    "FlavorInfo": FlavorInfo,
-    "FlavorLinkInfo": FlavorLinkInfo,
-    "ProductInfo": ProductInfo,
-    "SecurityGroup": SecurityGroup,
-    "ShowDesktopDetailResponse": ShowDesktopDetailResponse,
-    "Tag": Tag,
-    "VolumeDetail": VolumeDetail,
-})
+_STRATEGIES: Final = Strategies(
+    SCHEMA,
+    {
+        "AddressInfo": AddressInfo,
+        "AttachInstancesUserInfo": AttachInstancesUserInfo,
+        "DesktopDetailInfo": DesktopDetailInfo,
+        "DesktopMetadata": DesktopMetadata,
+        "ErrorResponse": ErrorResponse,
+        "FlavorInfo": FlavorInfo,
+        "FlavorLinkInfo": FlavorLinkInfo,
+        "ListDesktopsDetailResponse": ListDesktopsDetailResponse,
+        "ProductInfo": ProductInfo,
+        "SecurityGroup": SecurityGroup,
+        "ShowDesktopDetailResponse": ShowDesktopDetailResponse,
+        "Tag": Tag,
+        "VolumeDetail": VolumeDetail,
+    },
+    closed=frozenset([]),
+)
 #: Every quirk the spec declares that payloads can show.
 QUIRK_IDS: Final = _STRATEGIES.quirk_ids
 SUCCESS: Final = "ShowDesktopDetailResponse"
@@ -193,6 +202,16 @@ def flavor_link_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
 def flavor_link_infos() -> st.SearchStrategy[FlavorLinkInfo]:
     """Typed ``FlavorLinkInfo`` instances parsed from valid payloads."""
     return _STRATEGIES.payloads("FlavorLinkInfo").map(FlavorLinkInfo.from_dict)
+
+
+def list_desktops_detail_response_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``ListDesktopsDetailResponse`` payloads (raw JSON data, documented contract)."""
+    return _STRATEGIES.payloads("ListDesktopsDetailResponse")
+
+
+def list_desktops_detail_responses() -> st.SearchStrategy[ListDesktopsDetailResponse]:
+    """Typed ``ListDesktopsDetailResponse`` instances parsed from valid payloads."""
+    return _STRATEGIES.payloads("ListDesktopsDetailResponse").map(ListDesktopsDetailResponse.from_dict)
 
 
 def product_info_payloads() -> st.SearchStrategy[dict[str, Any]]:

@@ -1,306 +1,281 @@
 """Build the intermediate model (:mod:`.ir`) from a checked spec: every ``$ref``, name and literal settled.
 
-The builder walks the spec once and collects every issue instead of stopping at the first. Keywords it
-does not understand are refused with their pointer, never ignored.
+The builder walks the spec once and collects every issue instead of stopping at the first. What it does not
+support it refuses with the pointer, the keyword and what to write instead — never ignored. Schemas become
+types in :mod:`.build_types`; this module adds security, parameters, bodies, responses and operations.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Literal
+import re
+from typing import Any
 
-from ..errors import SpecError, SpecIssue
+from ..errors import SpecError
 from . import naming
-from .ir import (
-    FORMAT_PATTERNS,
-    Api,
-    ArrayOf,
-    EnumDef,
-    EnumMember,
-    Evidence,
-    Field,
-    MapOf,
-    Model,
-    ModelRef,
-    Operation,
-    Parameter,
-    Quirk,
-    Response,
-    Scalar,
-    Tolerance,
-    TypeRef,
-)
+from .build_types import TAKEN, TypeBuilder, is_object_model, phrase
+from .ir import Api, ArrayOf, Model, ModelRef, Operation, Pagination, Parameter, Response, Scalar, Security
 from .load import Spec, escape_token
 
-_SCALAR_KEYWORDS = {"minLength", "maxLength", "pattern", "format", "minimum", "maximum", "enum"}
-_ANNOTATIONS = {"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples",
-                "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "$comment", "deprecated",
-                "readOnly"}
-_STRUCTURE = {"type", "$ref", "properties", "required", "additionalProperties", "items",
-              "minItems", "maxItems"}
-_JSON_SCALARS = ("string", "integer", "number", "boolean")
-_METHODS = ("get", "put", "post", "delete", "patch")
-# Names a model's own API takes; a property with one of these names gets a trailing underscore.
-_RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
+_METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
+# Keyword names a client method takes besides the operation's parameters.
+_METHOD_RESERVED = frozenset({"self", "tolerant"})
+# Header parameters OpenAPI says to ignore (the client sets them itself).
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
-class _Builder:
+class _Builder(TypeBuilder):
     """Walks the spec once, collecting issues instead of stopping at the first."""
 
     def __init__(self, spec: Spec) -> None:
-        self.spec = spec
-        self.schemas: dict[str, Any] = spec.data["components"]["schemas"]
-        self.issues: list[SpecIssue] = []
-        self.enums: dict[str, EnumDef] = {}
-        self.quirks: dict[str, Quirk] = {}
-        self.null_quirk: str | None = None
-        self.enum_quirk: str | None = None
-        self.site_ids: set[str] = set()
+        super().__init__(spec)
+        self.security = Security()
 
-    def claim(self, site: str) -> str:
-        """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
-        while site in self.site_ids:
-            site += "_"
-        self.site_ids.add(site)
-        return site
-
-    def fail(self, pointer: str, message: str) -> None:
-        self.issues.append(self.spec.issue(pointer, message))
-
-    # -- quirks -------------------------------------------------------------------------------------
-    def build_quirks(self) -> None:
-        for qid, body in sorted(self.spec.data.get("x-deskkit-quirks", {}).items()):
-            evidence = tuple(Evidence(e["source"], e["pointer"], e.get("seen", "")) for e in body["evidence"])
-            self.quirks[qid] = Quirk(qid, body["summary"], body["scope"], evidence,
-                                     f"#/x-deskkit-quirks/{escape_token(qid)}")
-        for scope in ("every-enum", "every-property"):
-            ids = [q.id for q in self.quirks.values() if q.scope == scope]
-            if len(ids) > 1:
-                self.fail("/x-deskkit-quirks", f"at most one quirk may have scope {scope}; found {ids}")
-        self.enum_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-enum"), None)
-        self.null_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-property"), None)
-
-    # -- types --------------------------------------------------------------------------------------
-    def resolve(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str) -> TypeRef | None:
-        """The type of ``schema`` at spec ``pointer``; ``site`` names the generated descriptor for it."""
-        rule = f"#{pointer}"
-        unknown = sorted(k for k in schema if k not in _SCALAR_KEYWORDS | _ANNOTATIONS | _STRUCTURE)
-        unknown = [k for k in unknown if not k.startswith("x-")]
-        if unknown:
-            self.fail(pointer, f"deskkit does not support the keyword(s) {unknown} here")
-            return None
-        if "$ref" in schema:
-            name = schema["$ref"].rsplit("/", 1)[1]
-            target = self.schemas.get(name)
-            if target is None:
-                self.fail(f"{pointer}/$ref", f"no schema named {name!r} under /components/schemas")
-                return None
-            if _is_object_model(target):
-                return ModelRef(self.claim(site), rule, name)
-            return self.resolve(target, f"/components/schemas/{name}", site, owner, name)
-        kind = schema.get("type")
-        if kind in _JSON_SCALARS:
-            return self.scalar(schema, pointer, site, owner, prop, kind)
-        if kind == "array":
-            if "items" not in schema:
-                self.fail(pointer, "an array needs `items`")
-                return None
-            items = self.resolve(schema["items"], f"{pointer}/items", f"{site}_item", owner, prop)
-            if items is None:
-                return None
-            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"))
-        if kind == "object":
-            if "properties" in schema:
-                self.fail(pointer, "inline objects are not supported: move this schema under "
-                          "/components/schemas and refer to it with $ref")
-                return None
-            values_schema = schema.get("additionalProperties")
-            if not isinstance(values_schema, dict):
-                self.fail(pointer, "a map needs `additionalProperties` with a schema for its values")
-                return None
-            values = self.resolve(values_schema, f"{pointer}/additionalProperties", f"{site}_value", owner, prop)
-            if values is None:
-                return None
-            return MapOf(self.claim(site), rule, values)
-        self.fail(pointer, f"expected `type` to be one of string, integer, number, boolean, array, object "
-                  f"(or a $ref); found {kind!r}")
-        return None
-
-    def scalar(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str,
-               kind: Any) -> Scalar | None:
-        fmt = schema.get("format")
-        pattern = schema.get("pattern")
-        if fmt is not None and fmt in FORMAT_PATTERNS:
-            if pattern is not None:
-                self.fail(pointer, "`pattern` together with a checked `format` is not supported")
-                return None
-            pattern = FORMAT_PATTERNS[fmt]
-        enum = None
-        if "enum" in schema:
-            if kind != "string" or set(schema) & {"minLength", "maxLength", "pattern", "format"}:
-                self.fail(f"{pointer}/enum", "deskkit supports enumerations of plain strings only")
-                return None
-            enum = self.enum(schema, pointer, owner, prop)
-            if enum is None:
-                return None
-        return Scalar(self.claim(site), f"#{pointer}", kind, enum, schema.get("minLength"), schema.get("maxLength"),
-                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("x-deskkit-values"),
-                      enum_quirk=self.enum_quirk if enum is not None else None)
-
-    def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str) -> EnumDef | None:
-        values = schema["enum"]
-        for index, value in enumerate(values):
-            if not isinstance(value, str):
-                self.fail(f"{pointer}/enum/{index}", f"deskkit supports enumerations of strings only; found "
-                          f"{value!r} ({type(value).__name__})")
-                return None
-            if values.index(value) != index:
-                self.fail(f"{pointer}/enum/{index}", f"enum value {value!r} is listed twice")
-                return None
-        name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
-        varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
-        descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
-        if len(varnames) != len(values) or len(descriptions) != len(values):
-            self.fail(pointer, "x-enum-varnames / x-enum-descriptions must have one entry per enum value")
-            return None
-        names = naming.unique(list(varnames))
-        members = tuple(EnumMember(n, v, d) for n, v, d in zip(names, values, descriptions, strict=True))
-        made = EnumDef(name, schema.get("description", ""), members, f"#{pointer}")
-        known = self.enums.get(name)
-        if known is not None and known.values != made.values:
-            self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} at {known.rule}")
-            return None
-        self.enums.setdefault(name, made)
-        return self.enums[name]
-
-    # -- models -------------------------------------------------------------------------------------
-    def model(self, name: str, schema: dict[str, Any]) -> Model:
-        base = f"/components/schemas/{escape_token(name)}"
-        props: dict[str, Any] = schema.get("properties", {})
-        required = set(schema.get("required", []))
-        for missing in sorted(required - set(props)):
-            self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
-        flat_names = [p.get("x-deskkit-flatten") for p in props.values() if p.get("x-deskkit-flatten")]
-        py_names = naming.unique([naming.snake(w) for w in props], _RESERVED | frozenset(flat_names))
-        fields = []
-        for (wire, prop), py_name in zip(props.items(), py_names, strict=True):
-            pointer = f"{base}/properties/{escape_token(wire)}"
-            site = f"{name}_{py_name}".strip("_")
-            ftype = self.resolve(prop, pointer, site, name, wire)
-            if ftype is None:
+    # -- security -----------------------------------------------------------------------------------
+    def build_security(self) -> None:
+        schemes = self.components.get("securitySchemes") or {}
+        header = signing = None
+        for name, scheme in schemes.items():
+            at = f"/components/securitySchemes/{escape_token(name)}"
+            if scheme.get("type") != "apiKey" or scheme.get("in") != "header":
+                kind = scheme.get("type") + (f" in {scheme['in']}" if "in" in scheme else "")
+                self.fail(at, f"security scheme {name!r} is {kind}: deskkit supports apiKey in a header, and "
+                          "AK/SK signing declared with x-deskkit-signing")
                 continue
-            # `null` stands in for "not set" (the every-property quirk): only where absence is allowed, so a
-            # required property's type stays exactly what the spec says.
-            if wire not in required and self.null_quirk is not None:
-                ftype = dataclasses.replace(ftype, null_quirk=self.null_quirk)
-            tolerances = self.tolerances(prop, pointer, site, ftype, name, wire)
-            description = prop.get("description") or _described(ftype, self.schemas)
-            fields.append(Field(wire, py_name, ftype, wire in required, description, f"#{pointer}",
-                                tolerances, prop.get("x-deskkit-flatten")))
-        return Model(name, schema.get("description", ""), tuple(fields), f"#{base}", self.extra(name, schema, base))
-
-    def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
-        """A schema for the keys a model does not list (e.g. a map with some documented keys)."""
-        additional = schema.get("additionalProperties", True)
-        if additional is False:
-            self.fail(f"{base}/additionalProperties", "additionalProperties: false is not supported: deskkit "
-                      "keeps fields it does not know and reports them (vendors add fields)")
-            return None
-        if not isinstance(additional, dict):
-            return None
-        pointer = f"{base}/additionalProperties"
-        values = self.resolve(additional, pointer, f"{name}_extra_value", name, "extra")
-        if values is None:
-            return None
-        return MapOf(self.claim(f"{name}_extra"), f"#{pointer}", values)
-
-    def tolerances(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
-                   owner: str, wire: str) -> tuple[Tolerance, ...]:
-        out: list[Tolerance] = []
-        seen_types: set[str] = {documented.json_type}
-        for index, entry in enumerate(prop.get("x-deskkit-tolerate", [])):
-            at = f"{pointer}/x-deskkit-tolerate/{index}"
-            quirk = self.quirks.get(entry["quirk"])
-            if quirk is None:
-                self.fail(f"{at}/quirk", f"quirk {entry['quirk']!r} is not declared under /x-deskkit-quirks")
-                continue
-            if quirk.scope != "property":
-                self.fail(f"{at}/quirk", f"quirk {quirk.id!r} has scope {quirk.scope}, not property")
-                continue
-            tolerated: TypeRef | None
-            shape: Literal["single-item-list", "alternative"]
-            if "shape" in entry:
-                # The value inside the one-item array is a use-site of its own (null is not tolerated there).
-                shape, json_type = "single-item-list", "array"
-                tolerated = dataclasses.replace(documented, site=self.claim(f"{site}_wrapped"), null_quirk=None)
+            if "x-deskkit-signing" in scheme:
+                signing = scheme["x-deskkit-signing"]
+            elif header is not None and header != scheme["name"]:
+                self.fail(at, f"a second API key header {scheme['name']!r} (besides {header!r}): deskkit's client "
+                          "sends one")
             else:
-                shape = "alternative"
-                tolerated = self.resolve(entry["schema"], f"{at}/schema", f"{site}_alt{index}", owner, wire)
-                json_type = tolerated.json_type if tolerated is not None else ""
-            if tolerated is None:
-                continue
-            # The parser picks the shape by JSON type, so every shape at one property needs its own.
-            if json_type in seen_types:
-                self.fail(at, f"the tolerated shape is a JSON {json_type}, like another shape of this "
-                          "property; deskkit tells shapes apart by JSON type")
-                continue
-            seen_types.add(json_type)
-            message = (f"a one-item array where the contract has {_a(documented)}" if shape == "single-item-list"
-                       else f"{_a(tolerated)} where the contract has {_a(documented)}")
-            out.append(Tolerance(quirk.id, shape, tolerated, message, f"#{pointer}", quirk.rule))
-        return tuple(out)
+                header = scheme["name"]
+        requirements = self.spec.data.get("security") or []
+        for index, requirement in enumerate(requirements):
+            for name in requirement:
+                if name not in schemes:
+                    self.fail(f"/security/{index}/{escape_token(name)}", f"no security scheme named {name!r} under "
+                              "/components/securitySchemes")
+        required = any(requirements) and not any(r == {} for r in requirements)
+        self.security = Security(header, signing, required)
 
     # -- operations ---------------------------------------------------------------------------------
-    def operations(self) -> list[Operation]:
-        ops = []
+    def component(self, item: dict[str, Any], pointer: str, kind: str) -> tuple[dict[str, Any], str] | None:
+        """``item``, or the component its ``$ref`` names (``#/components/<kind>/NAME``)."""
+        if "$ref" not in item:
+            return item, pointer
+        ref = item["$ref"]
+        prefix = f"#/components/{kind}/"
+        target = (self.components.get(kind) or {}).get(ref[len(prefix):]) if ref.startswith(prefix) else None
+        if not isinstance(target, dict):
+            self.fail(f"{pointer}/$ref", f"$ref {ref!r}: expected {prefix}NAME naming a component that exists")
+            return None
+        return target, ref[1:]
+
+    def parameters(self, path: str, path_item: dict[str, Any], op: dict[str, Any],
+                   base: str, op_id: str) -> list[Parameter] | None:
+        found: dict[tuple[str, str], tuple[dict[str, Any], str]] = {}
+        for where, items in ((f"/paths/{escape_token(path)}/parameters", path_item.get("parameters", [])),
+                             (f"{base}/parameters", op.get("parameters", []))):
+            seen: set[tuple[str, str]] = set()
+            for index, item in enumerate(items):
+                resolved = self.component(item, f"{where}/{index}", "parameters")
+                if resolved is None:
+                    return None
+                param, pointer = resolved
+                key = (param["name"], param["in"])
+                if key in seen:
+                    self.fail(f"{where}/{index}", f"parameter {param['name']!r} in {param['in']} is listed twice")
+                    return None
+                seen.add(key)
+                found[key] = (param, pointer)  # an operation's parameter overrides the path item's
+        template = re.findall(r"\{([^{}]+)\}", path)
+        declared = [name for (name, where) in found if where == "path"]
+        for name in template:
+            if name not in declared:
+                self.fail(f"{base}/parameters", f"path parameter {{{name}}} of {path} is not declared: add "
+                          f"`- {{name: {name}, in: path, required: true, schema: {{type: string}}}}`")
+                return None
+        for name in declared:
+            if name not in template:
+                self.fail(f"{base}/parameters", f"path parameter {name!r} does not appear in {path}")
+                return None
+        out: list[Parameter] = []
+        for (name, where), (param, pointer) in sorted(found.items(), key=lambda kv: (
+                kv[0][1] != "path", template.index(kv[0][0]) if kv[0][1] == "path" else 0)):
+            if where == "header" and (name.lower() in _IGNORED_HEADERS or (
+                    self.security.header is not None and name.lower() == self.security.header.lower())):
+                continue  # the client sets these itself (OpenAPI ignores Accept/Content-Type/Authorization)
+            made = self.parameter(param, pointer, where, op_id)
+            if made is None:
+                return None
+            out.append(made)
+        return out
+
+    def parameter(self, param: dict[str, Any], pointer: str, where: str, op_id: str) -> Parameter | None:
+        name = param["name"]
+        if where == "cookie":
+            self.fail(f"{pointer}/in", f"parameter {name!r} in: cookie is outside the subset deskkit supports: "
+                      "send it as a header parameter")
+            return None
+        for key in ("content", "allowReserved", "allowEmptyValue"):
+            if key in param:
+                self.fail(f"{pointer}/{key}", f"keyword `{key}` on a parameter is outside the subset deskkit "
+                          "supports: give `schema` (a scalar or an array of scalars)")
+                return None
+        style = param.get("style", "form" if where == "query" else "simple")
+        if style != ("form" if where == "query" else "simple"):
+            self.fail(f"{pointer}/style", f"style {style!r} for a {where} parameter: deskkit supports style form "
+                      "in the query and simple in the path and headers")
+            return None
+        ptype = self.resolve(param["schema"], f"{pointer}/schema", f"{op_id}_{name}", op_id, name)
+        if ptype is None:
+            return None
+        scalar_array = isinstance(ptype, ArrayOf) and isinstance(ptype.items, Scalar) and where != "path"
+        if not (isinstance(ptype, Scalar) or scalar_array):
+            self.fail(f"{pointer}/schema", f"parameter {name!r} has {phrase(ptype)}: deskkit supports a scalar, or "
+                      "(in the query and headers) an array of scalars")
+            return None
+        if ptype.nullable:
+            self.fail(f"{pointer}/schema/type", f"parameter {name!r} is nullable: a parameter is sent or not, "
+                      "never null; drop \"null\"")
+            return None
+        assert isinstance(ptype, (Scalar, ArrayOf))
+        default = (param["schema"]["default"],) if "default" in param["schema"] else None
+        explode = bool(param.get("explode", where == "query"))
+        return Parameter(name, naming.snake(name), where, bool(param.get("required")),  # type: ignore[arg-type]
+                         param.get("description", ""), ptype, explode, default)
+
+    def body(self, op: dict[str, Any], base: str) -> tuple[str | None, bool]:
+        if "requestBody" not in op:
+            return None, False
+        resolved = self.component(op["requestBody"], f"{base}/requestBody", "requestBodies")
+        if resolved is None:
+            return None, False
+        body, pointer = resolved
+        model = self.content_model(body.get("content") or {}, f"{pointer}/content", "request body")
+        return model, bool(body.get("required"))
+
+    def content_model(self, content: dict[str, Any], pointer: str, what: str) -> str | None:
+        """The model of a JSON body (None: no content); other media types are refused."""
+        if not content:
+            return None
+        other = [media for media in content if not media.startswith("application/json")]
+        if other:
+            self.fail(f"{pointer}/{escape_token(other[0])}", f"a {what} of media type {other[0]!r}: deskkit "
+                      "supports application/json bodies only")
+            return None
+        media = next(iter(content))
+        schema = content[media].get("schema", {})
+        at = f"{pointer}/{escape_token(media)}/schema"
+        if "$ref" not in schema:
+            self.fail(at, f"an inline {what} schema: move it under /components/schemas and refer to it with $ref")
+            return None
+        found = self.target(schema["$ref"], at)
+        if found is None:
+            return None
+        if not is_object_model(found[1]):
+            self.fail(f"{at}/$ref", f"the {what} is {found[0]}, not an object schema: deskkit parses object "
+                      "bodies; wrap the value in an object")
+            return None
+        return found[0]
+
+    def operations(self, models: dict[str, Model]) -> list[Operation]:
+        ops: list[Operation] = []
+        ids: dict[str, str] = {}
         for path, item in self.spec.data["paths"].items():
+            unknown = sorted(k for k in item if k not in (*_METHODS, "parameters", "summary", "description")
+                             and not k.startswith("x-"))
+            for key in unknown:
+                self.fail(f"/paths/{escape_token(path)}/{escape_token(key)}", f"keyword `{key}` on a path item is "
+                          "outside the subset deskkit supports: declare the operations inline")
             for method in _METHODS:
                 op = item.get(method)
                 if op is None:
                     continue
-                params = tuple(
-                    Parameter(p["name"], naming.snake(p["name"]), p["in"], bool(p.get("required")),
-                              p.get("description", ""))
-                    for p in op.get("parameters", [])
-                )
-                responses = []
-                for status, resp in sorted(op["responses"].items()):
-                    schema = resp.get("content", {}).get("application/json", {}).get("schema", {})
-                    ref = schema.get("$ref", "")
-                    responses.append(Response(status, resp["description"], ref.rsplit("/", 1)[1] if ref else None))
-                ops.append(Operation(op["operationId"], naming.snake(op["operationId"]), method.upper(), path,
-                                     op.get("summary", ""), op.get("description", ""), params, tuple(responses)))
+                base = f"/paths/{escape_token(path)}/{method}"
+                made = self.operation(path, item, method, op, base, models)
+                if made is None:
+                    continue
+                if made.py_name in ids:
+                    self.fail(f"{base}/operationId", f"operationId {op['operationId']!r} gives the method name "
+                              f"{made.py_name!r}, like the operation at {ids[made.py_name]}: rename one")
+                    continue
+                ids[made.py_name] = base
+                ops.append(made)
         return ops
 
+    def operation(self, path: str, item: dict[str, Any], method: str, op: dict[str, Any], base: str,
+                  models: dict[str, Model]) -> Operation | None:
+        for key in ("callbacks", "servers"):
+            if key in op:
+                self.fail(f"{base}/{key}", f"keyword `{key}` on an operation is outside the subset deskkit supports")
+                return None
+        if "security" in op and op["security"] != self.spec.data.get("security"):
+            self.fail(f"{base}/security", "an operation's own `security` is outside the subset deskkit supports: "
+                      "the client authenticates every request the same way (declare it at the top level)")
+            return None
+        params = self.parameters(path, item, op, base, op["operationId"])
+        if params is None:
+            return None
+        body, body_required = self.body(op, base)
+        responses: list[Response] = []
+        for status, resp in sorted(op["responses"].items()):
+            resolved = self.component(resp, f"{base}/responses/{escape_token(status)}", "responses")
+            if resolved is None:
+                return None
+            found, pointer = resolved
+            model = self.content_model(found.get("content") or {}, f"{pointer}/content", "response body")
+            if found.get("content") and model is None:
+                return None
+            responses.append(Response(status, found.get("description", ""), model))
+        taken = {p.py_name for p in params}
+        body_arg = naming.unique(["body"], frozenset(taken | _METHOD_RESERVED))[0]
+        names = naming.unique([p.py_name for p in params], _METHOD_RESERVED | {body_arg} if body else _METHOD_RESERVED)
+        params = [dataclasses.replace(p, py_name=n) for p, n in zip(params, names, strict=True)]
+        made = Operation(op["operationId"], naming.snake(op["operationId"]), method.upper(), path,
+                         op.get("summary", ""), op.get("description", ""), tuple(params), tuple(responses),
+                         body, body_required, body_arg)
+        if "x-deskkit-pagination" in op:
+            pagination = self.pagination(made, op["x-deskkit-pagination"], f"{base}/x-deskkit-pagination", models)
+            if pagination is None:
+                return None
+            made = dataclasses.replace(made, pagination=pagination)
+        return made
 
-def _is_object_model(schema: dict[str, Any]) -> bool:
-    return schema.get("type") == "object" and "properties" in schema
-
-
-def _described(ftype: TypeRef, schemas: dict[str, Any]) -> str:
-    """A property given only as ``$ref`` borrows the description of what it refers to."""
-    if isinstance(ftype, Scalar) and ftype.enum is not None:
-        return ftype.enum.description
-    if isinstance(ftype, ModelRef):
-        return str(schemas[ftype.name].get("description", ""))
-    return ""
-
-
-def _a(t: TypeRef) -> str:
-    """``t`` in words, with its article: "a DesktopDetailInfo object", "an array of AddressInfo objects"."""
-    text = _plain(t, False)
-    return ("an " if text[0] in "aeiou" else "a ") + text
-
-
-def _plain(t: TypeRef, plural: bool) -> str:
-    s = "s" if plural else ""
-    if isinstance(t, ModelRef):
-        return f"{t.name} object{s}"
-    if isinstance(t, ArrayOf):
-        return f"array{s} of {_plain(t.items, True)}"
-    if isinstance(t, MapOf):
-        return f"map{s} of {_plain(t.values, True)}"
-    return f"{t.json_type}{s}"
+    def pagination(self, op: Operation, declared: dict[str, str], pointer: str,
+                   models: dict[str, Model]) -> Pagination | None:
+        """Check ``x-deskkit-pagination`` against the operation's response and query parameters."""
+        success = [r.model for r in op.success_responses if r.model]
+        if len(set(success)) != 1 or success[0] not in models:
+            self.fail(pointer, "pagination needs exactly one 2xx response model")
+            return None
+        model = models[success[0]]
+        fields = {f.wire: f for f in model.fields}
+        items, total = fields.get(declared["items"]), fields.get(declared["total"])
+        if items is None or not isinstance(items.type, ArrayOf) or not isinstance(items.type.items, ModelRef):
+            self.fail(f"{pointer}/items", f"{declared['items']!r} is not an array-of-objects property of "
+                      f"{model.name}")
+            return None
+        if total is None or not isinstance(total.type, Scalar) or total.type.json_type != "integer":
+            self.fail(f"{pointer}/total", f"{declared['total']!r} is not an integer property of {model.name}")
+            return None
+        for role, field in (("items", items), ("total", total)):
+            if not field.required or field.type.nullable or field.tolerances:
+                self.fail(f"{pointer}/{role}", f"{field.wire!r} must be a required, non-nullable property without "
+                          "tolerated shapes, so every page has it")
+                return None
+        query = {p.name: p for p in op.parameters if p.location == "query"}
+        for role in ("offset", "limit"):
+            param = query.get(declared[role])
+            if param is None or not isinstance(param.type, Scalar) or param.type.json_type != "integer" \
+                    or param.required:
+                self.fail(f"{pointer}/{role}", f"{declared[role]!r} is not an optional integer query parameter "
+                          "of this operation")
+                return None
+        name = op.py_name.removeprefix("list_")
+        return Pagination(declared["items"], declared["total"], declared["offset"], declared["limit"],
+                          items.name, total.name, query[declared["offset"]].py_name,
+                          query[declared["limit"]].py_name, items.type.items.name, f"iter_{name}")
 
 
 def _server(data: dict[str, Any]) -> tuple[str | None, tuple[tuple[str, str | None], ...]]:
@@ -316,9 +291,22 @@ def build_api(spec: Spec) -> Api:
     """Build the intermediate model of a checked spec; raise :class:`SpecError` listing every issue."""
     builder = _Builder(spec)
     builder.build_quirks()
-    models = [builder.model(name, schema) for name, schema in sorted(builder.schemas.items())
-              if _is_object_model(schema)]
-    operations = builder.operations()
+    builder.build_security()
+    built = [builder.model(name, schema) for name, schema in sorted(builder.schemas.items())
+             if is_object_model(schema)]
+    models = {m.name: m for m in built if m is not None}
+    builder.check_unions(models)
+    for name in sorted(set(models) | set(builder.enums)):
+        if name in TAKEN or (name in models and name in builder.enums):
+            where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
+            by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"
+            builder.fail(where, f"the name {name!r} is taken ({by}): rename the schema, or give the enumeration "
+                         "another `title`")
+    operations = builder.operations(models)
+    errors = {m.error_fields for m in models.values() if m.error_fields is not None}
+    if len(errors) > 1:
+        builder.fail("/components/schemas", "x-deskkit-error is declared with different fields on several "
+                     "schemas: the client reads one error body")
     if builder.issues:
         raise SpecError(builder.issues)
     info = spec.data["info"]
@@ -331,8 +319,10 @@ def build_api(spec: Spec) -> Api:
         client=info.get("x-deskkit-client") or naming.pascal(info["title"].split("—")[0].split(" - ")[0]) + "Client",
         server=server,
         server_variables=variables,
-        models=tuple(models),
+        models=tuple(models.values()),
         enums=tuple(sorted(builder.enums.values(), key=lambda e: e.name)),
         quirks=tuple(builder.quirks.values()),
         operations=tuple(operations),
+        security=builder.security,
+        error_fields=next(iter(errors), (None, None, None)),
     )

@@ -1,30 +1,33 @@
 """The intermediate model: plain frozen data built from a checked spec (:mod:`.build`), every decision settled.
 
 Templates only loop over this and print, dispatching on each node's ``kind``. Each type use-site (a
-property, an array's items, a map's values, a tolerated shape) is its own node with a ``site`` (a
-Python-safe id: the generated code names its one runtime descriptor ``_S_<site>``) and a ``rule`` (the
-spec location whose keyword it enforces), so a finding can always name the rule it broke.
+property, an array's items, a map's values, a union's variant, a tolerated shape, a parameter) is its own
+node with a ``site`` (a Python-safe id: the generated code names its one runtime descriptor ``_S_<site>``)
+and a ``rule`` (the spec location whose keyword it enforces), so a finding can always name the rule it broke.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from .load import escape_token
 
-# A JSON Schema `format` the parser checks itself, as a pattern (emitted beside `format` in the JSON
-# Schemas, so jsonschema without optional format packages agrees with the parser). Syntax of RFC 3339
-# §5.6, ASCII digits only (Python's \d is Unicode).
+# Formats whose syntax is also emitted as a pattern beside `format` in the JSON Schemas: jsonschema's format
+# checkers for them use `$`, which also matches before a final newline, and know no leap second. The parser
+# checks pattern and format together (see _runtime.FORMATS), so both agree. ASCII digits only (\d is Unicode).
 FORMAT_PATTERNS: dict[str, str] = {
     "date-time": (
         r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:"
-        r"([0-5][0-9]|60)(\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\n)"
+        r"[0-5][0-9](\.[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\n)"
     ),
+    "uri": r"^[^\n]*$(?!\n)",
 }
+#: The formats the parser checks (as jsonschema's FormatChecker does); others are refused.
+FORMATS = frozenset({"date-time", "date", "uuid", "ipv4", "ipv6", "email", "uri"})
 
-JsonScalar = Literal["string", "integer", "number", "boolean"]
+JsonScalar = Literal["string", "integer", "number", "boolean", "null"]
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,12 @@ class Scalar:
     format: str | None = None
     minimum: float | None = None
     maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    const: tuple[Any] | None = None  # (value,) when the schema pins one value
     hint: str | None = None  # x-deskkit-values: what real values look like, for strategies
+    nullable: bool = False  # `type: [T, "null"]`: null is conformant here
     null_quirk: str | None = None  # the quirk that tolerates null here (None: null is a problem)
     enum_quirk: str | None = None  # the quirk that tolerates a string outside ``enum``
     kind: Literal["scalar"] = "scalar"
@@ -69,6 +77,7 @@ class ModelRef:
     site: str
     rule: str
     name: str
+    nullable: bool = False
     null_quirk: str | None = None
     kind: Literal["model"] = "model"
     json_type: Literal["object"] = "object"
@@ -81,6 +90,8 @@ class ArrayOf:
     items: TypeRef
     min_items: int | None = None
     max_items: int | None = None
+    unique_items: bool = False
+    nullable: bool = False
     null_quirk: str | None = None
     kind: Literal["array"] = "array"
     json_type: Literal["array"] = "array"
@@ -91,21 +102,57 @@ class MapOf:
     site: str
     rule: str
     values: TypeRef
+    nullable: bool = False
     null_quirk: str | None = None
     kind: Literal["map"] = "map"
     json_type: Literal["object"] = "object"
 
 
-TypeRef = Scalar | ModelRef | ArrayOf | MapOf
+@dataclass(frozen=True)
+class UnionOf:
+    """``oneOf``/``anyOf``: objects told apart by a discriminator property, or scalars told apart by JSON type
+    (so the variants never overlap, and ``oneOf`` and ``anyOf`` mean the same)."""
+
+    site: str
+    rule: str
+    keyword: Literal["oneOf", "anyOf"]
+    variants: tuple[TypeRef, ...]
+    discriminator: str | None = None  # wire name of the property that names the variant
+    tags: tuple[tuple[str, int], ...] = ()  # discriminator value → index of its variant
+    nullable: bool = False
+    null_quirk: str | None = None
+    kind: Literal["union"] = "union"
+
+    @property
+    def json_type(self) -> str:
+        if self.discriminator is not None:
+            return "object"
+        return " or ".join(v.json_type for v in self.variants)
+
+    def tags_of(self, index: int) -> list[str]:
+        return [tag for tag, i in self.tags if i == index]
+
+
+TypeRef = Scalar | ModelRef | ArrayOf | MapOf | UnionOf
 
 
 def walk(t: TypeRef) -> Iterator[TypeRef]:
-    """``t`` and every use-site inside it (array items, map values), outermost first."""
+    """``t`` and every use-site inside it (array items, map values, union variants), outermost first."""
     yield t
     if isinstance(t, ArrayOf):
         yield from walk(t.items)
     elif isinstance(t, MapOf):
         yield from walk(t.values)
+    elif isinstance(t, UnionOf):
+        for variant in t.variants:
+            yield from walk(variant)
+
+
+def models_in(t: TypeRef) -> Iterator[str]:
+    """The names of the models ``t`` refers to, directly or through arrays, maps and unions."""
+    for node in walk(t):
+        if isinstance(node, ModelRef):
+            yield node.name
 
 
 @dataclass(frozen=True)
@@ -134,6 +181,7 @@ class Field:
     rule: str
     tolerances: tuple[Tolerance, ...] = ()
     flatten: str | None = None
+    default: tuple[Any] | None = None  # (value,) when the spec gives a default (documentation: not filled in)
 
     @property
     def pointer_token(self) -> str:
@@ -151,6 +199,9 @@ class Model:
     fields: tuple[Field, ...]
     rule: str
     extra: MapOf | None = None  # additionalProperties with a schema: other keys, typed (not "unknown")
+    closed: bool = False  # additionalProperties: false: another key is a problem
+    closed_rule: str = ""
+    error_fields: tuple[str | None, str | None, str | None] | None = None  # x-deskkit-error: code, message, id
 
     @property
     def wraps(self) -> bool:
@@ -186,9 +237,16 @@ class Quirk:
 class Parameter:
     name: str
     py_name: str
-    location: Literal["path", "query", "header", "cookie"]
+    location: Literal["path", "query", "header"]
     required: bool
     description: str
+    type: Scalar | ArrayOf  # an array's items are scalars
+    explode: bool  # arrays in a query: repeated keys (true) or one comma-joined value (false)
+    default: tuple[Any] | None = None
+
+    @property
+    def style(self) -> str:
+        return "form" if self.location == "query" else "simple"
 
 
 @dataclass(frozen=True)
@@ -196,6 +254,22 @@ class Response:
     status: str  # "200", "4XX" or "default"
     description: str
     model: str | None
+
+
+@dataclass(frozen=True)
+class Pagination:
+    """``x-deskkit-pagination``: a page of ``items`` out of ``total``, walked with ``offset``/``limit``."""
+
+    items: str  # wire name of the response property holding the page (an array of models)
+    total: str  # wire name of the response property with the total count
+    offset: str  # query parameter: index of the first item
+    limit: str  # query parameter: page size
+    items_attr: str  # the Python names of the same
+    total_attr: str
+    offset_arg: str
+    limit_arg: str
+    item_model: str
+    iterator: str  # the client's method name
 
 
 @dataclass(frozen=True)
@@ -208,17 +282,42 @@ class Operation:
     description: str
     parameters: tuple[Parameter, ...]
     responses: tuple[Response, ...]
+    body: str | None = None  # the request body's model
+    body_required: bool = False
+    body_arg: str = "body"
+    pagination: Pagination | None = None
+
+    @property
+    def success_responses(self) -> list[Response]:
+        """The 2xx responses (``default`` stands for them when none is documented)."""
+        found = [r for r in self.responses if r.status.startswith("2")]
+        return found or [r for r in self.responses if r.status == "default"]
 
     @property
     def success(self) -> Response | None:
-        """The first 2xx response with a body (the one the client parses by default)."""
-        return next((r for r in self.responses if r.status.startswith("2") and r.model), None)
+        """The first 2xx response with a body (what a capture is judged against when no status is known)."""
+        return next((r for r in self.success_responses if r.model), None)
+
+    @property
+    def returns(self) -> str:
+        """The annotation of what the client method returns: each 2xx model, None for an empty body."""
+        parts = [r.model or "None" for r in self.success_responses] or ["None"]
+        return " | ".join(dict.fromkeys(parts))
 
     @property
     def error_model(self) -> str | None:
         """The model most of the 4xx/5xx/default responses share (the body of the typed errors)."""
         models = [r.model for r in self.responses if r.status[0] in "45d" and r.model]
         return max(sorted(set(models)), key=models.count) if models else None
+
+
+@dataclass(frozen=True)
+class Security:
+    """How the client authenticates: an API key header (``token=``) and/or AK/SK signing (``ak=``/``sk=``)."""
+
+    header: str | None = None  # the apiKey header, e.g. X-Auth-Token
+    signing: str | None = None  # the signing scheme (x-deskkit-signing), e.g. sdk-hmac-sha256
+    required: bool = False  # the spec's top-level `security` asks for credentials
 
 
 @dataclass(frozen=True)
@@ -234,21 +333,32 @@ class Api:
     enums: tuple[EnumDef, ...]
     quirks: tuple[Quirk, ...]
     operations: tuple[Operation, ...]
+    security: Security = Security()
+    error_fields: tuple[str | None, str | None, str | None] = (None, None, None)
 
     def model(self, name: str) -> Model:
         return next(m for m in self.models if m.name == name)
 
     def sites(self) -> list[TypeRef]:
-        """Every type use-site, each once, in spec order."""
+        """Every type use-site, each once, in spec order (models first, then parameters)."""
         found: dict[str, TypeRef] = {}
         for model in self.models:
             for t in model.sites():
                 found.setdefault(t.site, t)
+        for op in self.operations:
+            for p in op.parameters:
+                for t in walk(p.type):
+                    found.setdefault(t.site, t)
         return list(found.values())
 
-    def helpers(self) -> list[ArrayOf | MapOf]:
-        """The arrays and maps, each parsed by a generated helper function of its own."""
-        return [t for t in self.sites() if isinstance(t, (ArrayOf, MapOf))]
+    def helpers(self) -> list[ArrayOf | MapOf | UnionOf]:
+        """The arrays, maps and unions of the models, each parsed by a generated helper function of its own."""
+        found: dict[str, ArrayOf | MapOf | UnionOf] = {}
+        for model in self.models:
+            for t in model.sites():
+                if isinstance(t, (ArrayOf, MapOf, UnionOf)):
+                    found.setdefault(t.site, t)
+        return list(found.values())
 
     @property
     def tolerances(self) -> list[Tolerance]:

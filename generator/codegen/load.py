@@ -40,10 +40,11 @@ class Spec:
 
 def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[SpecIssue], path: Path) -> None:
     """Record the line of every node under ``pointer``; a key given twice in one mapping is an issue."""
-    stack = [(node, pointer)]
+    # The line of a mapping's entry is the line of its key (a block value starts on the next line).
+    stack = [(node, pointer, node.start_mark.line + 1)]
     while stack:  # iterative: a hostile spec may nest deeply
-        node, pointer = stack.pop()
-        lines[pointer] = node.start_mark.line + 1
+        node, pointer, at = stack.pop()
+        lines[pointer] = at
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
@@ -54,9 +55,10 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
                                             f"duplicate key {token!r} (first at line {seen[token]}); YAML "
                                             "would keep only the last one", line))
                 seen.setdefault(token, line)
-                stack.append((value, f"{pointer}/{escape_token(token)}"))
+                stack.append((value, f"{pointer}/{escape_token(token)}", line))
         elif isinstance(node, yaml.SequenceNode):
-            stack.extend((item, f"{pointer}/{index}") for index, item in enumerate(node.value))
+            stack.extend((item, f"{pointer}/{index}", item.start_mark.line + 1)
+                         for index, item in enumerate(node.value))
 
 
 def load_spec(path: Path) -> Spec:

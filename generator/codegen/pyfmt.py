@@ -12,11 +12,13 @@ from typing import Any
 
 
 def pyrepr(value: Any) -> str:
-    """A Python literal for ``value``: strings double-quoted (JSON escapes are valid Python), lists."""
+    """A Python literal for ``value``: strings double-quoted (JSON escapes are valid Python), lists, tuples."""
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         return "[" + ", ".join(pyrepr(item) for item in value) + "]"
+    if isinstance(value, tuple):
+        return "(" + ", ".join(pyrepr(item) for item in value) + ("," if len(value) == 1 else "") + ")"
     return repr(value)
 
 

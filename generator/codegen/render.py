@@ -9,9 +9,12 @@ built in Python (:mod:`.schemas`) and written with ``json.dumps``.
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Callable
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -58,9 +61,25 @@ class _Loader(jinja2.BaseLoader):
         return path.read_text(encoding="utf-8"), str(path), lambda: True
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (compiling them is most of a run's time), in the user's cache
+    folder; keyed by each template's source, so an edited template is compiled afresh. None (no cache)
+    where that folder cannot be written, or with DESKKIT_NO_CACHE set."""
+    if os.environ.get("DESKKIT_NO_CACHE"):
+        return None
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deskkit" / "jinja"
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    version = f"jinja{jinja2.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return jinja2.FileSystemBytecodeCache(str(root), f"{version}-%s.cache")
+
+
 def environment(templates: Traversable) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=_Loader(templates),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -73,6 +92,7 @@ def environment(templates: Traversable) -> jinja2.Environment:
     env.filters.update(client.FILTERS)
     env.filters["prefix"] = lambda text, prefix: f"{prefix}{text}"
     env.globals.update(models.GLOBALS)
+    env.globals.update(client.GLOBALS)
     return env
 
 
@@ -105,7 +125,23 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
         out[f"{api.package}/{name}"] = f"{header(api)}\n{text}" if name.endswith(".py") else text
     for target, build in SCHEMAS:
         out[f"{api.package}/{target}"] = json.dumps(build(api), indent=2, ensure_ascii=False) + "\n"
+    _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED})
     return out
+
+
+_TEMPLATED = frozenset(target for _, target in TEMPLATES)
+
+
+def _check_syntax(files: dict[str, str]) -> None:
+    """Refuse to hand back Python that does not compile (a spec the templates mishandle): nothing is
+    written, and the error names the file and line instead of leaving a package that does not import."""
+    for name, text in files.items():
+        if name.endswith(".py"):
+            try:  # the static files are real modules, checked by the tests; the rendered ones vary with the spec
+                compile(text, name, "exec", dont_inherit=True)
+            except SyntaxError as exc:
+                raise DeskkitError(f"internal error: the templates produced invalid Python ({name}:{exc.lineno}: "
+                                   f"{exc.msg}); nothing was written — please report this with the spec") from None
 
 
 __all__ = ["SCHEMAS", "STATIC", "TEMPLATES", "environment", "header", "render_all"]

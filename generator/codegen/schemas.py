@@ -1,107 +1,128 @@
 """The documented and observed contracts as JSON Schema 2020-12, built from the same IR as the parser.
 
-documented: exactly the tables (unknown fields allowed, as in the parser).
+documented: exactly the tables (unknown fields allowed, as in the parser, unless additionalProperties: false).
 observed:   documented, plus at each property its tolerated shapes and ``null`` (when those quirks are
             declared), and any string where an enumeration is documented (the every-enum quirk).
+
+Every model is under ``$defs`` (validate any of them with ``{"$ref": "…#/$defs/NAME"}``); the root is the
+success body of the spec's first operation. Formats are emitted as ``format`` and checked by validators with
+format checking on; date-time and uri also carry a pattern (see :data:`.ir.FORMAT_PATTERNS`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .ir import Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, TypeRef
+from .ir import Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, TypeRef, UnionOf
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _type_schema(t: TypeRef, api: Api, observed: bool) -> dict[str, Any]:
+def _type_schema(t: TypeRef, observed: bool) -> dict[str, Any]:
+    out = _plain_schema(t, observed)
+    if not t.nullable:
+        return out
+    if isinstance(t, Scalar) and "enum" not in out and "const" not in out:
+        return {**out, "type": [out["type"], "null"]}
+    return {"anyOf": [out, {"type": "null"}]}
+
+
+def _plain_schema(t: TypeRef, observed: bool) -> dict[str, Any]:
     if isinstance(t, ModelRef):
         return {"$ref": f"#/$defs/{t.name}"}
     if isinstance(t, ArrayOf):
-        out: dict[str, Any] = {"type": "array", "items": _type_schema(t.items, api, observed)}
+        out: dict[str, Any] = {"type": "array", "items": _type_schema(t.items, observed)}
         if t.min_items is not None:
             out["minItems"] = t.min_items
         if t.max_items is not None:
             out["maxItems"] = t.max_items
+        if t.unique_items:
+            out["uniqueItems"] = True
         return out
     if isinstance(t, MapOf):
-        return {"type": "object", "additionalProperties": _type_schema(t.values, api, observed)}
-    return _scalar_schema(t, api, observed)
+        return {"type": "object", "additionalProperties": _type_schema(t.values, observed)}
+    if isinstance(t, UnionOf):
+        return _union_schema(t, observed)
+    return _scalar_schema(t, observed)
 
 
-def _scalar_schema(t: Scalar, api: Api, observed: bool) -> dict[str, Any]:
+def _union_schema(t: UnionOf, observed: bool) -> dict[str, Any]:
+    if t.discriminator is None:
+        return {t.keyword: [_type_schema(v, observed) for v in t.variants]}
+    # Each branch pins the discriminator to its own values, so the branches never overlap: oneOf, anyOf and
+    # the parser's dispatch by discriminator agree.
+    branches = []
+    for index, variant in enumerate(t.variants):
+        tags = t.tags_of(index)
+        pinned = {"const": tags[0]} if len(tags) == 1 else {"enum": tags}
+        branches.append({**_type_schema(variant, observed), "properties": {t.discriminator: pinned},
+                         "required": [t.discriminator]})
+    return {"type": "object", t.keyword: branches}
+
+
+def _scalar_schema(t: Scalar, observed: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": t.json_type}
     if t.enum is not None:
         if observed and t.enum_quirk is not None:
             out["$comment"] = f"documented: one of {list(t.enum.values)}; any string kept ({t.enum_quirk})"
         else:
             out["enum"] = list(t.enum.values)
+    if t.const is not None:
+        out["const"] = t.const[0]
     for key, value in (("minLength", t.min_length), ("maxLength", t.max_length), ("format", t.format),
-                       ("pattern", t.pattern), ("minimum", t.minimum), ("maximum", t.maximum)):
+                       ("pattern", t.pattern), ("minimum", t.minimum), ("maximum", t.maximum),
+                       ("exclusiveMinimum", t.exclusive_minimum), ("exclusiveMaximum", t.exclusive_maximum),
+                       ("multipleOf", t.multiple_of)):
         if value is not None:
             out[key] = value
     return out
 
 
-def _field_schema(f: Field, api: Api, observed: bool) -> dict[str, Any]:
-    documented = _type_schema(f.type, api, observed)
+def _field_schema(f: Field, observed: bool) -> dict[str, Any]:
+    documented = _type_schema(f.type, observed)
     shapes = [documented]
     if observed:
         for tol in f.tolerances:
             if tol.shape == "single-item-list":
-                shapes.append({"type": "array", "minItems": 1, "maxItems": 1, "items": documented,
-                               "$comment": f"tolerated: {tol.quirk}"})
+                shapes.append({"type": "array", "minItems": 1, "maxItems": 1,
+                               "items": _type_schema(tol.type, observed), "$comment": f"tolerated: {tol.quirk}"})
             else:
-                shapes.append({**_type_schema(tol.type, api, observed), "$comment": f"tolerated: {tol.quirk}"})
+                shapes.append({**_type_schema(tol.type, observed), "$comment": f"tolerated: {tol.quirk}"})
         if f.type.null_quirk is not None:
             shapes.append({"type": "null", "$comment": f"tolerated: {f.type.null_quirk}"})
     out: dict[str, Any] = {"anyOf": shapes} if len(shapes) > 1 else dict(documented)
     if f.description:
         out["description"] = f.description
+    if f.default is not None:
+        out["default"] = f.default[0]
     return out
 
 
-def _model_schema(m: Model, api: Api, observed: bool) -> dict[str, Any]:
+def _model_schema(m: Model, observed: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object"}
     if m.description:
         out["description"] = m.description
-    out["properties"] = {f.wire: _field_schema(f, api, observed) for f in m.fields}
+    out["properties"] = {f.wire: _field_schema(f, observed) for f in m.fields}
     required = [f.wire for f in m.fields if f.required]
     if required:
         out["required"] = required
     if m.extra is not None:
-        out["additionalProperties"] = _type_schema(m.extra.values, api, observed)
+        out["additionalProperties"] = _type_schema(m.extra.values, observed)
+    elif m.closed:
+        out["additionalProperties"] = False
     return out
 
 
-def _reachable(api: Api, root: str) -> list[str]:
-    seen: list[str] = []
-    stack = [root]
-    while stack:
-        name = stack.pop()
-        if name in seen:
-            continue
-        seen.append(name)
-        model = api.model(name)
-        roots: list[TypeRef] = [model.extra] if model.extra is not None else []
-        for f in model.fields:
-            roots += [f.type] + [tol.type for tol in f.tolerances]
-        for node in roots:
-            while isinstance(node, (ArrayOf, MapOf)):
-                node = node.items if isinstance(node, ArrayOf) else node.values
-            if isinstance(node, ModelRef):
-                stack.append(node.name)
-    return sorted(seen)
-
-
-def _document(api: Api, root: str, observed: bool, title: str) -> dict[str, Any]:
-    return {
+def _document(api: Api, root: str | None, observed: bool, title: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
         "$schema": _DIALECT,
         "$comment": f"Generated by deskkit from {api.spec_name} — do not edit.",
         "title": title,
-        "$ref": f"#/$defs/{root}",
-        "$defs": {name: _model_schema(api.model(name), api, observed) for name in _reachable(api, root)},
     }
+    if root is not None:
+        out["$ref"] = f"#/$defs/{root}"
+    out["$defs"] = {m.name: _model_schema(m, observed) for m in sorted(api.models, key=lambda m: m.name)}
+    return out
 
 
 def _roots(api: Api) -> tuple[str | None, str | None]:
@@ -115,14 +136,14 @@ def _roots(api: Api) -> tuple[str | None, str | None]:
 
 def documented_schema(api: Api) -> dict[str, Any]:
     root = _roots(api)[0]
-    return _document(api, root, False, f"{root} — documented contract") if root else {}
+    return _document(api, root, False, f"{root or api.title} — documented contract")
 
 
 def observed_schema(api: Api) -> dict[str, Any]:
     root = _roots(api)[0]
-    return _document(api, root, True, f"{root} — observed contract (documented + declared quirks)") if root else {}
+    return _document(api, root, True, f"{root or api.title} — observed contract (documented + declared quirks)")
 
 
 def error_schema(api: Api) -> dict[str, Any]:
     root = _roots(api)[1]
-    return _document(api, root, False, f"{root} — error body") if root else {}
+    return _document(api, root, False, f"{root or api.title} — error body")

@@ -92,6 +92,7 @@ class LineRange(NamedTuple):
     end: int
     first_line: int
     source: str | None = None  # the name reports give it, when not ``path`` (standard input, spooled)
+    operation: str | None = None  # the operation its bodies answer (None: the spec's first)
 
 
 Unit = LineRange | list[Capture]
@@ -100,10 +101,26 @@ BATCH = 256
 
 
 def plan(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO | None = None,
-         scratch: Path | None = None) -> Iterator[Unit]:
+         scratch: Path | None = None, operation: str | None = None) -> Iterator[Unit]:
     """The work, in input order: JSON Lines files as byte ranges (read where they are judged, so nothing is
     copied between processes), everything else as small batches of captures. Standard input is spooled to
-    a file in ``scratch``, a folder the caller keeps until the work is done (ranges are read late)."""
+    a file in ``scratch``, a folder the caller keeps until the work is done (ranges are read late). Bodies
+    that do not say which operation they answer (all but HAR entries) answer ``operation`` (None: the
+    spec's first)."""
+    for unit in _units(paths, router, skipped, stdin, scratch):
+        yield _answering(unit, operation)
+
+
+def _answering(unit: Unit, operation: str | None) -> Unit:
+    if operation is None:
+        return unit
+    if isinstance(unit, LineRange):
+        return unit._replace(operation=operation)
+    return [c if c.operation is not None else c._replace(operation=operation) for c in unit]
+
+
+def _units(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO | None,
+           scratch: Path | None) -> Iterator[Unit]:
     for path in _files(paths, skipped):
         if path is None:
             if scratch is None:
@@ -201,7 +218,7 @@ def read_range(unit: LineRange) -> Iterator[Capture]:
             data = bytearray(unit.end - unit.start)
             del data[handle.readinto(data):]
     except OSError as exc:
-        yield Capture(source, None, line=unit.first_line, unreadable=_cannot_read(exc))
+        yield Capture(source, None, unit.operation, line=unit.first_line, unreadable=_cannot_read(exc))
         return
     newline = data.find(b"\n")
     lines = [data] if newline in (-1, len(data) - 1) else data.split(b"\n")
@@ -211,7 +228,7 @@ def read_range(unit: LineRange) -> Iterator[Capture]:
         while line.endswith(b"\r"):
             del line[-1:]
         if line and not line.isspace():  # blank lines carry no response (a trailing newline, a separator)
-            yield Capture(source, line, line=number)
+            yield Capture(source, line, unit.operation, line=number)
 
 
 def check_paths(paths: list[str], stdin: object = None) -> None:

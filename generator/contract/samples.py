@@ -24,7 +24,10 @@ def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
         "valid": strategies.valid, "quirky": strategies.quirky, "invalid": strategies.invalid,
         "error": strategies.error_bodies,
     }
-    return makers[kind]()
+    try:
+        return makers[kind]()
+    except ValueError as exc:  # e.g. quirky samples of a spec that declares no quirk
+        raise DeskkitError(f"cannot draw {kind} samples from {package}: {exc}") from None
 
 
 def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int) -> list[Any]:

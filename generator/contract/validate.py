@@ -11,15 +11,19 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import IO
 
+from ..errors import DeskkitError
 from .bindings import load_bindings
 from .captures import Router, Skipped, check_paths, plan
 from .pool import judge_all
 from .report import Summary, writer
 
 
-def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str) -> int:
+def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None) -> int:
     check_paths(paths, sys.stdin)
     bindings = load_bindings(package)
+    if operation is not None and operation not in {op.id for op in bindings.operations}:
+        known = ", ".join(op.id for op in bindings.operations)
+        raise DeskkitError(f"--operation {operation}: no such operation in {package} (it has {known})")
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, _stdout(fmt), strict)
     progress = Progress()
@@ -27,7 +31,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str) 
         # standard input is spooled here; the folder lives until every range of it has been judged
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="deskkit-"))) if "-" in paths else None
         stdin = sys.stdin.buffer if scratch is not None and sys.stdin is not None else None
-        units = plan(paths, Router(bindings.operations), skipped, stdin=stdin, scratch=scratch)
+        units = plan(paths, Router(bindings.operations), skipped, stdin=stdin, scratch=scratch, operation=operation)
         for chunk in judge_all(units, package, jobs, out.renders):
             summary.add(chunk)
             out.add(chunk)

@@ -15,14 +15,19 @@ is described by :class:`Site` values the generated ``models.py`` builds, one per
 
 from __future__ import annotations
 
+import calendar
+import ipaddress
 import json
 import json.decoder
 import math
 import re
 import sys
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
+from fractions import Fraction
 from functools import cache
 from operator import attrgetter
 from typing import Any, ClassVar, Final, NamedTuple, Self, TypeVar
@@ -180,6 +185,151 @@ def _shown(value: object) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+# --- formats: checked the way JSON Schema's format checkers (jsonschema's FormatChecker) check them -------------
+# The generated parser tests ``format`` with these, beside the syntax pattern the schemas also carry for
+# date-time and uri (so a final newline, which the checkers' `$` lets through, is refused by both).
+
+_DATE_TIME: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]", re.ASCII)
+_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
+def is_date_time(text: str) -> bool:
+    """RFC 3339 date-time (syntax by the site's pattern): a day the calendar has, year 1 or later, and no leap
+    second (the format checkers know none)."""
+    match = _DATE_TIME.match(text)
+    if match is None:
+        return False
+    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def is_date(text: str) -> bool:
+    """RFC 3339 full-date: four-two-two ASCII digits naming a real day."""
+    if _DATE.fullmatch(text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_uuid(text: str) -> bool:
+    """A UUID in its hyphenated form (8-4-4-4-12 hex digits)."""
+    try:
+        uuid.UUID(text)
+    except ValueError:
+        return False
+    return len(text) > 23 and all(text[i] == "-" for i in (8, 13, 18, 23))
+
+
+def is_ipv4(text: str) -> bool:
+    try:
+        ipaddress.IPv4Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_ipv6(text: str) -> bool:
+    """An IPv6 address without a zone id."""
+    try:
+        return not ipaddress.IPv6Address(text).scope_id
+    except ValueError:
+        return False
+
+
+def is_email(text: str) -> bool:
+    """As JSON Schema's format checkers read ``email``: an ``@`` somewhere (the address is the server's business)."""
+    return "@" in text
+
+
+# RFC 3986 §3 / Appendix A, URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ]; dec-octets may carry
+# leading zeros, as the format checker's grammar allows.
+_HEX: Final = "[0-9A-Fa-f]"
+_H16: Final = _HEX + "{1,4}"
+_OCTET: Final = "(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)"
+_V4: Final = r"(?:" + _OCTET + r"\.){3}" + _OCTET
+_LS32: Final = "(?:" + _H16 + ":" + _H16 + "|" + _V4 + ")"
+
+
+def _v6_form(before: int | None, after: int) -> str:
+    """One form of IPv6address (RFC 3986 §3.2.2): up to ``before`` h16 before "::" (None: no "::"), then
+    ``after`` h16 and ls32."""
+    tail = "(?:" + _H16 + ":)" + "{" + str(after) + "}" + _LS32 if after else _LS32
+    if before is None:
+        return tail
+    head = "" if before < 0 else "(?:(?:" + _H16 + ":){0," + str(before) + "}" + _H16 + ")?"
+    return head + "::" + tail
+
+
+_V6: Final = "(?:" + "|".join(
+    [_v6_form(None, 6), _v6_form(-1, 5)] + [_v6_form(n, 4 - n) for n in range(5)]
+    + ["(?:(?:" + _H16 + ":){0,5}" + _H16 + ")?::" + _H16, "(?:(?:" + _H16 + ":){0,6}" + _H16 + ")?::"]) + ")"
+_UNRESERVED_SUB: Final = r"A-Za-z0-9\-._~!$&'()*+,;="
+_PCT: Final = "%" + _HEX + "{2}"
+_PCHAR: Final = "(?:[" + _UNRESERVED_SUB + ":@]|" + _PCT + ")"
+_AUTHORITY: Final = ("(?:(?:[" + _UNRESERVED_SUB + ":]|" + _PCT + ")*@)?"
+                     r"(?:\[(?:" + _V6 + "|v" + _HEX + r"+\.[" + _UNRESERVED_SUB + r":]+)\]|" + _V4
+                     + "|(?:[" + _UNRESERVED_SUB + "]|" + _PCT + ")*)(?::[0-9]*)?")
+_URI: Final = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.\-]*:(?://" + _AUTHORITY + "(?:/" + _PCHAR + "*)*|/(?:" + _PCHAR + "+(?:/" + _PCHAR
+    + "*)*)?|" + _PCHAR + "+(?:/" + _PCHAR + r"*)*|)(?:\?(?:" + _PCHAR + "|[/?])*)?(?:#(?:" + _PCHAR + "|[/?])*)?"
+)
+
+
+def is_uri(text: str) -> bool:
+    """An absolute URI (RFC 3986), syntax only."""
+    return _URI.fullmatch(text) is not None
+
+
+#: format name → check of a string (the other formats are not checked, and deskkit refuses them in a spec).
+FORMATS: Final[dict[str, Callable[[str], bool]]] = {
+    "date-time": is_date_time, "date": is_date, "uuid": is_uuid, "ipv4": is_ipv4, "ipv6": is_ipv6,
+    "email": is_email, "uri": is_uri,
+}
+
+
+def is_multiple(value: int | float, step: int | float) -> bool:
+    """``multipleOf`` as JSON Schema validators compute it: exactly for integers, by the float quotient
+    otherwise (0.3 is not a multiple of 0.1 there, and so not here)."""
+    if isinstance(step, float) or isinstance(value, float):
+        if isinstance(step, float):
+            quotient = value / step
+            try:
+                return int(quotient) == quotient
+            except OverflowError:
+                return (Fraction(value) / Fraction(step)).denominator == 1
+        if math.isinf(value) or math.isnan(value):
+            return False
+        return value % step == 0
+    return value % step == 0
+
+
+def canonical(value: Any) -> Any:
+    """A hashable form of JSON data under JSON equality: 1 and 1.0 alike, true and 1 not, key order ignored."""
+    kind = type(value)
+    if kind is float and value.is_integer():
+        return ("n", int(value))
+    if kind is int or kind is float:
+        return ("n", value)
+    if kind is list:
+        return ("a", tuple(canonical(item) for item in value))
+    if kind is dict:
+        return ("o", frozenset((key, canonical(item)) for key, item in value.items()))
+    return (kind.__name__, value)
+
+
+def all_unique(items: list[Any]) -> bool:
+    """``uniqueItems``: no two items equal as JSON values."""
+    return len({canonical(item) for item in items}) == len(items)
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """Equality of JSON values (``const``): 1 equals 1.0, true does not equal 1."""
+    return bool(canonical(left) == canonical(right))
+
+
 @cache
 def _expected_member(enum: type[Enum]) -> str:
     values = [member.value for member in enum]
@@ -200,7 +350,7 @@ class Site:
     contract asks of the value there. The parsers test the common case inline and consult a site only to
     explain a failure; the strategies draw values from the same sites."""
 
-    json_type: str
+    json_type: str  # "string", …, "object"; for a union of scalars "string or integer"
     rule: str
     model: str | None = None
     items: Site | None = None
@@ -212,8 +362,17 @@ class Site:
     max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
+    exclusive_minimum: float | None = None
+    exclusive_maximum: float | None = None
+    multiple_of: float | None = None
+    const: tuple[Any, ...] = ()  # (value,) when the contract pins one value
     min_items: int | None = None
     max_items: int | None = None
+    unique_items: bool = False
+    variants: tuple[Site, ...] = ()  # a union's variants
+    discriminator: str | None = None  # the property naming a union's variant
+    tags: tuple[tuple[str, int], ...] = ()  # discriminator value → index of its variant
+    nullable: bool = False  # null is conformant here (`type: [T, "null"]`)
     hint: str | None = None  # what real values look like (x-deskkit-values), for strategies
     null_quirk: str | None = None  # the quirk that tolerates null here
     enum_quirk: str | None = None  # the quirk that tolerates a string outside ``enum``
@@ -227,6 +386,10 @@ class Site:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
         if self.enum is not None:
             return f"{_expected_member(self.enum)}, found {_shown(value)}"
+        if self.const:
+            return f"expected {json.dumps(self.const[0], ensure_ascii=False)}, found {_shown(value)}"
+        if self.discriminator is not None:
+            return f"expected {self.discriminator!r} to be one of {[tag for tag, _ in self.tags]}"
         if self.min_length is not None and len(value) < self.min_length:
             return f"expected at least {self.min_length} characters, found {len(value)}"
         if self.max_length is not None and len(value) > self.max_length:
@@ -234,11 +397,54 @@ class Site:
         if self.pattern is not None and self.pattern.search(value) is None:
             what = f"a {self.format} string" if self.format else f"a string matching {self.pattern.pattern}"
             return f"expected {what}, found {_shown(value)}"
+        if self.format is not None and type(value) is str and not FORMATS[self.format](value):
+            return f"expected a {self.format} string, found {_shown(value)}"
         if self.minimum is not None and value < self.minimum:
             return f"expected at least {self.minimum}, found {value}"
         if self.maximum is not None and value > self.maximum:
             return f"expected at most {self.maximum}, found {value}"
+        if self.exclusive_minimum is not None and value <= self.exclusive_minimum:
+            return f"expected more than {self.exclusive_minimum}, found {value}"
+        if self.exclusive_maximum is not None and value >= self.exclusive_maximum:
+            return f"expected less than {self.exclusive_maximum}, found {value}"
+        if self.multiple_of is not None and not is_multiple(value, self.multiple_of):
+            return f"expected a multiple of {self.multiple_of}, found {value}"
         return f"expected {self.json_type}, found {_shown(value)}"
+
+    def problem(self, value: Any) -> str | None:
+        """Why a scalar ``value`` (or an array of them) breaks this site, or None: the one interpreted check,
+        for values that do not come through a generated parser (request parameters)."""
+        if value is None:
+            return None if self.nullable else f"expected {self.json_type}, found null"
+        if self.items is not None:
+            if type(value) is not list:
+                return f"expected array, found {json_type(value)}"
+            if self.min_items is not None and len(value) < self.min_items:
+                return f"expected at least {self.min_items} items, found {len(value)}"
+            if self.max_items is not None and len(value) > self.max_items:
+                return f"expected at most {self.max_items} items, found {len(value)}"
+            if self.unique_items and not all_unique(value):
+                return "expected unique items"
+            return next((f"item {i}: {p}" for i, p in enumerate(map(self.items.problem, value)) if p), None)
+        if not _is_json_type(value, self.json_type):
+            return f"expected {self.json_type}, found {json_type(value)}"
+        if self.enum is not None:
+            return None if value in self.members else self.explain(value)
+        if self.const:
+            return None if json_equal(value, self.const[0]) else self.explain(value)
+        if self.json_type == "string":
+            ok = ((self.min_length is None or len(value) >= self.min_length)
+                  and (self.max_length is None or len(value) <= self.max_length)
+                  and (self.pattern is None or self.pattern.search(value) is not None)
+                  and (self.format is None or FORMATS[self.format](value)))
+        elif self.json_type in ("integer", "number"):
+            ok = ((self.minimum is None or value >= self.minimum) and (self.maximum is None or value <= self.maximum)
+                  and (self.exclusive_minimum is None or value > self.exclusive_minimum)
+                  and (self.exclusive_maximum is None or value < self.exclusive_maximum)
+                  and (self.multiple_of is None or is_multiple(value, self.multiple_of)))
+        else:
+            ok = True
+        return None if ok else self.explain(value)
 
 
 class Tolerance(NamedTuple):
@@ -279,6 +485,8 @@ class Context:
 
         Returns ``value`` unchanged, so the caller can assign the result whatever happened.
         """
+        if value is None and site.nullable:
+            return value
         if value is None and site.null_quirk is not None:
             self.deviations.append(Finding(pointer, "null where the contract has no null", site.rule,
                                            site.null_quirk, quirk_rule(site.null_quirk)))
@@ -303,6 +511,26 @@ class Context:
             self.problems.append(Finding(pointer, f"expected at least {low} items, found {len(value)}", site.rule))
         if high is not None and len(value) > high:
             self.problems.append(Finding(pointer, f"expected at most {high} items, found {len(value)}", site.rule))
+
+    def unique(self, value: list[Any], pointer: str, site: Site) -> None:
+        if not all_unique(value):
+            self.problems.append(Finding(pointer, "expected unique items, found duplicates", site.rule))
+
+    def tag(self, value: dict[str, Any], pointer: str, site: Site) -> Any:
+        """A union's discriminator is missing or names no variant."""
+        name = site.discriminator or ""
+        if name not in value:
+            self.problems.append(Finding(f"{pointer}/{escape(name)}", "required property is missing", site.rule))
+        else:
+            self.problems.append(Finding(f"{pointer}/{escape(name)}", f"expected one of {[t for t, _ in site.tags]}, "
+                                         f"found {_shown(value[name])}", site.rule))
+        return value
+
+    def forbidden(self, data: dict[str, Any], known: frozenset[str], pointer: str, rule: str) -> dict[str, Any]:
+        """Keys where the contract allows no other (additionalProperties: false): each one is a problem."""
+        extra = {key: value for key, value in data.items() if key not in known}
+        self.problems.extend(Finding(f"{pointer}/{escape(key)}", "property not allowed here", rule) for key in extra)
+        return extra
 
     def missing(self, pointer: str, site: Site) -> None:
         self.problems.append(Finding(pointer, "required property is missing", site.rule))
@@ -438,21 +666,123 @@ def _unwritable() -> ContractError:
     return ContractError([Finding("", "a value inside itself, or nested too deeply to write as JSON", "#")])
 
 
+class Parameter(NamedTuple):
+    """A parameter of an operation, serialized as OpenAPI says: ``simple`` style in the path and headers
+    (arrays comma-joined), ``form`` in the query (arrays as repeated keys when ``explode``, else
+    comma-joined); booleans as ``true``/``false``."""
+
+    name: str  # the wire name
+    location: str  # "path", "query" or "header"
+    site: Site  # its schema: a scalar, or an array of scalars
+    required: bool = False
+    explode: bool = False
+    py_name: str = ""  # the client method's keyword argument
+
+    def texts(self, value: Any) -> list[str]:
+        """The text of ``value`` (of each item, for an array), unjoined. A value that breaks the parameter's
+        schema is a ValueError naming it (before any request is sent)."""
+        data = _plain_value(value)
+        problem = self.site.problem(data)
+        if problem is not None:
+            raise ValueError(f"{self.py_name or self.name}: {problem}")
+        return [_text_of(item) for item in data] if type(data) is list else [_text_of(data)]
+
+    def encode(self, value: Any) -> list[str]:
+        """The text(s) of ``value`` on the wire, before percent-encoding: one per repeated query key, else
+        exactly one (array items comma-joined)."""
+        texts = self.texts(value)
+        if self.site.items is not None and not (self.explode and self.location == "query"):
+            return [",".join(texts)]
+        return texts
+
+    def decode(self, texts: list[str]) -> Any:
+        """The value the texts of this parameter stand for (what a server reads); ValueError when they break
+        the parameter's schema."""
+        if self.site.items is not None:
+            parts = texts if self.explode and self.location == "query" else [
+                part for text in texts for part in (text.split(",") if text else [])]
+            value: Any = [_value_of(part, self.site.items) for part in parts]
+        else:
+            if len(texts) != 1:
+                raise ValueError(f"{self.name}: expected one value, found {len(texts)}")
+            value = _value_of(texts[0], self.site)
+        problem = self.site.problem(value)
+        if problem is not None:
+            raise ValueError(f"{self.name}: {problem}")
+        return value
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain_value(item) for item in value]
+    return value
+
+
+def _text_of(value: Any) -> str:
+    if value is True or value is False:
+        return "true" if value else "false"
+    return str(value)
+
+
+def _value_of(text: str, site: Site) -> Any:
+    """Parameter text as the JSON value the site's type means (the text itself when it is not one)."""
+    kind = site.json_type
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            number = float(text)
+            return number if math.isfinite(number) else text
+    except ValueError:
+        return text
+    if kind == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    return text
+
+
+class Pagination(NamedTuple):
+    """How a paged list operation walks its items (``x-deskkit-pagination``): wire names of the response
+    properties holding the page and the total count, and of the query parameters choosing the page."""
+
+    items: str
+    total: str
+    offset: str
+    limit: str
+
+
 class Operation(NamedTuple):
-    """An operation of the spec: what the contract tools need to match a request and judge its answer."""
+    """An operation of the spec: how to match and build a request, and which model each response status has."""
 
     id: str
     method: str
     path: str  # the path template, ``/v2/{project_id}/desktops/{desktop_id}``
-    responses: Mapping[str, type[Model] | None]  # status ("200", "4XX", "default") → body model
+    responses: Mapping[str, type[Model] | None]  # status ("200", "4XX", "default") → body model (None: no body)
+    parameters: tuple[Parameter, ...] = ()  # path parameters first, in path order
+    body: type[Model] | None = None  # the JSON request body's model
+    body_required: bool = False
+    pagination: Pagination | None = None
+
+    def _key(self, status: int) -> str | None:
+        """The response key that documents ``status``: the exact code, then ``4XX``, then ``default`` — which
+        answers for a 2xx only when the spec documents no 2xx (else it describes the errors)."""
+        responses = self.responses
+        for key in (str(status), f"{status // 100}XX"):
+            if key in responses:
+                return key
+        if "default" in responses and not (200 <= status < 300 and any(k.startswith("2") for k in responses)):
+            return "default"
+        return None
+
+    def documents(self, status: int) -> bool:
+        """Whether the spec documents ``status`` for this operation."""
+        return self._key(status) is not None
 
     def model_for(self, status: int) -> type[Model] | None:
-        """The body model of a response with ``status``: the exact code, then ``4XX``, then ``default``."""
-        responses = self.responses
-        for key in (str(status), f"{status // 100}XX", "default"):
-            if key in responses:
-                return responses[key]
-        return None
+        """The body model of a response with ``status`` (None: no body, or not documented)."""
+        key = self._key(status)
+        return self.responses[key] if key is not None else None
 
 
 def dump(value: Any) -> Any:

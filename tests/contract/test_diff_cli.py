@@ -169,14 +169,21 @@ def test_no_changes_in_each_format(run: Callable[..., Run]) -> None:
     assert json.loads(run(str(SPEC), str(SPEC), "--format", "json").stdout)["changes"] == []
 
 
+#: The line of DesktopDetailInfo's computer_name in the shipped spec, counted from the file.
+COMPUTER_NAME_LINE = next(n for n, line in enumerate(SPEC.read_text(encoding="utf-8").splitlines(), 1)
+                          if "computer_name: {type: string, description: Desktop name.}" in line)
+
+
 def test_text_names_kind_classes_both_places_and_the_use_site(tmp_path: Path, run: Callable[..., Run]) -> None:
     new = edited(tmp_path, RENAME)
     out = run(str(SPEC), str(new)).stdout.splitlines()
     assert out[1:] == [
         "", "response-property-renamed", "  strict: breaking   tolerant: breaking   captures: breaking",
         "  optional property `computer_name` → `desktop_name`: a possible rename (same type and description)",
-        f"  OLD {SPEC}:147  /components/schemas/DesktopDetailInfo/properties/computer_name",
-        f"  NEW {new}:147  /components/schemas/DesktopDetailInfo/properties/desktop_name",
+        f"  OLD {SPEC}:{COMPUTER_NAME_LINE}  /components/schemas/DesktopDetailInfo/properties/computer_name",
+        f"  NEW {new}:{COMPUTER_NAME_LINE}  /components/schemas/DesktopDetailInfo/properties/desktop_name",
+        "  in GET /v2/{project_id}/desktops/detail (ListDesktopsDetail), response 200 application/json, "
+        "at /desktops/*/computer_name",
         "  in GET /v2/{project_id}/desktops/{desktop_id} (ShowDesktopDetail), response 200 application/json, "
         "at /desktop/computer_name"]
 
@@ -210,7 +217,7 @@ def test_git_revisions_on_both_sides_and_against_the_work_tree(repo: Path, run: 
     report = json.loads(both.stdout)
     assert report["old"] == "git:HEAD~1:spec/api.yaml"
     assert [c["kind"] for c in report["changes"]] == ["response-property-renamed"]
-    assert report["changes"][0]["old"]["line"] == 147
+    assert report["changes"][0]["old"]["line"] == COMPUTER_NAME_LINE
     worktree = run("git:HEAD~1:spec/api.yaml", "spec/api.yaml", cwd=repo)
     assert worktree.returncode == 1 and "response-property-renamed" in worktree.stdout
     assert run("git:HEAD:spec/api.yaml", "spec/api.yaml", cwd=repo).returncode == 0

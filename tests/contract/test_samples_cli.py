@@ -81,3 +81,11 @@ def test_usage_errors_are_one_line() -> None:
         assert result.returncode == 2 and "Traceback" not in result.stderr, args
     bad_out = deskkit("samples", "--kind", "valid", "--count", "1", "--out", "/nonexistent/dir/x.jsonl")
     assert bad_out.returncode == 2 and "cannot write /nonexistent/dir/x.jsonl" in bad_out.stderr
+
+
+def test_quirky_samples_of_a_spec_without_quirks_is_one_line(corpus: Path) -> None:
+    result = deskkit("samples", "--kind", "quirky", "--package", "corpus_plain",
+                     env={"PYTHONPATH": str(corpus)})
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == "deskkit: cannot draw quirky samples from corpus_plain: no declared quirk can " \
+                                    "show in a Note payload"

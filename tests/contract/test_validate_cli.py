@@ -301,3 +301,51 @@ def test_progress_is_shown_on_a_terminal_only(tmp_path: Path) -> None:
                            env={**__import__("os").environ, "DESKKIT_PROGRESS_AFTER": "0"}, check=False)
     assert shown.returncode == 0
     assert "responses judged" in shown.stdout
+
+
+LIST_EXAMPLE = Path(__file__).resolve().parent.parent / "data" / "vendor-list-example.json"
+
+
+def test_har_mixing_both_operations_judges_each_entry_against_its_own(tmp_path: Path) -> None:
+    listed = LIST_EXAMPLE.read_text(encoding="utf-8")
+    shown = json.dumps(documented_example())
+    entries = [
+        har_entry(URL.format("detail") + "?limit=10&offset=0", 200, listed),  # the literal path wins
+        har_entry(URL.format("d1"), 200, shown),
+        har_entry(URL.format("detail"), 200, shown),  # a show body where a list is due
+        har_entry(URL.format("d2"), 200, listed),  # a list body where a desktop is due
+        har_entry(URL.format("detail"), 400, json.dumps({"error_code": "WKS.0400", "error_msg": "bad limit"})),
+        har_entry(URL.format("detail"), 200, listed, method="POST"),  # no such operation
+    ]
+    path = tmp_path / "both.har"
+    path.write_text(json.dumps({"log": {"version": "1.2", "creator": {"name": "t", "version": "1"},
+                                        "entries": entries}}))
+    code, report = run_json(str(path))
+    assert code == 1
+    got = [(r["entry"], r["operation"], r["contract"], r["verdict"]) for r in report["results"]]
+    assert got == [(0, "ListDesktopsDetail", "success", "tolerated"), (1, "ShowDesktopDetail", "success", "conformant"),
+                   (2, "ListDesktopsDetail", "success", "violation"), (3, "ShowDesktopDetail", "success", "violation"),
+                   (4, "ListDesktopsDetail", "error", "conformant")]
+    assert {p["pointer"] for p in report["results"][2]["problems"]} == {"/desktops", "/total_count"}
+    assert [p["pointer"] for p in report["results"][3]["problems"]] == ["/desktop"]
+    quirks = sorted((p["quirk"], p["pointer"]) for p in report["results"][0]["problems"])
+    assert quirks == sorted([("addresses-as-list", "/desktops/0/addresses"),
+                             ("addresses-as-list", "/desktops/1/addresses"),
+                             ("undocumented-enum-value", "/desktops/0/data_volumes/0/type"),
+                             ("undocumented-enum-value", "/desktops/0/task_status"),
+                             ("undocumented-enum-value", "/desktops/1/task_status")])
+    assert report["summary"]["skipped_reasons"] == {"HAR entry for another request": 1}
+
+
+def test_plain_files_answer_the_operation_named(tmp_path: Path) -> None:
+    lines = tmp_path / "pages.jsonl"
+    lines.write_text(json.dumps(json.loads(LIST_EXAMPLE.read_text())) + "\n" + json.dumps(documented_example()) + "\n")
+    code, report = run_json("--operation", "ListDesktopsDetail", str(LIST_EXAMPLE), str(lines), "--jobs", "2")
+    assert code == 1
+    assert [(r["operation"], r["verdict"]) for r in report["results"]] == [
+        ("ListDesktopsDetail", "tolerated"), ("ListDesktopsDetail", "tolerated"), ("ListDesktopsDetail", "violation")]
+    code, report = run_json(str(LIST_EXAMPLE))  # without --operation: the spec's first operation
+    assert [(r["operation"], r["verdict"]) for r in report["results"]] == [("ShowDesktopDetail", "violation")]
+    result = deskkit("validate", "--operation", "Nope", str(LIST_EXAMPLE))
+    assert result.returncode == 2 and "--operation Nope: no such operation" in result.stderr
+    assert "ShowDesktopDetail, ListDesktopsDetail" in result.stderr and "Traceback" not in result.stderr

@@ -21,10 +21,11 @@ SCHEMAS = resources.files("workspace_desktop") / "schemas"
 DOCUMENTED = json.loads((SCHEMAS / "documented.schema.json").read_text(encoding="utf-8"))
 OBSERVED = json.loads((SCHEMAS / "observed.schema.json").read_text(encoding="utf-8"))
 ERROR = json.loads((SCHEMAS / "error.schema.json").read_text(encoding="utf-8"))
-# No format checker on purpose: the emitted schemas carry formats as patterns, so plain jsonschema agrees.
-DOCUMENTED_V = Draft202012Validator(DOCUMENTED)
-OBSERVED_V = Draft202012Validator(OBSERVED)
-ERROR_V = Draft202012Validator(ERROR)
+# With format checking: the parser checks `format` as jsonschema's format checker does (see test_formats.py).
+FORMATS = Draft202012Validator.FORMAT_CHECKER
+DOCUMENTED_V = Draft202012Validator(DOCUMENTED, format_checker=FORMATS)
+OBSERVED_V = Draft202012Validator(OBSERVED, format_checker=FORMATS)
+ERROR_V = Draft202012Validator(ERROR, format_checker=FORMATS)
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -591,6 +591,8 @@ def test_renaming_computer_name_in_the_shipped_spec_is_a_breaking_possible_renam
         "computer_name:", "desktop_name:")])
     assert "computer_name" in found.message and "desktop_name" in found.message and "rename" in found.message
     assert [(w.operation, w.operation_id, w.part, w.path) for w in found.where] == [
+        ("GET /v2/{project_id}/desktops/detail", "ListDesktopsDetail", "response 200 application/json",
+         "/desktops/*/computer_name"),
         ("GET /v2/{project_id}/desktops/{desktop_id}", "ShowDesktopDetail", "response 200 application/json",
          "/desktop/computer_name")]
 

@@ -1,0 +1,591 @@
+"""The schema half of the builder: JSON Schemas → the intermediate model's types, models, enums and quirks.
+
+Each schema keyword deskkit reads becomes part of a use-site (:mod:`.ir`); every other keyword is refused
+with its pointer and what to write instead. :mod:`.build` adds the operations on top.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any, Literal
+
+from ..errors import SpecIssue
+from . import naming
+from .ir import (
+    FORMAT_PATTERNS,
+    FORMATS,
+    ArrayOf,
+    EnumDef,
+    EnumMember,
+    Evidence,
+    Field,
+    MapOf,
+    Model,
+    ModelRef,
+    Quirk,
+    Scalar,
+    Tolerance,
+    TypeRef,
+    UnionOf,
+)
+from .load import Spec, escape_token
+
+_STRING_KEYWORDS = frozenset({"minLength", "maxLength", "pattern", "format"})
+_NUMBER_KEYWORDS = frozenset({"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"})
+_ARRAY_KEYWORDS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
+_OBJECT_KEYWORDS = frozenset({"properties", "required", "additionalProperties"})
+_ANNOTATIONS = frozenset({"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples", "example",
+                          "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "x-deskkit-error",
+                          "$comment", "deprecated", "readOnly", "writeOnly", "default"})
+_KNOWN = (_STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS | _OBJECT_KEYWORDS | _ANNOTATIONS
+          | {"type", "$ref", "enum", "const", "allOf", "oneOf", "anyOf", "discriminator"})
+# What to write instead of a keyword deskkit does not read.
+_INSTEAD = {
+    "not": "describe the allowed values positively (enum, pattern, minimum/maximum)",
+    "if": "use oneOf with a discriminator", "then": "use oneOf with a discriminator",
+    "else": "use oneOf with a discriminator", "dependentSchemas": "use oneOf with a discriminator",
+    "dependentRequired": "list the properties in `required`", "prefixItems": "use an object with named properties",
+    "contains": "constrain `items` instead", "patternProperties": "use additionalProperties with a schema",
+    "propertyNames": "use additionalProperties with a schema", "unevaluatedProperties": "use additionalProperties",
+    "unevaluatedItems": "constrain `items`", "nullable": "write `type: [T, \"null\"]` (OpenAPI 3.1)",
+    "$dynamicRef": "use $ref", "$anchor": "use $ref to #/components/schemas/NAME",
+    "minProperties": "list the properties in `required`", "maxProperties": "declare the properties",
+    "contentMediaType": "use type: string", "contentEncoding": "use type: string",
+}
+_JSON_SCALARS = ("string", "integer", "number", "boolean")
+# Names a model's own API takes; a property with one of these names gets a trailing underscore.
+_RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
+# Names the generated modules take for themselves: a schema (or enumeration) cannot have one of them.
+TAKEN = frozenset({
+    "Any", "Final", "Literal", "Model", "Context", "Site", "Prop", "Tolerance", "Finding", "Unset", "Operation",
+    "Parameter", "Pagination", "Drawn", "Injected", "Strategies", "Auth", "ApiError", "ApiConnectionError",
+    "ApiTimeoutError", "AsyncBaseClient", "AsyncOptions", "AuthenticationError", "BadRequestError", "BaseClient",
+    "ClientError", "NotFoundError", "Options", "PermissionDeniedError", "RateLimitError", "ServerError",
+    "ContractError", "Judgement", "Iterator", "AsyncIterator", "Unpack", "StrEnum",
+})
+_PY_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
+
+
+def _json_type_of(value: Any) -> str | None:
+    return _PY_TYPES.get(type(value))
+
+
+class TypeBuilder:
+    """Turns schemas into types, collecting issues instead of stopping at the first."""
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.components: dict[str, Any] = spec.data.get("components") or {}
+        self.schemas: dict[str, Any] = self.components.get("schemas") or {}
+        self.issues: list[SpecIssue] = []
+        self.enums: dict[str, EnumDef] = {}
+        self.quirks: dict[str, Quirk] = {}
+        self.null_quirk: str | None = None
+        self.enum_quirk: str | None = None
+        self.site_ids: set[str] = set()
+        self.unions: list[tuple[UnionOf, str]] = []  # discriminated unions to check once the models exist
+
+    def claim(self, site: str) -> str:
+        """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
+        site = re.sub(r"\W", "_", site)
+        while site in self.site_ids:
+            site += "_"
+        self.site_ids.add(site)
+        return site
+
+    def fail(self, pointer: str, message: str) -> None:
+        self.issues.append(self.spec.issue(pointer, message))
+
+    # -- quirks -------------------------------------------------------------------------------------
+    def build_quirks(self) -> None:
+        for qid, body in sorted(self.spec.data.get("x-deskkit-quirks", {}).items()):
+            evidence = tuple(Evidence(e["source"], e["pointer"], e.get("seen", "")) for e in body["evidence"])
+            self.quirks[qid] = Quirk(qid, body["summary"], body["scope"], evidence,
+                                     f"#/x-deskkit-quirks/{escape_token(qid)}")
+        for scope in ("every-enum", "every-property"):
+            ids = [q.id for q in self.quirks.values() if q.scope == scope]
+            if len(ids) > 1:
+                self.fail("/x-deskkit-quirks", f"at most one quirk may have scope {scope}; found {ids}")
+        self.enum_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-enum"), None)
+        self.null_quirk = next((q.id for q in self.quirks.values() if q.scope == "every-property"), None)
+
+    # -- types --------------------------------------------------------------------------------------
+    def target(self, ref: str, pointer: str) -> tuple[str, dict[str, Any]] | None:
+        """The component schema ``ref`` names (checked by spec.schema.yaml to be #/components/schemas/NAME)."""
+        name = ref.rsplit("/", 1)[1]
+        schema = self.schemas.get(name)
+        if not isinstance(schema, dict):
+            self.fail(f"{pointer}/$ref", f"no schema named {name!r} under /components/schemas")
+            return None
+        return name, schema
+
+    def unknown_keywords(self, schema: dict[str, Any], pointer: str) -> bool:
+        unknown = sorted(k for k in schema if k not in _KNOWN and not k.startswith("x-"))
+        for key in unknown:
+            instead = _INSTEAD.get(key, "remove it, or describe the value with the keywords deskkit reads")
+            self.fail(f"{pointer}/{escape_token(key)}", f"keyword `{key}` is outside the subset deskkit "
+                      f"supports: {instead}")
+        return bool(unknown)
+
+    def resolve(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str) -> TypeRef | None:
+        """The type of ``schema`` at spec ``pointer``; ``site`` names the generated descriptor for it."""
+        if self.unknown_keywords(schema, pointer):
+            return None
+        rule = f"#{pointer}"
+        if "$ref" in schema:
+            siblings = sorted(set(schema) & (_KNOWN - _ANNOTATIONS - {"$ref"}))
+            if siblings:
+                self.fail(f"{pointer}/{escape_token(siblings[0])}", f"keyword `{siblings[0]}` beside $ref: deskkit "
+                          "reads $ref alone; put the constraint in the referenced schema, or use allOf")
+                return None
+            found = self.target(schema["$ref"], pointer)
+            if found is None:
+                return None
+            name, target = found
+            if is_object_model(target):
+                return ModelRef(self.claim(site), rule, name)
+            return self.resolve(target, f"/components/schemas/{escape_token(name)}", site, owner, name)
+        if "allOf" in schema:
+            parts = schema["allOf"]
+            if len(parts) == 1 and not set(schema) & (_KNOWN - _ANNOTATIONS - {"allOf"}):
+                return self.resolve(parts[0], f"{pointer}/allOf/0", site, owner, prop)
+            self.fail(f"{pointer}/allOf", "keyword `allOf` composing an object here: deskkit merges allOf into "
+                      "one class only for schemas under /components/schemas; move it there and use $ref")
+            return None
+        for keyword in ("oneOf", "anyOf"):
+            if keyword in schema:
+                return self.union(schema, keyword, pointer, site, owner, prop)
+        if "discriminator" in schema:
+            self.fail(f"{pointer}/discriminator", "keyword `discriminator` without oneOf/anyOf: list the variants "
+                      "with oneOf")
+            return None
+        kind = schema.get("type")
+        nullable = False
+        if isinstance(kind, list):
+            others = [k for k in kind if k != "null"]
+            if len(others) != 1 or len(kind) != 2:
+                self.fail(f"{pointer}/type", f"keyword `type` lists {kind}: deskkit reads one type, or "
+                          "[T, \"null\"]; for a value of several types use oneOf")
+                return None
+            kind, nullable = others[0], True
+        if kind is None and "const" in schema:
+            kind = _json_type_of(schema["const"])
+        if kind is None and "enum" in schema:
+            kind = "string"
+        if kind is None:
+            self.fail(pointer, "a schema without `type`: deskkit needs to know the JSON type (or a $ref, oneOf, "
+                      "anyOf)")
+            return None
+        if kind in _JSON_SCALARS:
+            found_scalar = self.scalar(schema, pointer, site, owner, prop, kind)
+            return dataclasses.replace(found_scalar, nullable=nullable) if found_scalar is not None else None
+        if kind == "array":
+            if self.misplaced(schema, pointer, "array", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _OBJECT_KEYWORDS):
+                return None
+            if "items" not in schema:
+                self.fail(pointer, "an array needs `items`: give the schema of its elements")
+                return None
+            items = self.resolve(schema["items"], f"{pointer}/items", f"{site}_item", owner, prop)
+            if items is None:
+                return None
+            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"),
+                           bool(schema.get("uniqueItems", False)), nullable)
+        if kind == "object":
+            if self.misplaced(schema, pointer, "object", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS):
+                return None
+            if "properties" in schema:
+                self.fail(f"{pointer}/properties", "keyword `properties` on an inline object: move this schema "
+                          "under /components/schemas and refer to it with $ref")
+                return None
+            values_schema = schema.get("additionalProperties")
+            if not isinstance(values_schema, dict):
+                self.fail(pointer, "an inline object needs `additionalProperties` with a schema for its values "
+                          "(a map); for an object with named properties use $ref to /components/schemas")
+                return None
+            values = self.resolve(values_schema, f"{pointer}/additionalProperties", f"{site}_value", owner, prop)
+            if values is None:
+                return None
+            return MapOf(self.claim(site), rule, values, nullable)
+        if kind == "null":
+            self.fail(f"{pointer}/type", "keyword `type` is \"null\" alone: a property that is always null "
+                      "carries nothing; use [T, \"null\"]")
+            return None
+        self.fail(f"{pointer}/type" if "type" in schema else pointer,
+                  f"keyword `type` is {kind!r}: expected string, integer, number, boolean, array or object "
+                  "(or a $ref, oneOf, anyOf)")
+        return None
+
+    def misplaced(self, schema: dict[str, Any], pointer: str, kind: str, keywords: frozenset[str]) -> bool:
+        """A keyword that does not apply to ``kind`` (JSON Schema would silently ignore it)."""
+        for key in sorted(set(schema) & keywords):
+            self.fail(f"{pointer}/{escape_token(key)}", f"keyword `{key}` does not apply to type {kind}: "
+                      "remove it or fix `type`")
+            return True
+        return False
+
+    def scalar(self, schema: dict[str, Any], pointer: str, site: str, owner: str, prop: str,
+               kind: Any) -> Scalar | None:
+        rule = f"#{pointer}"
+        wrong = _ARRAY_KEYWORDS | _OBJECT_KEYWORDS | (_NUMBER_KEYWORDS if kind == "string" else _STRING_KEYWORDS)
+        if kind == "boolean":
+            wrong = wrong | _NUMBER_KEYWORDS
+        if self.misplaced(schema, pointer, kind, wrong):
+            return None
+        fmt = schema.get("format")
+        pattern = schema.get("pattern")
+        if pattern is not None:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                self.fail(f"{pointer}/pattern", f"keyword `pattern` is not a regular expression ({exc}): fix it")
+                return None
+        if fmt is not None:
+            if fmt not in FORMATS:
+                self.fail(f"{pointer}/format", f"keyword `format` is {fmt!r}, which deskkit does not check: use "
+                          f"one of {sorted(FORMATS)}, or a pattern")
+                return None
+            if pattern is not None:
+                self.fail(f"{pointer}/pattern", "keyword `pattern` beside `format`: use one of them")
+                return None
+            pattern = FORMAT_PATTERNS.get(fmt)
+        for key in ("exclusiveMinimum", "exclusiveMaximum"):
+            if isinstance(schema.get(key), bool):
+                self.fail(f"{pointer}/{key}", f"keyword `{key}` is a boolean (OpenAPI 3.0): OpenAPI 3.1 gives "
+                          "the bound itself, e.g. exclusiveMinimum: 0")
+                return None
+        multiple = schema.get("multipleOf")
+        if multiple is not None and not multiple > 0:
+            self.fail(f"{pointer}/multipleOf", "keyword `multipleOf` must be greater than 0")
+            return None
+        const: tuple[Any] | None = None
+        if "const" in schema:
+            value = schema["const"]
+            if _json_type_of(value) not in (kind, "integer" if kind == "number" else kind) or (
+                    kind == "integer" and type(value) is not int):
+                self.fail(f"{pointer}/const", f"keyword `const` is {value!r}, not of type {kind}")
+                return None
+            const = (value,)
+        enum = None
+        if "enum" in schema:
+            if const is not None:
+                self.fail(f"{pointer}/enum", "keyword `enum` beside `const`: use one of them")
+                return None
+            enum = self.enum(schema, pointer, owner, prop, kind)
+            if enum is None:
+                return None
+        return Scalar(self.claim(site), rule, kind, enum, schema.get("minLength"), schema.get("maxLength"),
+                      pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum"),
+                      schema.get("exclusiveMaximum"), multiple, const, schema.get("x-deskkit-values"),
+                      enum_quirk=self.enum_quirk if enum is not None else None)
+
+    def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str, kind: str) -> EnumDef | None:
+        values = schema["enum"]
+        for index, value in enumerate(values):
+            if not isinstance(value, str) or kind != "string":
+                self.fail(f"{pointer}/enum/{index}", f"keyword `enum` lists {value!r} "
+                          f"({_json_type_of(value) or type(value).__name__}): deskkit supports enumerations of "
+                          "strings; for numbers use minimum/maximum (and describe the values)")
+                return None
+            if values.index(value) != index:
+                self.fail(f"{pointer}/enum/{index}", f"enum value {value!r} is listed twice")
+                return None
+        if set(schema) & {"minLength", "maxLength", "pattern", "format"}:
+            self.fail(f"{pointer}/enum", "keyword `enum` beside string constraints: the values say it all; "
+                      "remove minLength/maxLength/pattern/format")
+            return None
+        name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
+        varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
+        descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
+        if len(varnames) != len(values) or len(descriptions) != len(values):
+            self.fail(pointer, "x-enum-varnames / x-enum-descriptions must have one entry per enum value")
+            return None
+        names = naming.unique(list(varnames))
+        members = tuple(EnumMember(n, v, d) for n, v, d in zip(names, values, descriptions, strict=True))
+        made = EnumDef(name, schema.get("description", ""), members, f"#{pointer}")
+        known = self.enums.get(name)
+        if known is not None and known.values != made.values:
+            self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} at {known.rule}")
+            return None
+        self.enums.setdefault(name, made)
+        return self.enums[name]
+
+    def union(self, schema: dict[str, Any], keyword: Literal["oneOf", "anyOf"], pointer: str, site: str,
+              owner: str, prop: str) -> TypeRef | None:
+        at = f"{pointer}/{keyword}"
+        others = sorted(set(schema) & (_KNOWN - _ANNOTATIONS - {keyword, "discriminator", "type"}))
+        if others:
+            self.fail(f"{pointer}/{escape_token(others[0])}", f"keyword `{others[0]}` beside {keyword}: put it "
+                      "inside the variants")
+            return None
+        variants: list[TypeRef] = []
+        nullable = False
+        for index, part in enumerate(schema[keyword]):
+            if part.get("type") == "null" and len(part) == 1:
+                nullable = True
+                continue
+            variant = self.resolve(part, f"{at}/{index}", f"{site}_v{index}", owner, prop)
+            if variant is None:
+                return None
+            variants.append(variant)
+        if not variants:
+            self.fail(at, f"keyword `{keyword}` lists only null")
+            return None
+        if len(variants) == 1:  # [T, null]: a nullable T
+            return dataclasses.replace(variants[0], nullable=True) if nullable else variants[0]
+        rule = f"#{pointer}"
+        if all(isinstance(v, ModelRef) for v in variants):
+            return self.discriminated(schema, keyword, pointer, site, variants, nullable)
+        if "discriminator" in schema:
+            self.fail(f"{pointer}/discriminator", f"a discriminator needs every variant of {keyword} to be a $ref "
+                      "to an object schema")
+            return None
+        types = [v.json_type for v in variants]
+        if not all(isinstance(v, Scalar) for v in variants) or len(set(types)) != len(types) or (
+                "integer" in types and "number" in types):
+            self.fail(at, f"keyword `{keyword}` mixes {types}: deskkit tells variants apart by JSON type (string, "
+                      "integer or number, boolean), or objects by a discriminator")
+            return None
+        return UnionOf(self.claim(site), rule, keyword, tuple(variants), nullable=nullable)
+
+    def discriminated(self, schema: dict[str, Any], keyword: Literal["oneOf", "anyOf"], pointer: str, site: str,
+                      variants: list[TypeRef], nullable: bool) -> UnionOf | None:
+        disc = schema.get("discriminator")
+        if not isinstance(disc, dict) or not isinstance(disc.get("propertyName"), str):
+            self.fail(f"{pointer}/{keyword}", f"keyword `{keyword}` of objects without a discriminator: add "
+                      "`discriminator: {propertyName: ...}` naming the property that tells them apart")
+            return None
+        names = [v.name for v in variants if isinstance(v, ModelRef)]
+        if len(set(names)) != len(names):
+            self.fail(f"{pointer}/{keyword}", f"keyword `{keyword}` lists a schema twice: {names}")
+            return None
+        tags: dict[str, int] = {}
+        mapping = disc.get("mapping") or {}
+        for value, ref in mapping.items():
+            name = ref.rsplit("/", 1)[-1]
+            if name not in names:
+                self.fail(f"{pointer}/discriminator/mapping/{escape_token(value)}",
+                          f"mapping names {ref!r}, which is not one of the variants {names}")
+                return None
+            tags[value] = names.index(name)
+        for index, name in enumerate(names):
+            if index not in tags.values():
+                tags[name] = index  # OpenAPI: without a mapping, the value is the schema's name
+        union = UnionOf(self.claim(site), f"#{pointer}", keyword, tuple(variants), disc["propertyName"],
+                        tuple(tags.items()), nullable)
+        self.unions.append((union, pointer))
+        return union
+
+    def check_unions(self, models: dict[str, Model]) -> None:
+        """Each variant of a discriminated union requires the discriminator, as a string that can hold its tags."""
+        for union, pointer in self.unions:
+            for index, variant in enumerate(union.variants):
+                assert isinstance(variant, ModelRef)
+                model = models.get(variant.name)
+                if model is None:
+                    continue
+                field = next((f for f in model.fields if f.wire == union.discriminator), None)
+                if field is None or not field.required or not isinstance(field.type, Scalar) \
+                        or field.type.json_type != "string":
+                    self.fail(f"{pointer}/discriminator", f"the discriminator {union.discriminator!r} must be a "
+                              f"required string property of {variant.name}")
+                    continue
+                allowed = field.type.enum.values if field.type.enum is not None else (
+                    field.type.const if field.type.const is not None else None)
+                bad = [tag for tag in union.tags_of(index) if allowed is not None and tag not in allowed]
+                if bad:
+                    self.fail(f"{pointer}/discriminator", f"{variant.name}.{union.discriminator} does not allow "
+                              f"{bad}, the value(s) that select it")
+
+    # -- models -------------------------------------------------------------------------------------
+    def merged(self, name: str, schema: dict[str, Any], base: str,
+               seen: tuple[str, ...] = ()) -> tuple[dict[str, tuple[Any, str]], set[str], str] | None:
+        """An object schema's properties (wire → (schema, pointer)), required names and description, with
+        allOf parts merged in order."""
+        if name in seen:
+            self.fail(base, f"allOf refers back to {name}: a schema cannot extend itself")
+            return None
+        if self.unknown_keywords(schema, base) or self.misplaced(
+                schema, base, "object", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS
+                | {"enum", "const", "oneOf", "anyOf", "discriminator"}):
+            return None
+        props: dict[str, tuple[Any, str]] = {}
+        required: set[str] = set(schema.get("required", []))
+        description = schema.get("description", "")
+        parts = schema.get("allOf", [])
+        if parts and isinstance(schema.get("additionalProperties"), (bool, dict)) \
+                and schema["additionalProperties"] is not True:
+            self.fail(f"{base}/additionalProperties", "keyword `additionalProperties` beside allOf: JSON Schema "
+                      "would refuse the properties of the allOf parts; drop it, or list the properties here")
+            return None
+        for index, part in enumerate(parts):
+            at = f"{base}/allOf/{index}"
+            if "$ref" in part:
+                found = self.target(part["$ref"], at)
+                if found is None:
+                    return None
+                part_name, part_schema = found
+                if not is_object_model(part_schema):
+                    self.fail(f"{at}/$ref", f"allOf part {part_name} is not an object schema")
+                    return None
+                if part_schema.get("additionalProperties", True) is not True:
+                    self.fail(f"{at}/$ref", f"allOf part {part_name} sets additionalProperties: JSON Schema "
+                              "would refuse the other parts' properties; drop it there")
+                    return None
+                inner = self.merged(part_name, part_schema, f"/components/schemas/{escape_token(part_name)}",
+                                    (*seen, name))
+            else:
+                if part.get("type", "object") != "object" or "additionalProperties" in part:
+                    self.fail(at, "an inline allOf part must be an object with properties (no additionalProperties)")
+                    return None
+                inner = self.merged(name, part, at, seen)
+            if inner is None:
+                return None
+            inner_props, inner_required, inner_description = inner
+            for wire, (prop, pointer) in inner_props.items():
+                if wire in props and props[wire][0] != prop:
+                    self.fail(pointer, f"property {wire!r} is also declared at {props[wire][1]} with another "
+                              "schema: JSON Schema would apply both; declare it once")
+                    return None
+                props.setdefault(wire, (prop, pointer))
+            required |= inner_required
+            description = description or inner_description
+        for wire, prop in schema.get("properties", {}).items():
+            pointer = f"{base}/properties/{escape_token(wire)}"
+            if wire in props and props[wire][0] != prop:
+                self.fail(pointer, f"property {wire!r} is also declared at {props[wire][1]} with another schema: "
+                          "JSON Schema would apply both; declare it once")
+                return None
+            props[wire] = (prop, pointer)
+        return props, required, description
+
+    def model(self, name: str, schema: dict[str, Any]) -> Model | None:
+        base = f"/components/schemas/{escape_token(name)}"
+        found = self.merged(name, schema, base)
+        if found is None:
+            return None
+        props, required, description = found
+        for missing in sorted(required - set(props)):
+            self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
+        flat_names = [p.get("x-deskkit-flatten") for p, _ in props.values() if p.get("x-deskkit-flatten")]
+        py_names = naming.unique([naming.snake(w) for w in props], _RESERVED | frozenset(flat_names))
+        fields = []
+        for (wire, (prop, pointer)), py_name in zip(props.items(), py_names, strict=True):
+            site = f"{name}_{py_name}".strip("_")
+            ftype = self.resolve(prop, pointer, site, name, wire)
+            if ftype is None:
+                continue
+            # `null` stands in for "not set" (the every-property quirk): only where absence is allowed, so a
+            # required property's type stays exactly what the spec says; where null is conformant, no quirk.
+            if wire not in required and self.null_quirk is not None and not ftype.nullable:
+                ftype = dataclasses.replace(ftype, null_quirk=self.null_quirk)
+            tolerances = self.tolerances(prop, pointer, site, ftype, name, wire)
+            description_ = prop.get("description") or _described(ftype, self.schemas)
+            default = (prop["default"],) if "default" in prop else None
+            fields.append(Field(wire, py_name, ftype, wire in required, description_, f"#{pointer}",
+                                tolerances, prop.get("x-deskkit-flatten"), default))
+        additional = schema.get("additionalProperties", True)
+        return Model(name, description, tuple(fields), f"#{base}", self.extra(name, schema, base),
+                     closed=additional is False, closed_rule=f"#{base}/additionalProperties",
+                     error_fields=self.error_fields(schema, base, props))
+
+    def error_fields(self, schema: dict[str, Any], base: str,
+                     props: dict[str, tuple[Any, str]]) -> tuple[str | None, str | None, str | None] | None:
+        declared = schema.get("x-deskkit-error")
+        if declared is None:
+            return None
+        for role in ("code", "message"):  # request_id may name a key the body carries undocumented
+            wire = declared.get(role)
+            if wire is not None and (wire not in props or props[wire][0].get("type") != "string"):
+                self.fail(f"{base}/x-deskkit-error/{role}", f"{wire!r} is not a string property of this schema")
+        return declared.get("code"), declared.get("message"), declared.get("request_id")
+
+    def extra(self, name: str, schema: dict[str, Any], base: str) -> MapOf | None:
+        """A schema for the keys a model does not list (e.g. a map with some documented keys)."""
+        additional = schema.get("additionalProperties", True)
+        if not isinstance(additional, dict):
+            return None
+        pointer = f"{base}/additionalProperties"
+        values = self.resolve(additional, pointer, f"{name}_extra_value", name, "extra")
+        if values is None:
+            return None
+        return MapOf(self.claim(f"{name}_extra"), f"#{pointer}", values)
+
+    def tolerances(self, prop: dict[str, Any], pointer: str, site: str, documented: TypeRef,
+                   owner: str, wire: str) -> tuple[Tolerance, ...]:
+        out: list[Tolerance] = []
+        seen_types: set[str] = set(documented.json_type.split(" or ")) | ({"null"} if documented.nullable else set())
+        for index, entry in enumerate(prop.get("x-deskkit-tolerate", [])):
+            at = f"{pointer}/x-deskkit-tolerate/{index}"
+            quirk = self.quirks.get(entry["quirk"])
+            if quirk is None:
+                self.fail(f"{at}/quirk", f"quirk {entry['quirk']!r} is not declared under /x-deskkit-quirks")
+                continue
+            if quirk.scope != "property":
+                self.fail(f"{at}/quirk", f"quirk {quirk.id!r} has scope {quirk.scope}, not property")
+                continue
+            tolerated: TypeRef | None
+            shape: Literal["single-item-list", "alternative"]
+            if "shape" in entry:
+                # The value inside the one-item array is a use-site of its own (null is not tolerated there).
+                shape, json_type = "single-item-list", "array"
+                tolerated = dataclasses.replace(documented, site=self.claim(f"{site}_wrapped"), null_quirk=None,
+                                                nullable=False)
+            else:
+                shape = "alternative"
+                tolerated = self.resolve(entry["schema"], f"{at}/schema", f"{site}_alt{index}", owner, wire)
+                if tolerated is not None and (tolerated.nullable or isinstance(tolerated, UnionOf)):
+                    self.fail(f"{at}/schema", "a tolerated shape is one JSON type (not a union, not nullable)")
+                    continue
+                json_type = tolerated.json_type if tolerated is not None else ""
+            if tolerated is None:
+                continue
+            # The parser picks the shape by JSON type, so every shape at one property needs its own.
+            if json_type in seen_types:
+                self.fail(at, f"the tolerated shape is a JSON {json_type}, like another shape of this "
+                          "property; deskkit tells shapes apart by JSON type")
+                continue
+            seen_types.add(json_type)
+            message = (f"a one-item array where the contract has {phrase(documented)}" if shape == "single-item-list"
+                       else f"{phrase(tolerated)} where the contract has {phrase(documented)}")
+            out.append(Tolerance(quirk.id, shape, tolerated, message, f"#{pointer}", quirk.rule))
+        return tuple(out)
+
+
+def is_object_model(schema: dict[str, Any]) -> bool:
+    """A component schema that becomes a class: an object with properties (or none, but not a plain map), or
+    an allOf of such."""
+    if {"oneOf", "anyOf", "$ref"} & set(schema):
+        return False
+    if "allOf" in schema:
+        return True
+    return schema.get("type") == "object" and ("properties" in schema
+                                               or not isinstance(schema.get("additionalProperties"), dict))
+
+
+def _described(ftype: TypeRef, schemas: dict[str, Any]) -> str:
+    """A property given only as ``$ref`` borrows the description of what it refers to."""
+    if isinstance(ftype, Scalar) and ftype.enum is not None:
+        return ftype.enum.description
+    if isinstance(ftype, ModelRef):
+        return str(schemas[ftype.name].get("description", ""))
+    return ""
+
+
+def phrase(t: TypeRef) -> str:
+    """``t`` in words, with its article: "a DesktopDetailInfo object", "an array of AddressInfo objects"."""
+    text = _plain(t, False)
+    return ("an " if text[0] in "aeiou" else "a ") + text
+
+
+def _plain(t: TypeRef, plural: bool) -> str:
+    s = "s" if plural else ""
+    if isinstance(t, ModelRef):
+        return f"{t.name} object{s}"
+    if isinstance(t, ArrayOf):
+        return f"array{s} of {_plain(t.items, True)}"
+    if isinstance(t, MapOf):
+        return f"map{s} of {_plain(t.values, True)}"
+    if isinstance(t, UnionOf):
+        return " or ".join(_plain(v, plural) for v in t.variants)
+    return f"{t.json_type}{s}"
