@@ -65,6 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     suggest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     suggest.add_argument("--patch", type=Path, metavar="OUT.json", help="write the proposals as a JSON Patch "
                          "(RFC 6902) against the spec")
+    suggest.add_argument("--apply", type=Path, metavar="OUT.yaml", help="write the spec with the patch applied, "
+                         "every line it does not touch kept as it is")
     suggest.add_argument("--operation", metavar="OPERATION_ID",
                          help="operation plain .json/.jsonl bodies answer (as for validate)")
 
@@ -170,7 +172,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "suggest":
         from .contract.suggest import suggest
 
-        return suggest(args.paths, args.spec, _package(args), args.min_count, args.format, args.patch,
+        return suggest(args.paths, args.spec, _package(args), args.min_count, args.format, args.patch, args.apply,
                        args.operation)
     from .mock.config import MockConfig
 

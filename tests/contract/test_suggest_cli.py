@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonpatch
+import jsonpointer
 import pytest
 import yaml
 
@@ -39,7 +40,7 @@ class Run:
     bindings: Path  # the fixture spec's package, generated
     report: dict[str, Any]  # --format json
     patch: list[dict[str, Any]]  # --patch
-    applied: str  # the patch applied by the jsonpatch library, dumped by PyYAML
+    applied: str  # --apply
 
 
 @pytest.fixture(scope="module")
@@ -49,14 +50,12 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
     bindings = out / "bindings"
     assert deskkit("generate", "--spec", str(SPEC), "--out", str(bindings)).returncode == 0
     done = deskkit("suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
-                   "--patch", str(out / "patch.json"), env={"PYTHONPATH": str(bindings)})
+                   "--patch", str(out / "patch.json"), "--apply", str(out / "patched.yaml"),
+                   env={"PYTHONPATH": str(bindings)})
     assert done.returncode == 0, done.stderr
-    patch = json.loads((out / "patch.json").read_text())
-    applied = yaml.safe_dump(jsonpatch.apply_patch(yaml.safe_load(SPEC.read_text(encoding="utf-8")), patch),
-                             sort_keys=False, allow_unicode=True)
-    (out / "patched.yaml").write_text(applied, encoding="utf-8")
     sys.path.insert(0, str(bindings))  # for the cases that call the command in this process
-    yield Run(out, bindings, json.loads(done.stdout), patch, applied)
+    yield Run(out, bindings, json.loads(done.stdout), json.loads((out / "patch.json").read_text()),
+              (out / "patched.yaml").read_text(encoding="utf-8"))
     sys.path.remove(str(bindings))
 
 
@@ -66,10 +65,32 @@ def test_the_patch_is_the_hand_written_one(run: Run) -> None:
     assert run.report["patch"] == expected
 
 
+def test_apply_writes_what_the_patch_means(run: Run) -> None:
+    """The independent oracle: the jsonpatch library applies the patch to the spec as PyYAML reads it."""
+    original = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    assert yaml.safe_load(run.applied) == jsonpatch.apply_patch(original, run.patch)
 
 
+def test_apply_keeps_every_line_it_does_not_touch(run: Run) -> None:
+    """Comments, order, quoting, wrapping: every original line is still there, in order. The only lines that
+    change are flow collections that got a value before their closing bracket."""
+    before = SPEC.read_text(encoding="utf-8").splitlines()
+    after = run.applied.splitlines()
+    at, extended = 0, 0
+    for old in before:  # each original line, in order: the same, or the same with an item before its bracket
+        while at < len(after) and after[at] != old and not _extends(old, after[at]):
+            at += 1  # an inserted line
+        assert at < len(after), f"line lost or rewritten: {old!r}"
+        extended += after[at] != old
+        at += 1
+    # the 4 enumerations, their 4 x-enum-descriptions and 2 x-enum-varnames, and 2 one-line properties
+    assert extended == 12
+    comments = [line for line in before if line.lstrip().startswith("#")]
+    assert comments and [line for line in after if line.lstrip().startswith("#")] == comments
 
 
+def _extends(old: str, new: str) -> bool:
+    return old.rstrip()[-1:] in ("]", "}") and new.startswith(old.rstrip()[:-1] + ", ")
 
 
 def test_the_patched_spec_generates_and_the_captures_agree(run: Run) -> None:
@@ -154,6 +175,22 @@ def test_text_and_markdown(run: Run, capsys: pytest.CaptureFixture[str]) -> None
     assert "| `size-as-string` | `/components/schemas/VolumeDetail/properties/size` |" in markdown
 
 
+def test_keys_that_need_escaping(run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A field named with `/`, `~` and an ANSI escape: the patch path escapes it (RFC 6901, checked with the
+    jsonpointer library on the patched spec), the text report shows the escape instead of sending it."""
+    body = {"desktop": {"desktop_id": "d1", "a/b~c\x1b[31m": 1, "\ud800": 2}}
+    (tmp_path / "odd.json").write_text(json.dumps(body))  # the lone surrogate as JSON writes it: \\ud800
+    out = tmp_path / "patched.yaml"
+    assert main(["suggest", str(tmp_path / "odd.json"), "--spec", str(SPEC), "--package", PACKAGE,
+                 "--patch", str(tmp_path / "p.json"), "--apply", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "\x1b" not in text
+    assert "/components/schemas/DesktopDetailInfo/properties/a~1b~0c\\x1b[31m\n" in text
+    assert "/components/schemas/DesktopDetailInfo/properties/\\ud800\n" in text  # reported, not proposed
+    assert "not proposed: its name holds a lone surrogate" in text
+    [op] = json.loads((tmp_path / "p.json").read_text())
+    assert op["path"] == "/components/schemas/DesktopDetailInfo/properties/a~1b~0c\x1b[31m"
+    assert jsonpointer.resolve_pointer(yaml.safe_load(out.read_text()), op["path"])["type"] == "integer"
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -90,7 +90,8 @@ def render_text(s: Suggestions) -> str:
     if s.unreadable:
         out.append(f"\nunreadable ({_unread(s)}): not in the proposals")
         out += [f"  {visible(at)}: {visible(reason)}" for at, reason in s.unreadable]
-    out.append(f"\npatch: {len(s.patch)} operation(s) (--patch FILE writes them as JSON Patch)")
+    out.append(f"\npatch: {len(s.patch)} operation(s) (--patch FILE writes them as JSON Patch, --apply OUT.yaml "
+               "the patched spec)")
     return "\n".join(out) + "\n"
 
 
