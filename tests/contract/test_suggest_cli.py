@@ -267,3 +267,11 @@ def test_a_spec_that_is_not_yaml_is_named_with_its_line(run: Run, tmp_path: Path
     err = capsys.readouterr().err
     assert err.startswith(f"deskkit: {spec}:") and "not valid YAML" in err
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example report is this command's output, verbatim."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
+    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
+    assert capsys.readouterr().out == readme[at:readme.index("```", at)]
