@@ -70,31 +70,64 @@ def _model(capture: Capture, op: Any) -> Any:
     return next((m for status, m in op.responses.items() if status.startswith("2") and m is not None), None)
 
 
+#: Stands for "not decoded yet" (None is a JSON value).
+UNDECODED: Any = object()
+
+
+class Judge:
+    """Judges captures against one package's operations. The operation and body model of each (operation,
+    status) pair are looked up once; :meth:`route` exposes them so a caller can try a model's quick check
+    before asking for the full result."""
+
+    def __init__(self, bindings: Bindings) -> None:
+        self.bindings = bindings
+        self._routes: dict[tuple[str | None, int | None], tuple[str, Any]] = {}
+
+    def route(self, capture: Capture) -> tuple[str, Any]:
+        """The id of the operation ``capture`` answers and the model its body is judged against (None: the
+        contract has no body there)."""
+        key = (capture.operation, capture.status)
+        found = self._routes.get(key)
+        if found is None:
+            op = self.bindings.operation(capture.operation)
+            found = self._routes[key] = (op.id, _model(capture, op))
+        return found
+
+    def __call__(self, capture: Capture, data: Any = UNDECODED) -> Result:
+        """One capture's verdict, problems (and deviations) and undocumented fields. ``data``: its body,
+        when the caller has decoded it already."""
+        operation, model = self.route(capture)
+        if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
+            return clean(capture, operation)  # no body, and none in the contract
+        if data is UNDECODED:
+            data, unreadable = decode(capture, operation)
+            if unreadable is not None:
+                return unreadable
+        if model is None:
+            result = _where(capture, operation, "violation")
+            result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
+                                   f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None}]
+            result["undocumented_fields"] = []
+            return result
+        found = model.judge(data)
+        if not (found.problems or found.deviations or found.unknown_fields):
+            return clean(capture, operation, found.verdict)
+        result = _where(capture, operation, found.verdict)
+        problems = _records(found.problems) + _records(found.deviations)
+        if found.problems and found.deviations:
+            problems.sort(key=lambda p: p["pointer"])
+        result["problems"] = problems
+        result["undocumented_fields"] = list(found.unknown_fields)
+        return result
+
+
+def clean(capture: Capture, operation: str, verdict: Any = "conformant") -> Result:
+    """A result with nothing to report."""
+    result = _where(capture, operation, verdict)
+    result["problems"], result["undocumented_fields"] = [], []
+    return result
+
+
 def judge(capture: Capture, bindings: Bindings) -> Result:
     """One capture's verdict, problems (and deviations) and undocumented fields."""
-    op = bindings.operation(capture.operation)
-    model = _model(capture, op)
-    if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
-        result = _where(capture, op.id, "conformant")  # no body, and none in the contract
-        result["problems"], result["undocumented_fields"] = [], []
-        return result
-    data, unreadable = decode(capture, op.id)
-    if unreadable is not None:
-        return unreadable
-    if model is None:
-        result = _where(capture, op.id, "violation")
-        result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
-                               f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None}]
-        result["undocumented_fields"] = []
-        return result
-    found = model.judge(data)
-    result = _where(capture, op.id, found.verdict)
-    if not (found.problems or found.deviations or found.unknown_fields):
-        result["problems"], result["undocumented_fields"] = [], []
-        return result
-    problems = _records(found.problems) + _records(found.deviations)
-    if found.problems and found.deviations:
-        problems.sort(key=lambda p: p["pointer"])
-    result["problems"] = problems
-    result["undocumented_fields"] = list(found.unknown_fields)
-    return result
+    return Judge(bindings)(capture)
