@@ -19,7 +19,7 @@ from typing import Any
 
 from ..bindings import Bindings
 from ..captures import Capture, LineRange, Router, Skipped, plan, read_range
-from ..judge import crashed, decode, judge
+from ..judge import Judge, crashed, decode
 from ..results import FindingRecord, Result
 from .shapes import Shape
 from .walk import Contract, Place, json_type, matches
@@ -125,6 +125,7 @@ class Collector:
 
     def __init__(self, bindings: Bindings) -> None:
         self.bindings = bindings
+        self.judge = Judge(bindings)  # one for the run: it looks each (operation, status) up once
         self.contract = Contract(bindings)
         self.corpus = Corpus()
 
@@ -145,7 +146,7 @@ class Collector:
         index = self.corpus.responses
         self.corpus.responses += 1
         try:
-            result = judge(capture, self.bindings)
+            result = self.judge(capture)
         except Exception as exc:  # the safety net `deskkit validate` has: one capture never ends the run
             result = crashed(capture, capture.operation or self.bindings.operations[0].id, exc)
         self.corpus.verdicts[result["verdict"]] += 1
