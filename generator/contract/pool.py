@@ -6,9 +6,9 @@ or a small batch of other captures. Workers judge and render whole units and sen
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
@@ -16,14 +16,15 @@ from .jsontext import NotJson, loads
 from .judge import UNDECODED, Judge, clean, crashed
 from .report import RENDERERS
 from .results import Chunk, Result
+from .typed import checker
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
     """Judge and render ``captures``, grouped into one chunk per run of the same source.
 
-    The common case is made cheap: a body the model's quick check (``conforms``, where the bindings have
-    one) finds conformant with nothing to report gets no result record, and its text is the one
-    :class:`CleanText` made for its source, with its line number in it. Anything else is judged in full."""
+    The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
+    the model's fast pass (``conforms``) does, gets no result record, and its text is the one :class:`CleanText`
+    made for its source, with its line number in it. Anything else is judged in full."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
@@ -40,6 +41,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
                              joiner.join(t for t in texts if t)))
 
+    typed: dict[Any, Callable[[bytes | bytearray], bool] | None] = {}  # model → its msgspec check
     for capture in captures:
         if capture.source != source:
             flush()
@@ -47,6 +49,13 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
         try:
             operation, model = judge.route(capture)
+            if model not in typed:
+                typed[model] = checker(model)
+            check = typed[model]
+            if check is not None and capture.body and check(capture.body):
+                verdicts["conformant"] = verdicts.get("conformant", 0) + 1
+                texts.append(clean_text(capture, operation))
+                continue
             conforms = getattr(model, "conforms", None)
             data = UNDECODED
             if conforms is not None and capture.body:
@@ -126,6 +135,8 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
         for unit in units:
             yield from run_unit(unit, package, renders)
         return
+    import multiprocessing  # here: --jobs 1 does not pay for importing it
+
     # fork keeps start-up cheap (the bindings are already imported); results stream back in order.
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
