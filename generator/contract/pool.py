@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
@@ -41,7 +40,6 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
                              joiner.join(t for t in texts if t)))
 
-    typed: dict[Any, Callable[[bytes | bytearray], bool] | None] = {}  # model → its msgspec check
     for capture in captures:
         if capture.source != source:
             flush()
@@ -49,16 +47,14 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
         try:
             operation, model = judge.route(capture)
-            if model not in typed:
-                typed[model] = checker(model)
-            check = typed[model]
+            check = checker(model)
             if check is not None and capture.body and check(capture.body):
                 verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                 texts.append(clean_text(capture, operation))
                 continue
             conforms = getattr(model, "conforms", None)
             data = UNDECODED
-            if conforms is not None and capture.body:
+            if check is None and conforms is not None and capture.body:  # (after msgspec, the judge tries it)
                 try:
                     data = loads(capture.body)
                 except NotJson:

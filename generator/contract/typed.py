@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from . import jsontext
@@ -30,9 +31,10 @@ class Unsupported(Exception):
     """The schema holds something msgspec cannot check as strictly as the generated parser."""
 
 
+@cache
 def checker(model: Any) -> Callable[[bytes | bytearray], bool] | None:
     """A function telling whether a body is certainly conformant to ``model`` with nothing to report (False:
-    ask the judge), or None when msgspec is not there or cannot check this model."""
+    ask the judge), or None when msgspec is not there or cannot check this model (built once per model)."""
     if jsontext.FAST is None or model is None:
         return None
     import msgspec
