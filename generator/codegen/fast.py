@@ -8,6 +8,7 @@ where one regex that admits only days every month has stands for the calendar ar
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -32,10 +33,25 @@ def fast_fails(t: Scalar, var: str) -> str:
         tests.append(f"len({var}) >= {t.min_length}")
     if t.max_length is not None:
         tests.append(f"len({var}) <= {t.max_length}")
-    if t.pattern is not None:
-        tests.append(f"_RE_{t.site}.search({var}) is not None")
-    tests.append(f"_DAY.match({var}) is not None")
+    if day_pattern(t) is not None:
+        tests.append(f"_DT_{t.site}.match({var}) is not None")
+    else:
+        if t.pattern is not None:
+            tests.append(f"_RE_{t.site}.search({var}) is not None")
+        tests.append(f"_DAY.match({var}) is not None")
     return f"not ({' and '.join(tests)})"
+
+
+#: The start of a date-time whose day every month has: with the site's pattern, enough for the format check.
+DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
+
+
+def day_pattern(t: Scalar) -> str | None:
+    """A date-time site's pattern and :data:`DAY` as one regex, matched at the start: it matches only where
+    both do (so it is enough for both checks). None when the pattern sets flags for the whole regex."""
+    if t.format != "date-time" or t.pattern is None or re.match(r"\(\?[aiLmsux]+\)", t.pattern):
+        return None
+    return rf"(?={DAY})(?:{t.pattern})"
 
 
 def _walked(api: Api) -> list[TypeRef]:
@@ -93,6 +109,15 @@ def fast_runtime_imports(api: Api) -> str:
     return "".join(f"    {name},\n" for name in sort_all(list(names)))
 
 
+def fast_day_sites(api: Api) -> list[tuple[str, str]]:
+    """(site, regex) of the date-time sites checked by one regex (:func:`day_pattern`)."""
+    out = []
+    for t in _walked(api):
+        if isinstance(t, Scalar) and t.enum is None and t.const is None and (pattern := day_pattern(t)) is not None:
+            out.append((t.site, pattern))
+    return out
+
+
 def uses_date_time(api: Api) -> bool:
     return any(isinstance(t, Scalar) and t.format == "date-time" and t.const is None and t.enum is None
                for t in _walked(api))
@@ -100,6 +125,7 @@ def uses_date_time(api: Api) -> bool:
 
 FILTERS: dict[str, Callable[..., Any]] = {"fast_fails": fast_fails, "documented": documented}
 GLOBALS: dict[str, Callable[..., Any]] = {"fast_enums": fast_enums, "fast_patterns": fast_patterns,
+                                          "fast_day_sites": fast_day_sites, "day": lambda: DAY,
                                           "fast_helpers": fast_helpers,
                                           "fast_runtime_imports": fast_runtime_imports,
                                           "uses_date_time": uses_date_time}
