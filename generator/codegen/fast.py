@@ -93,9 +93,9 @@ def _inner(t: TypeRef) -> list[TypeRef]:
 
 def fast_runtime_imports(api: Api) -> str:
     """The names ``_fast.py`` takes from ``_runtime``."""
-    names = {"Bail", "Model", "decode"}
+    names = {"Model", "decode"}
     if api.models:
-        names.add("UNSET")
+        names |= {"Bail", "UNSET"}
     for t in _walked(api):
         if isinstance(t, Scalar) and t.const is None and t.enum is None:
             if t.format is not None and t.format != "date-time":
