@@ -10,6 +10,7 @@ contract tools need no YAML.
 
 from typing import Final
 
+from . import _fast  # noqa: F401  (installs the parsers' fast first pass on the models)
 from ._runtime import (
     UNSET,
     ContractError,

@@ -201,7 +201,9 @@ def is_date_time(text: str) -> bool:
     match = _DATE_TIME.match(text)
     if match is None:
         return False
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    year, month, day = map(int, match.groups())
+    if 1 <= day <= 28:  # every month has these days: no calendar needed
+        return year > 0 and 1 <= month <= 12
     return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
@@ -597,27 +599,42 @@ class Judgement:
         return "tolerated" if self.deviations else "conformant"
 
 
+_NOTHING_FOUND: Final = Judgement((), (), ())
+
 # Findings are listed by pointer (plain string order: cheap, and stable from run to run).
 _BY_POINTER: Final = attrgetter("pointer")
 
 Parser = Callable[[Any, str, Context, Site], Any]
 
 
+class Bail(Exception):
+    """Raised by the generated fast pass (``_fast.py``) where it is not sure: the full parser decides."""
+
+
 class Model:
     """Base of every generated model: parsing entry points and dict/JSON conversion shared by all of them.
 
-    Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site).
+    Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
+    the generated ``_fast.py`` sets ``_fast`` (the fast first pass) and ``_decode``.
     """
 
     __slots__ = ()
     _parse: ClassVar[Parser]
     _site: ClassVar[Site]
+    _fast: ClassVar[Callable[[Any], Any] | None] = None
+    _decode: ClassVar[Callable[[str | bytes], Any] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
 
     @classmethod
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
+        if cls._fast is not None:
+            try:
+                fast: Self = cls._fast(data)
+                return fast
+            except (Bail, RecursionError):
+                pass  # not the common case: the full parser decides
         cx = Context()
         try:
             result: Self = cls._parse(data, "", cx, cls._site)
@@ -628,6 +645,8 @@ class Model:
     @classmethod
     def judge(cls, data: Any) -> Judgement:
         """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        if cls.conforms(data):
+            return _NOTHING_FOUND
         cx = Context()
         try:
             cls._parse(data, "", cx, cls._site)
@@ -636,9 +655,20 @@ class Model:
         return cx.judgement()
 
     @classmethod
+    def conforms(cls, data: Any) -> bool:
+        """True when the fast pass finds ``data`` conformant with nothing to report (False: ask :meth:`judge`)."""
+        if cls._fast is None:
+            return False
+        try:
+            cls._fast(data)
+        except (Bail, RecursionError):
+            return False
+        return True
+
+    @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Self:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
-        return cls.from_dict(decode(text), tolerant=tolerant)
+        return cls.from_dict((cls._decode or decode)(text), tolerant=tolerant)
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
         raise NotImplementedError

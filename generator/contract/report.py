@@ -20,7 +20,6 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from typing import IO, Any, Final, Protocol
-from xml.sax.saxutils import escape, quoteattr
 
 from .results import VERDICTS, Chunk, Result, fails
 
@@ -227,6 +226,8 @@ class TextWriter:
 
 
 def _junit_case(result: Result, strict: bool) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # here: it imports urllib.request, a tenth of start-up
+
     verdict = result["verdict"]
     details = "\n".join(visible(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"]
                                                                              else "")) for p in result["problems"])
@@ -262,6 +263,8 @@ class JunitWriter:
         self.tests = self.failures = 0
 
     def _flush_source(self) -> None:
+        from xml.sax.saxutils import quoteattr
+
         if self.source is None:
             return
         self.suites.write(f"  <testsuite name={quoteattr(visible(self.source))} tests=\"{self.tests}\" "
