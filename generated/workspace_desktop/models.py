@@ -4,7 +4,9 @@
 
 An optional property that was absent holds :data:`UNSET`; one that arrived as ``null`` (where a quirk
 tolerates it, and reported) holds ``None``. Fields the spec does not know are kept, listed in
-``unknown_fields``, and written back by ``to_dict()``, which returns the JSON that was parsed.
+``unknown_fields``, and written back by ``to_dict()``, which returns the JSON that was parsed. Fields the
+page does not document but the spec knows off the page (``x-deskkit-known``) are typed and listed in
+``off_page``; a value unlike what is known is kept untyped, as an unknown field.
 ``from_dict``, ``from_json`` and ``judge`` come from :class:`Model`; each class only names its parser.
 """
 
@@ -84,6 +86,7 @@ class AddressInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -116,6 +119,7 @@ class AttachInstancesUserInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -204,6 +208,7 @@ class DesktopDetailInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -309,6 +314,7 @@ class DesktopMetadata(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -345,6 +351,7 @@ class ErrorResponse(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -367,6 +374,7 @@ class FlavorInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -393,6 +401,7 @@ class FlavorLinkInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -417,6 +426,7 @@ class ListDesktopsDetailResponse(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -451,6 +461,7 @@ class ProductInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -483,6 +494,7 @@ class SecurityGroup(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -504,6 +516,7 @@ class ShowDesktopDetailResponse(Model):
     _wrapped: frozenset[str] = field(default=frozenset(), repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -526,6 +539,7 @@ class Tag(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -560,6 +574,7 @@ class VolumeDetail(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -1272,7 +1287,7 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.os_ext_ips_mac_mac_addr = f_os_ext_ips_mac_mac_addr
     o.os_ext_ips_type = f_os_ext_ips_type
     o._extra = None if _KEYS_AddressInfo.issuperset(d) else cx.extra(d, _KEYS_AddressInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1297,7 +1312,7 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
     o.user_name = f_user_name
     o.user_group = f_user_group
     o._extra = None if _KEYS_AttachInstancesUserInfo.issuperset(d) else cx.extra(d, _KEYS_AttachInstancesUserInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1461,7 +1476,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.attach_state = f_attach_state
     o.enterprise_project_id = f_enterprise_project_id
     o._extra = None if _KEYS_DesktopDetailInfo.issuperset(d) else cx.extra(d, _KEYS_DesktopDetailInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1516,7 +1531,7 @@ def _parse_DesktopMetadata(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     else:  # keys the spec types with additionalProperties: checked, and not "unknown"
         others = {key: value for key, value in d.items() if key not in _KEYS_DesktopMetadata}
         o._extra = _p_DesktopMetadata_extra(others, ptr, cx)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1540,7 +1555,7 @@ def _parse_ErrorResponse(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.error_code = f_error_code
     o.error_msg = f_error_msg
     o._extra = None if _KEYS_ErrorResponse.issuperset(d) else cx.extra(d, _KEYS_ErrorResponse, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1558,7 +1573,7 @@ def _parse_FlavorInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.id = f_id
     o.links = f_links
     o._extra = None if _KEYS_FlavorInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1576,7 +1591,7 @@ def _parse_FlavorLinkInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.rel = f_rel
     o.hrel = f_hrel
     o._extra = None if _KEYS_FlavorLinkInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorLinkInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1599,7 +1614,7 @@ def _parse_ListDesktopsDetailResponse(d: Any, ptr: str, cx: Context, site: Site)
     o.desktops = f_desktops
     o.total_count = f_total_count
     o._extra = None if _KEYS_ListDesktopsDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ListDesktopsDetailResponse, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1643,7 +1658,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.descriptions = f_descriptions
     o.charge_mode = f_charge_mode
     o._extra = None if _KEYS_ProductInfo.issuperset(d) else cx.extra(d, _KEYS_ProductInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1657,7 +1672,7 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o = _new(SecurityGroup)
     o.id = f_id
     o._extra = None if _KEYS_SecurityGroup.issuperset(d) else cx.extra(d, _KEYS_SecurityGroup, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1681,7 +1696,7 @@ def _parse_ShowDesktopDetailResponse(d: Any, ptr: str, cx: Context, site: Site) 
     o.desktop = f_desktop
     o._extra = None if _KEYS_ShowDesktopDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ShowDesktopDetailResponse, ptr)
     o._wrapped = frozenset(wrapped)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1699,7 +1714,7 @@ def _parse_Tag(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.key = f_key
     o.value = f_value
     o._extra = None if _KEYS_Tag.issuperset(d) else cx.extra(d, _KEYS_Tag, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1740,7 +1755,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.create_time = f_create_time
     o.display_name = f_display_name
     o._extra = None if _KEYS_VolumeDetail.issuperset(d) else cx.extra(d, _KEYS_VolumeDetail, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 

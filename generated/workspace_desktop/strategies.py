@@ -10,6 +10,8 @@ plain function returning a composable strategy:
 - :func:`quirky` — a valid payload with declared quirks injected, as a :class:`Drawn` whose ``injected``
   names each quirk and its JSON Pointer, so a test can demand exactly those deviations;
 - :func:`invalid` — a valid payload with one targeted mutation that breaks both contracts, pointer known;
+- :func:`observed` — a valid payload with fields and enumeration values known off the page added, each
+  named with its pointer and level (``Injected.known``);
 - :func:`error_bodies` — bodies of the error responses.
 """
 
@@ -19,7 +21,20 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from ._draw import FORMAT_MISSES, FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
+from ._draw import (
+    FORMAT_MISSES,
+    FORMATS,
+    KNOWN_FIELD,
+    KNOWN_VALUE,
+    TEXT,
+    VALUES,
+    Drawn,
+    Injected,
+    Strategies,
+    bounded_text,
+    objects,
+    patterned,
+)
 from .models import (
     SCHEMA,
     AddressInfo,
@@ -40,6 +55,8 @@ from .models import (
 __all__ = [
     "FORMATS",
     "FORMAT_MISSES",
+    "KNOWN_FIELD",
+    "KNOWN_VALUE",
     "QUIRK_IDS",
     "TEXT",
     "VALUES",
@@ -65,6 +82,7 @@ __all__ = [
     "list_desktops_detail_response_payloads",
     "list_desktops_detail_responses",
     "objects",
+    "observed",
     "patterned",
     "product_info_payloads",
     "product_infos",
@@ -127,6 +145,14 @@ def invalid(model: str = SUCCESS) -> st.SearchStrategy[Drawn]:
     an array of two. ``injected[0]`` gives the pointer and a short description.
     """
     return _STRATEGIES.invalid(model)
+
+
+def observed(model: str = SUCCESS) -> st.SearchStrategy[Drawn]:
+    """Valid payloads plus what the spec knows off the page: fields the page does not document (``KNOWN_FIELD``,
+    listed in ``off_page`` in both modes) and enumeration values it does not list (``KNOWN_VALUE``, deviations:
+    refused in strict mode). At least one; a ValueError when nothing known off the page can show in ``model``.
+    """
+    return _STRATEGIES.observed(model)
 
 
 def error_bodies(model: str = ERROR) -> st.SearchStrategy[Drawn]:

@@ -8,7 +8,7 @@ from typing import Any
 from .bindings import Bindings
 from .captures import Capture
 from .jsontext import NotJson, loads
-from .results import FindingRecord, Position, Result
+from .results import FindingRecord, OffPageRecord, Position, Result
 
 
 def _where(capture: Capture, operation: str, verdict: Any) -> Result:
@@ -30,8 +30,8 @@ def _unreadable(capture: Capture, operation: str, reason: str, at: Position | No
     if at:
         result["at"] = at
     result["problems"] = [{"pointer": "", "message": reason + where, "rule": None, "quirk": None,
-                           "quirk_rule": None}]
-    result["undocumented_fields"] = []
+                           "quirk_rule": None, "known": None}]
+    result["undocumented_fields"], result["off_page"] = [], []
     return result
 
 
@@ -60,7 +60,12 @@ def crashed(capture: Capture, operation: str, exc: BaseException) -> Result:
 
 def _records(findings: Any) -> list[FindingRecord]:
     return [{"pointer": f.pointer, "message": f.message, "rule": f.rule, "quirk": f.quirk,
-             "quirk_rule": f.quirk_rule} for f in findings]
+             "quirk_rule": f.quirk_rule, "known": getattr(f, "known", None)} for f in findings]
+
+
+def _off_page(findings: Any, refused: bool) -> list[OffPageRecord]:
+    return [{"pointer": f.pointer, "message": f.message, "rule": f.rule, "quirk": f.quirk,
+             "quirk_rule": f.quirk_rule, "known": f.known, "refused_in_strict": refused} for f in findings]
 
 
 def _model(capture: Capture, op: Any) -> Any:
@@ -76,7 +81,7 @@ def judge(capture: Capture, bindings: Bindings) -> Result:
     model = _model(capture, op)
     if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
         result = _where(capture, op.id, "conformant")  # no body, and none in the contract
-        result["problems"], result["undocumented_fields"] = [], []
+        result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
         return result
     data, unreadable = decode(capture, op.id)
     if unreadable is not None:
@@ -84,17 +89,26 @@ def judge(capture: Capture, bindings: Bindings) -> Result:
     if model is None:
         result = _where(capture, op.id, "violation")
         result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
-                               f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None}]
-        result["undocumented_fields"] = []
+                               f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None,
+                               "known": None}]
+        result["undocumented_fields"], result["off_page"] = [], []
         return result
     found = model.judge(data)
     result = _where(capture, op.id, found.verdict)
-    if not (found.problems or found.deviations or found.unknown_fields):
-        result["problems"], result["undocumented_fields"] = [], []
+    off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
+    if not (found.problems or found.deviations or found.unknown_fields or off_page):
+        result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
         return result
-    problems = _records(found.problems) + _records(found.deviations)
-    if found.problems and found.deviations:
+    # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off the page.
+    deviations = [d for d in found.deviations if d.quirk is not None]
+    values = [d for d in found.deviations if d.quirk is None]
+    problems = _records(found.problems) + _records(deviations)
+    if found.problems and deviations:
         problems.sort(key=lambda p: p["pointer"])
     result["problems"] = problems
     result["undocumented_fields"] = list(found.unknown_fields)
+    known = _off_page(off_page, False) + _off_page(values, True)
+    if off_page and values:
+        known.sort(key=lambda p: p["pointer"])
+    result["off_page"] = known
     return result

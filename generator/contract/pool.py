@@ -26,17 +26,18 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     verdicts: dict[str, int] = {}
     quirks: Counter[str] = Counter()
     undocumented: Counter[str] = Counter()
+    off_page: Counter[tuple[str, str]] = Counter()
 
     def flush() -> None:
         if source is not None:
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
-                             joiner.join(t for t in texts if t)))
+                             joiner.join(t for t in texts if t), off_page))
 
     for capture in captures:
         if capture.source != source:
             flush()
             source = capture.source
-            texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
+            texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         result, text = _judged(capture, bindings, render)
         verdict = result["verdict"]
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
@@ -44,6 +45,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
         if result["undocumented_fields"]:
             undocumented.update(result["undocumented_fields"])
+        if result["off_page"]:
+            off_page.update((p["known"] or "", p["pointer"]) for p in result["off_page"])
         texts.append(text)
     flush()
     return out

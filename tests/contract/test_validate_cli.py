@@ -70,7 +70,8 @@ def test_violation_inside_a_quirk_is_still_found(tmp_path: Path) -> None:
     assert code == 1 and result["verdict"] == "violation"
     bad = [p for p in result["problems"] if p["quirk"] is None]
     assert bad == [{"pointer": "/desktop/0/data_volumes/0/size", "message": "expected integer, found number",
-                    "rule": "#/components/schemas/VolumeDetail/properties/size", "quirk": None, "quirk_rule": None}]
+                    "rule": "#/components/schemas/VolumeDetail/properties/size", "quirk": None, "quirk_rule": None,
+                    "known": None}]
     assert result["undocumented_fields"] == ["/desktop/0/new_field"]
 
 
@@ -91,7 +92,7 @@ def test_json_lines_with_a_broken_line_judges_the_rest(tmp_path: Path) -> None:
     assert report["results"][5]["undocumented_fields"] == ["/request_id"]
     assert report["summary"] | {"quirks": None, "undocumented_fields": None} == {
         "conformant": 2, "tolerated": 1, "violation": 1, "unreadable": 2, "skipped": 0, "skipped_reasons": {},
-        "quirks": None, "undocumented_fields": None}
+        "quirks": None, "undocumented_fields": None, "off_page": {}}
     assert report["summary"]["undocumented_fields"] == {"/request_id": 1}
 
 
