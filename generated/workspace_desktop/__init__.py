@@ -25,6 +25,7 @@ from ._runtime import (
     decode,
 )
 from .enums import (
+    AssigneeType,
     AttachState,
     ChargeMode,
     DesktopType,
@@ -34,11 +35,14 @@ from .enums import (
     LoginStatus,
     OsBit,
     OsType,
+    PackageType,
     ProductType,
+    SaleStatus,
     SortField,
     SortType,
     TaskStatus,
     UserGroup,
+    UseUpPolicy,
     VolumeType,
 )
 from .models import (
@@ -50,6 +54,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -73,7 +78,8 @@ QUIRKS: Final[dict[str, str]] = {
     "null-value": "`null` for a documented field. The page never allows it; real services send it for unset values.",
     "undocumented-enum-value": (
         "A string outside a documented enumeration. Vendors add values without updating the tables, so th"
-        "e observed contract keeps any string and reports it."
+        "e observed contract keeps any string and reports it. Values with evidence of their own (SATA, an"
+        " empty task_status) are listed as x-deskkit-known-values; this quirk keeps every other string."
     ),
 }
 
@@ -85,6 +91,7 @@ __all__ = [
     "UNSET",
     "VERSION",
     "AddressInfo",
+    "AssigneeType",
     "AttachInstancesUserInfo",
     "AttachState",
     "ChargeMode",
@@ -97,6 +104,7 @@ __all__ = [
     "Finding",
     "FlavorInfo",
     "FlavorLinkInfo",
+    "HourPackageInfo",
     "InternetMode",
     "IpAssignment",
     "IpVersion",
@@ -106,11 +114,13 @@ __all__ = [
     "Operation",
     "OsBit",
     "OsType",
+    "PackageType",
     "Pagination",
     "Parameter",
     "Problem",
     "ProductInfo",
     "ProductType",
+    "SaleStatus",
     "SecurityGroup",
     "ShowDesktopDetailResponse",
     "Site",
@@ -119,6 +129,7 @@ __all__ = [
     "Tag",
     "TaskStatus",
     "Unset",
+    "UseUpPolicy",
     "UserGroup",
     "VolumeDetail",
     "VolumeType",

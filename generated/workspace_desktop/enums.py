@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "AssigneeType",
     "AttachState",
     "ChargeMode",
     "DesktopType",
@@ -18,13 +19,25 @@ __all__ = [
     "LoginStatus",
     "OsBit",
     "OsType",
+    "PackageType",
     "ProductType",
+    "SaleStatus",
     "SortField",
     "SortType",
     "TaskStatus",
+    "UseUpPolicy",
     "UserGroup",
     "VolumeType",
 ]
+
+
+class AssigneeType(StrEnum):
+    """Object type, USER (a user, the default) or GROUP (a user group)."""
+
+    #: a user
+    USER = "USER"
+    #: a user group
+    GROUP = "GROUP"
 
 
 class AttachState(StrEnum):
@@ -66,6 +79,10 @@ class DesktopType(StrEnum):
 
     #: a dedicated desktop
     DEDICATED = "DEDICATED"
+    #: a multi-user (shared) desktop (not on the page; known: sdk)
+    SHARED = "SHARED"
+    #: a desktop in a desktop pool (not on the page; known: sdk)
+    POOLED = "POOLED"
 
 
 class InternetMode(StrEnum):
@@ -106,6 +123,8 @@ class LoginStatus(StrEnum):
     CONNECTED = "CONNECTED"
     #: The desktop is disconnected from the client (window closed or network interrupted).
     DISCONNECTED = "DISCONNECTED"
+    #: The desktop is offline. (not on the page; known: sdk)
+    OFFLINE = "OFFLINE"
 
 
 class OsBit(StrEnum):
@@ -123,11 +142,41 @@ class OsType(StrEnum):
     OTHERS = "Others"
 
 
+class PackageType(StrEnum):
+    """Package type."""
+
+    #: premium
+    ULTIMATE = "ultimate"
+    #: enterprise
+    ENTERPRISE = "enterprise"
+    #: general office
+    GENERAL = "general"
+    #: cloud workstation
+    WORKSTATION = "workstation"
+    #: dedicated office
+    DEDICATED = "dedicated"
+    #: solver
+    SOLVER = "solver"
+    #: agile office
+    AGILE = "agile"
+
+
 class ProductType(StrEnum):
     """Product type."""
 
     #: Basic product package; OS is the only commercial software in it. Only this type can use private images.
     BASE = "BASE"
+
+
+class SaleStatus(StrEnum):
+    """Sale status, normal, sellout (sold out) or abandon (withdrawn)."""
+
+    #: on sale
+    NORMAL = "normal"
+    #: sold out
+    SELLOUT = "sellout"
+    #: withdrawn
+    ABANDON = "abandon"
 
 
 class SortField(StrEnum):
@@ -197,6 +246,21 @@ class TaskStatus(StrEnum):
     DELETING = "deleting"
     #: Deletion failed.
     DELETE_FAILED = "deleteFailed"
+    #: The desktop is being updated (rebuilt). (not on the page; known: sdk)
+    UPDATING = "updating"
+    #: The desktop's network is being changed. (not on the page; known: sdk)
+    DESKTOP_NETWORK_CHANGING = "desktopNetworkChanging"
+    #: No task is running (the normal idle value). (not on the page; known: captures)
+    IDLE = ""
+
+
+class UseUpPolicy(StrEnum):
+    """What happens when the hours are used up."""
+
+    #: shut down or hibernate automatically
+    SHUTDOWN_OR_HIBERNATE = "SHUTDOWN_OR_HIBERNATE"
+    #: switch to pay-per-use billing automatically
+    PAY_PER_USE = "PAY_PER_USE"
 
 
 class UserGroup(StrEnum):
@@ -219,3 +283,9 @@ class VolumeType(StrEnum):
     SAS = "SAS"
     #: Ultra-high I/O
     SSD = "SSD"
+    #: Common I/O (not on the page; known: captures)
+    SATA = "SATA"
+    #: General purpose SSD (not on the page; known: captures)
+    GPSSD = "GPSSD"
+    #: General purpose SSD V2 (with iops and throughput) (not on the page; known: captures)
+    GPSSD2 = "GPSSD2"

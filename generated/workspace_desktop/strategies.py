@@ -44,6 +44,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -78,6 +79,8 @@ __all__ = [
     "flavor_infos",
     "flavor_link_info_payloads",
     "flavor_link_infos",
+    "hour_package_info_payloads",
+    "hour_package_infos",
     "invalid",
     "list_desktops_detail_response_payloads",
     "list_desktops_detail_responses",
@@ -108,6 +111,7 @@ _STRATEGIES: Final = Strategies(
         "ErrorResponse": ErrorResponse,
         "FlavorInfo": FlavorInfo,
         "FlavorLinkInfo": FlavorLinkInfo,
+        "HourPackageInfo": HourPackageInfo,
         "ListDesktopsDetailResponse": ListDesktopsDetailResponse,
         "ProductInfo": ProductInfo,
         "SecurityGroup": SecurityGroup,
@@ -228,6 +232,16 @@ def flavor_link_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
 def flavor_link_infos() -> st.SearchStrategy[FlavorLinkInfo]:
     """Typed ``FlavorLinkInfo`` instances parsed from valid payloads."""
     return _STRATEGIES.payloads("FlavorLinkInfo").map(FlavorLinkInfo.from_dict)
+
+
+def hour_package_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``HourPackageInfo`` payloads (raw JSON data, documented contract)."""
+    return _STRATEGIES.payloads("HourPackageInfo")
+
+
+def hour_package_infos() -> st.SearchStrategy[HourPackageInfo]:
+    """Typed ``HourPackageInfo`` instances parsed from valid payloads."""
+    return _STRATEGIES.payloads("HourPackageInfo").map(HourPackageInfo.from_dict)
 
 
 def list_desktops_detail_response_payloads() -> st.SearchStrategy[dict[str, Any]]:
