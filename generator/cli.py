@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--strict", action="store_true", help="also fail when a response needs a quirk")
     check.add_argument("--format", choices=("text", "json", "junit"), default="text")
     check.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    check.add_argument("--dask", metavar="ADDRESS", help="judge on the Dask cluster whose scheduler is at ADDRESS "
+                       "(tcp://host:8786) instead of local processes; JSON Lines paths must be readable by the "
+                       "workers")
     check.add_argument("--operation", metavar="OPERATION_ID",
                        help="operation plain .json/.jsonl bodies answer (default: the spec's first; HAR entries "
                             "are matched by method and path)")
@@ -149,7 +152,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "validate":
         from .contract.validate import validate
 
-        return validate(args.paths, args.strict, args.format, args.jobs, _package(args), args.operation)
+        return validate(args.paths, args.strict, args.format, args.jobs, _package(args), args.operation, args.dask)
     if args.command == "diff":
         from .contract.diff import diff
 

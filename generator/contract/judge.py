@@ -75,40 +75,74 @@ def _model(capture: Capture, op: Any) -> Any:
     return next((m for status, m in op.responses.items() if status.startswith("2") and m is not None), None)
 
 
+#: Stands for "not decoded yet" (None is a JSON value).
+UNDECODED: Any = object()
+
+
+class Judge:
+    """Judges captures against one package's operations. The operation and body model of each (operation,
+    status) pair are looked up once; :meth:`route` exposes them so a caller can try a model's quick check
+    before asking for the full result."""
+
+    def __init__(self, bindings: Bindings) -> None:
+        self.bindings = bindings
+        self._routes: dict[tuple[str | None, int | None], tuple[str, Any]] = {}
+
+    def route(self, capture: Capture) -> tuple[str, Any]:
+        """The id of the operation ``capture`` answers and the model its body is judged against (None: the
+        contract has no body there)."""
+        key = (capture.operation, capture.status)
+        found = self._routes.get(key)
+        if found is None:
+            op = self.bindings.operation(capture.operation)
+            found = self._routes[key] = (op.id, _model(capture, op))
+        return found
+
+    def __call__(self, capture: Capture, data: Any = UNDECODED) -> Result:
+        """One capture's verdict, problems (and deviations) and undocumented fields. ``data``: its body,
+        when the caller has decoded it already."""
+        operation, model = self.route(capture)
+        if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
+            return clean(capture, operation)  # no body, and none in the contract
+        if data is UNDECODED:
+            data, unreadable = decode(capture, operation)
+            if unreadable is not None:
+                return unreadable
+        if model is None:
+            result = _where(capture, operation, "violation")
+            result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
+                                   f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None,
+                                   "known": None}]
+            result["undocumented_fields"], result["off_page"] = [], []
+            return result
+        found = model.judge(data)
+        off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
+        if not (found.problems or found.deviations or found.unknown_fields or off_page):
+            return clean(capture, operation, found.verdict)
+        result = _where(capture, operation, found.verdict)
+        # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off
+        # the page, with the fields the page does not document.
+        deviations = [d for d in found.deviations if d.quirk is not None]
+        values = [d for d in found.deviations if d.quirk is None]
+        problems = _records(found.problems) + _records(deviations)
+        if found.problems and deviations:
+            problems.sort(key=lambda p: p["pointer"])
+        result["problems"] = problems
+        result["undocumented_fields"] = list(found.unknown_fields)
+        known = _off_page(off_page, False) + _off_page(values, True)
+        if off_page and values:
+            known.sort(key=lambda p: p["pointer"])
+        result["off_page"] = known
+        return result
+
+
+def clean(capture: Capture, operation: str, verdict: Any = "conformant") -> Result:
+    """A result with nothing to report."""
+    result = _where(capture, operation, verdict)
+    result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
+    return result
+
+
 def judge(capture: Capture, bindings: Bindings) -> Result:
     """One capture's verdict, problems (and deviations) and undocumented fields."""
-    op = bindings.operation(capture.operation)
-    model = _model(capture, op)
-    if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
-        result = _where(capture, op.id, "conformant")  # no body, and none in the contract
-        result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
-        return result
-    data, unreadable = decode(capture, op.id)
-    if unreadable is not None:
-        return unreadable
-    if model is None:
-        result = _where(capture, op.id, "violation")
-        result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
-                               f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None,
-                               "known": None}]
-        result["undocumented_fields"], result["off_page"] = [], []
-        return result
-    found = model.judge(data)
-    result = _where(capture, op.id, found.verdict)
-    off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
-    if not (found.problems or found.deviations or found.unknown_fields or off_page):
-        result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
-        return result
-    # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off the page.
-    deviations = [d for d in found.deviations if d.quirk is not None]
-    values = [d for d in found.deviations if d.quirk is None]
-    problems = _records(found.problems) + _records(deviations)
-    if found.problems and deviations:
-        problems.sort(key=lambda p: p["pointer"])
-    result["problems"] = problems
-    result["undocumented_fields"] = list(found.unknown_fields)
-    known = _off_page(off_page, False) + _off_page(values, True)
-    if off_page and values:
-        known.sort(key=lambda p: p["pointer"])
-    result["off_page"] = known
-    return result
+    return Judge(bindings)(capture)

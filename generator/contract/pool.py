@@ -12,14 +12,23 @@ from collections.abc import Callable, Iterable, Iterator
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
-from .judge import crashed, judge
+from .jsontext import NotJson, loads
+from .judge import UNDECODED, Judge, clean, crashed
 from .report import RENDERERS
 from .results import Chunk, Result
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
+    """Judge and render ``captures``, grouped into one chunk per run of the same source.
+
+    The common case is made cheap: a body the model's quick check (``conforms``, where the bindings have
+    one) finds conformant with nothing to report (no deviation, no unknown field, no field known only off
+    the page: those are counted) gets no result record, and its text is the one
+    :class:`CleanText` made for its source, with its line number in it. Anything else is judged in full."""
     bindings = load_bindings(package)
+    judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
+    clean_text = CleanText(render)
     out: list[Chunk] = []
     source: str | None = None
     texts: list[str] = []
@@ -38,7 +47,25 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             flush()
             source = capture.source
             texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
-        result, text = _judged(capture, bindings, render)
+        try:
+            operation, model = judge.route(capture)
+            conforms = getattr(model, "conforms", None)
+            data = UNDECODED
+            if conforms is not None and capture.body:
+                try:
+                    data = loads(capture.body)
+                except NotJson:
+                    data = UNDECODED  # the full judge says why, and where
+                else:
+                    if conforms(data):
+                        verdicts["conformant"] = verdicts.get("conformant", 0) + 1
+                        texts.append(clean_text(capture, operation))
+                        continue
+            result = judge(capture, data)
+            text = render(result)
+        except Exception as exc:  # known failures are handled where they occur: this keeps one capture
+            result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run
+            text = render(result)
         verdict = result["verdict"]
         verdicts[verdict] = verdicts.get(verdict, 0) + 1
         if result["problems"]:
@@ -52,17 +79,38 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     return out
 
 
-def _judged(capture: Capture, bindings: Bindings, render: Callable[[Result], str]) -> tuple[Result, str]:
-    """The capture's result and its rendering; if either fails in a way nobody foresaw, an ``unreadable``
-    result naming the error (known failures are handled where they occur: this only keeps one capture from
-    ending the run)."""
-    try:
-        result = judge(capture, bindings)
-        return result, render(result)
-    except Exception as exc:
-        operation = capture.operation or (bindings.operations[0].id if bindings.operations else "?")
-        result = crashed(capture, str(operation), exc)
-        return result, render(result)
+def _first(bindings: Bindings) -> str:
+    return str(bindings.operations[0].id) if bindings.operations else "?"
+
+
+class CleanText:
+    """The rendering of a conformant result with nothing to report, which differs from its neighbours' only
+    by its line (or HAR entry) number: rendered once per source, operation and status with a marker number,
+    and the text around the marker reused (so it is the renderer's own text, byte for byte)."""
+
+    MARK = 7_301_986_245_113  # a number no file name or operation id is expected to hold
+
+    def __init__(self, render: Callable[[Result], str]) -> None:
+        self.render = render
+        self.parts: dict[tuple[str, str, int | None, bool, bool], tuple[str, ...] | None] = {}
+
+    def __call__(self, capture: Capture, operation: str) -> str:
+        key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None)
+        parts = self.parts.get(key, ())
+        if parts == ():
+            parts = self.parts[key] = self._split(capture, operation)
+        if parts is None:  # the marker was not where the number goes: render in full
+            return self.render(clean(capture, operation))
+        if len(parts) == 1:  # no number in the text (text reports leave conformant results out)
+            return parts[0]
+        number = capture.line if capture.line is not None else capture.entry
+        return f"{parts[0]}{number}{parts[1]}"
+
+    def _split(self, capture: Capture, operation: str) -> tuple[str, ...] | None:
+        numbered = capture.line is not None or capture.entry is not None
+        marked = capture._replace(line=self.MARK) if capture.line is not None else capture._replace(entry=self.MARK)
+        parts = tuple(self.render(clean(marked if numbered else capture, operation)).split(str(self.MARK)))
+        return parts if len(parts) == (2 if numbered else 1) else None
 
 
 def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:

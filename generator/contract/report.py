@@ -52,6 +52,26 @@ class Summary:
             out[level] += count
         return out
 
+    def count(self, result: Result) -> None:
+        """Add one result."""
+        self.verdicts[result["verdict"]] += 1
+        self.quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
+        for pointer in result["undocumented_fields"]:
+            self.undocumented[_generalize(pointer)] += 1
+        for record in result.get("off_page", ()):
+            self.off_page[record["known"] or "", _generalize(record["pointer"])] += 1
+
+    def merge(self, other: Summary) -> Summary:
+        """Add the counts of ``other`` (the summary of another batch) to these; returns self."""
+        self.verdicts.update(other.verdicts)
+        self.quirks.update(other.quirks)
+        self.undocumented.update(other.undocumented)
+        self.off_page.update(other.off_page)
+        self.skipped += other.skipped
+        for reason, count in other.skipped_reasons.items():
+            self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
+        return self
+
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {verdict: self.verdicts[verdict] for verdict in VERDICTS}
         out["skipped"] = self.skipped

@@ -18,7 +18,8 @@ from .pool import judge_all
 from .report import Summary, writer
 
 
-def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None) -> int:
+def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None,
+             dask: str | None = None) -> int:
     check_paths(paths, sys.stdin)
     bindings = load_bindings(package)
     if operation is not None and operation not in {op.id for op in bindings.operations}:
@@ -32,7 +33,13 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="deskkit-"))) if "-" in paths else None
         stdin = sys.stdin.buffer if scratch is not None and sys.stdin is not None else None
         units = plan(paths, Router(bindings.operations), skipped, stdin=stdin, scratch=scratch, operation=operation)
-        for chunk in judge_all(units, package, jobs, out.renders):
+        if dask is not None:
+            from .cluster import judge_on_cluster
+
+            chunks = judge_on_cluster(units, package, out.renders, dask)
+        else:
+            chunks = judge_all(units, package, jobs, out.renders)
+        for chunk in chunks:
             summary.add(chunk)
             out.add(chunk)
             progress.tick(chunk.results)

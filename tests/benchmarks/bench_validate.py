@@ -1,121 +1,153 @@
-"""`deskkit validate` end to end against the tools a user would reach for (run by hand).
+"""`deskkit validate` on 100,000 JSON Lines against the loop a user would write instead (run by hand).
 
-    python -m tests.benchmarks.bench_validate [--lines 100000]
+    pip install -e ".[test,bench]" && python -m tests.benchmarks.bench_validate [--lines 100000] [--rounds 3]
 
-Writes two JSON Lines corpora of mixed bodies — "samples": valid, quirky and invalid bodies from
-`deskkit samples` (small, text-heavy, many non-ASCII strings); "page": the page's example in its documented
-shape, verbatim (4 quirks), and with a violation (full-size real-looking bodies) — then times, per corpus,
-in one run, decoding included:
-  - `deskkit validate --format json` with --jobs 1 and --jobs 2 (a real process, output to /dev/null);
-  - a plain Python loop giving the same verdicts: json.loads, jsonschema Draft 2020-12 `iter_errors` with
-    the emitted documented schema and, when that fails, with the observed one (conformant / tolerated /
-    violation), on the first --loop-lines lines (per-response time);
-  - check-jsonschema (the CLI) on --files sample files, one body each (per-response time).
+Four corpora, each a .jsonl file of --lines lines cycling through its bodies:
+
+  documented  the page's example in its documented shape (conformant; 2.2 KB a line)
+  page        the page's example verbatim (tolerated: 4 quirks)
+  samples     valid, quirky and invalid bodies from `deskkit samples` (300 of each, seed 1; small, many
+              non-ASCII strings)
+  mixed       documented, page, the documented shape with a violation, one sample of each kind, and a line
+              cut short (unreadable), in turn
+
+Per corpus, in interleaved rounds (median wall time of whole processes, start-up included):
+  - `deskkit validate --format json --jobs 1` and `--jobs 2`, the report written to a file;
+  - `python -m tests.benchmarks.rs_loop`: json.loads + jsonschema-rs with formats (documented schema, the
+    observed one when that fails, its errors collected) — the same verdicts, checked against deskkit's summary.
+Printed: lines/s, deskkit / loop, --jobs 2 / --jobs 1, and each process's peak RSS; then the peak RSS of
+`--jobs 1` on the documented corpus at a tenth and at the full size (memory flat in the input size).
+Issue #12's targets: --jobs 1 ≥ 1.0x the loop on every corpus, --jobs 2 ≥ 1.6x --jobs 1.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
+import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from jsonschema import Draft202012Validator
-
+from tests.benchmarks._timing import load
 from tests.conftest import documented_example, load_example
 
 BIN = Path(sys.executable).parent
-SCHEMAS = resources.files("workspace_desktop") / "schemas"
-SCHEMA_PATH = SCHEMAS / "observed.schema.json"
+DESKKIT = str(BIN / "deskkit")
 
 
-def sample_bodies() -> list[str]:
-    bodies: list[str] = []
-    for kind in ("valid", "quirky", "invalid"):
-        out = subprocess.run([str(BIN / "deskkit"), "samples", "--kind", kind, "--count", "300", "--seed", "1"],
-                             capture_output=True, text=True, check=True).stdout
-        bodies += [json.dumps(json.loads(line)["payload"], ensure_ascii=False) for line in out.splitlines()]
-    return bodies
+def samples(kind: str, count: int = 300) -> list[str]:
+    out = subprocess.run([DESKKIT, "samples", "--kind", kind, "--count", str(count), "--seed", "1"],
+                         capture_output=True, text=True, check=True).stdout
+    return [json.dumps(json.loads(line)["payload"], ensure_ascii=False) for line in out.splitlines()]
 
 
-def page_bodies() -> list[str]:
-    broken = documented_example()
-    broken["desktop"]["root_volume"]["size"] = "90"
-    return [json.dumps(documented_example()), json.dumps(load_example()), json.dumps(broken)]
+def corpora() -> dict[str, list[str]]:
+    documented = json.dumps(documented_example())
+    page = json.dumps(load_example())
+    broken_doc = documented_example()
+    broken_doc["desktop"]["root_volume"]["size"] = "90"
+    broken = json.dumps(broken_doc)
+    valid, quirky, invalid = samples("valid"), samples("quirky"), samples("invalid")
+    mixed: list[str] = []
+    for i in range(len(valid)):
+        mixed += [documented, page, broken, valid[i], quirky[i], invalid[i], documented[: len(documented) // 2]]
+    return {"documented": [documented], "page": [page], "samples": valid + quirky + invalid, "mixed": mixed}
 
 
-def corpus(folder: Path, name: str, bodies: list[str], lines: int) -> Path:
-    path = folder / f"{name}.jsonl"
+def write(path: Path, bodies: list[str], lines: int) -> Path:
     with path.open("w", encoding="utf-8") as handle:
         for i in range(lines):
             handle.write(bodies[i % len(bodies)] + "\n")
     return path
 
 
-def timed(args: list[str]) -> float:
+def measure(args: list[str], out: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of one process, its standard output written to ``out``."""
     start = time.perf_counter()
-    subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    with out.open("wb") as sink:
+        process = subprocess.Popen(args, stdout=sink, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(args)} exited {code}")
+    return seconds, usage.ru_maxrss / 1024
 
 
-def jsonschema_loop(path: Path, limit: int) -> tuple[float, int]:
-    documented = Draft202012Validator(json.loads((SCHEMAS / "documented.schema.json").read_text()))
-    observed = Draft202012Validator(json.loads(SCHEMA_PATH.read_text()))
-    start = time.perf_counter()
-    count = 0
-    with path.open("rb") as handle:
-        for line in handle:
-            with contextlib.suppress(ValueError):
-                body = json.loads(line)
-                if list(documented.iter_errors(body)):
-                    list(observed.iter_errors(body))
-            count += 1
-            if count >= limit:
-                break
-    return time.perf_counter() - start, count
+def deskkit_counts(report: Path) -> dict[str, int]:
+    with report.open(encoding="utf-8") as handle:
+        first = handle.readline()  # '{"summary": {...},' — the summary comes first, on one line
+    summary: dict[str, Any] = json.loads(first[len('{"summary": '):].rstrip().rstrip(","))
+    return {verdict: summary[verdict] for verdict in ("conformant", "tolerated", "violation", "unreadable")}
+
+
+def commands(path: Path) -> dict[str, list[str]]:
+    return {
+        "deskkit validate --jobs 1": [DESKKIT, "validate", "--format", "json", "--jobs", "1", str(path)],
+        "deskkit validate --jobs 2": [DESKKIT, "validate", "--format", "json", "--jobs", "2", str(path)],
+        "json.loads + jsonschema-rs loop": [sys.executable, "-m", "tests.benchmarks.rs_loop", str(path)],
+    }
+
+
+def run(folder: Path, name: str, path: Path, lines: int, rounds: int) -> list[tuple[str, float, float]]:
+    contenders = commands(path)
+    seconds: dict[str, list[float]] = {c: [] for c in contenders}
+    rss: dict[str, float] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for _ in range(rounds):
+        for contender, args in contenders.items():
+            out = folder / "out.txt"
+            wall, peak = measure(args, out)
+            seconds[contender].append(wall)
+            rss[contender] = max(rss.get(contender, 0.0), peak)
+            counts[contender] = deskkit_counts(out) if "deskkit" in contender else json.loads(out.read_text())
+    rate = {c: lines / statistics.median(s) for c, s in seconds.items()}
+    loop = rate["json.loads + jsonschema-rs loop"]
+    agree = all(c == counts["json.loads + jsonschema-rs loop"] for c in counts.values())
+    print(f"corpus {name!r}: {lines:,} lines, {path.stat().st_size / 1e6:.0f} MB; verdicts "
+          f"{counts['deskkit validate --jobs 1']} ({'the same' if agree else 'DIFFER: ' + str(counts)})")
+    for contender, per_second in rate.items():
+        print(f"  {contender:34} {per_second:10,.0f} lines/s  {per_second / loop:5.2f}x the loop  "
+              f"peak RSS {rss[contender]:6.0f} MiB")
+    scaling = rate["deskkit validate --jobs 2"] / rate["deskkit validate --jobs 1"]
+    print(f"  --jobs 2 / --jobs 1: {scaling:.2f}x")
+    return [(f"{name}: --jobs 1 / loop", rate["deskkit validate --jobs 1"] / loop, 1.0),
+            (f"{name}: --jobs 2 / --jobs 1", scaling, 1.6)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--loop-lines", type=int, default=3_000)
-    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", action="append", help="run only this corpus (repeatable)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="deskkit-bench-"))
+    print(f"median of {args.rounds} interleaved rounds; {load()}")
+    targets: list[tuple[str, float, float]] = []
     try:
-        for name, bodies in (("samples", sample_bodies()), ("page", page_bodies())):
-            run(folder, corpus(folder, name, bodies, args.lines), args)
+        for name, bodies in corpora().items():
+            if args.only and name not in args.only:
+                continue
+            path = write(folder / f"{name}.jsonl", bodies, args.lines)
+            targets += run(folder, name, path, args.lines, args.rounds)
+            if name == "documented":
+                small = write(folder / "small.jsonl", bodies, args.lines // 10)
+                job1 = commands(small)["deskkit validate --jobs 1"]
+                _, small_rss = measure(job1, folder / "out.txt")
+                _, full_rss = measure(commands(path)["deskkit validate --jobs 1"], folder / "out.txt")
+                print(f"  memory: --jobs 1 peak RSS {small_rss:.0f} MiB at {args.lines // 10:,} lines, "
+                      f"{full_rss:.0f} MiB at {args.lines:,}")
     finally:
         shutil.rmtree(folder)
-
-
-def run(folder: Path, path: Path, args: argparse.Namespace) -> None:
-    rows: dict[str, float] = {}
-    for jobs in (1, 2):
-        seconds = timed([str(BIN / "deskkit"), "validate", "--format", "json", "--jobs", str(jobs), str(path)])
-        rows[f"deskkit validate --jobs {jobs}"] = seconds / args.lines * 1e6
-    seconds, count = jsonschema_loop(path, args.loop_lines)
-    rows["json.loads + jsonschema loop"] = seconds / count * 1e6
-    checker = shutil.which("check-jsonschema") or str(BIN / "check-jsonschema")
-    if Path(checker).exists():
-        files = folder / f"files-{path.stem}"
-        files.mkdir()
-        with path.open(encoding="utf-8") as handle:
-            for i, line in zip(range(args.files), handle, strict=False):
-                (files / f"{i:05d}.json").write_text(line, encoding="utf-8")
-        names = sorted(str(p) for p in files.iterdir())
-        seconds = timed([checker, "--schemafile", str(SCHEMA_PATH), *names])
-        rows[f"check-jsonschema ({args.files} files)"] = seconds / len(names) * 1e6
-    base = rows["json.loads + jsonschema loop"]
-    print(f"corpus {path.stem!r}: {args.lines:,} responses; per response, decoding included:")
-    for name, us in rows.items():
-        print(f"  {name:40} {us:9.1f} µs   {base / us:7.1f}x the jsonschema loop")
+    print(f"\n{'target':38} {'ratio':>6} {'goal':>6}  met   ({load()})")
+    for what, ratio, goal in targets:
+        print(f"{what:38} {ratio:6.2f} {'>=':>3}{goal:3.1f}  {'yes' if ratio >= goal else 'NO'}")
 
 
 if __name__ == "__main__":

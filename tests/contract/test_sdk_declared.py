@@ -237,3 +237,17 @@ def test_deskkit_validate_reports_sdk_fields_under_their_own_kind(tmp_path: Path
     assert len(failed) == 2  # the value known off the page, and the page violation
     assert "/desktop/desktop_type" in (failed[0].find("failure").text or "")  # type: ignore[union-attr]
     assert "(known: sdk; refused in strict mode)" in (failed[0].find("failure").text or "")  # type: ignore[union-attr]
+
+
+def test_the_library_call_carries_the_same_off_page_records_and_counts() -> None:
+    from generator.contract import judge_lines, summarize
+
+    body = with_sdk_fields()
+    results = judge_lines([json.dumps(body), json.dumps(load_example())], source="gateway.jsonl")
+    assert sorted(p["pointer"] for p in results[0]["off_page"]) == expected_off_page(body)
+    assert [(p["pointer"], p["known"]) for p in results[1]["off_page"]] == [
+        ("/desktop/0/data_volumes/0/type", "captures"), ("/desktop/0/task_status", "captures")]
+    whole = summarize(results).as_dict()["off_page"]
+    assert sum(whole["sdk"].values()) == len(expected_off_page(body)) and sum(whole["captures"].values()) == 2
+    merged = summarize(results[:1]).merge(summarize(results[1:])).as_dict()["off_page"]
+    assert merged == whole

@@ -1,0 +1,94 @@
+"""The judge as a library call: ``judge_lines`` and ``summarize``, importable without the CLI.
+
+Oracles that share no code with the judge: line numbers counted here from the raw lines, verdicts from
+jsonschema with the emitted documented and observed schemas (formats checked), and the report of the real
+`deskkit validate` process on the same bytes (results and summary equal).
+"""
+
+from __future__ import annotations
+
+import doctest
+import json
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+import generator.contract.library
+from generator.contract import judge_lines, summarize
+from tests.conftest import documented_example, load_example
+from tests.helpers import deskkit
+
+SCHEMAS = resources.files("workspace_desktop") / "schemas"
+FORMATS = Draft202012Validator.FORMAT_CHECKER
+DOCUMENTED = Draft202012Validator(json.loads((SCHEMAS / "documented.schema.json").read_text()), format_checker=FORMATS)
+OBSERVED = Draft202012Validator(json.loads((SCHEMAS / "observed.schema.json").read_text()), format_checker=FORMATS)
+
+
+def oracle(line: bytes) -> str:
+    try:
+        body = json.loads(line, parse_constant=lambda name: (_ for _ in ()).throw(ValueError(name)))
+    except ValueError:
+        return "unreadable"
+    if DOCUMENTED.is_valid(body):
+        return "conformant"
+    return "tolerated" if OBSERVED.is_valid(body) else "violation"
+
+
+def violation() -> dict[str, Any]:
+    doc = documented_example()
+    doc["desktop"]["root_volume"]["size"] = "90"
+    return doc
+
+
+LINES: list[bytes] = [
+    json.dumps(documented_example()).encode(),
+    b"",
+    json.dumps(load_example()).encode() + b"\r",  # a CRLF line, its \n already split off
+    b"   ",
+    json.dumps(violation()).encode(),
+    b'{"desktop": {"status": NaN}}',
+    json.dumps(documented_example())[:100].encode(),
+    json.dumps({"desktop": {"surprise": 1}}).encode() + b"\n",
+]
+
+
+def test_the_docstring_example_runs() -> None:
+    assert doctest.testmod(generator.contract.library).failed == 0
+
+
+def test_each_non_blank_line_gets_its_number_and_the_schemas_verdict() -> None:
+    results = judge_lines(LINES, source="gateway.jsonl", first_line=41)
+    judged = [(41 + i, line.rstrip(b"\r\n")) for i, line in enumerate(LINES) if line.strip()]
+    assert [r["line"] for r in results] == [number for number, _ in judged]
+    assert [r["verdict"] for r in results] == [oracle(line) for _, line in judged]
+    assert {r["source"] for r in results} == {"gateway.jsonl"}
+    nan = results[3]
+    assert nan["reason"].startswith("not JSON (NaN") and nan["at"] == {"line": 1, "column": 24}
+    assert results[5]["undocumented_fields"] == ["/desktop/surprise"]
+
+
+def test_text_bytes_and_bytearrays_are_the_same_lines() -> None:
+    as_text = judge_lines([line.decode() for line in LINES])
+    as_bytearrays = judge_lines([bytearray(line) for line in LINES])
+    assert as_text == as_bytearrays == judge_lines(LINES)
+
+
+def test_results_and_summary_are_the_reports(tmp_path: Path) -> None:
+    """The library gives what `deskkit validate --format json` prints for the same bytes in a .jsonl file;
+    summaries of two halves merge into the summary of the whole."""
+    path = tmp_path / "gateway.jsonl"
+    path.write_bytes(b"\n".join(line.rstrip(b"\n") for line in LINES) + b"\n")
+    run = deskkit("validate", "--format", "json", str(path))
+    report = json.loads(run.stdout)
+    results = judge_lines(LINES, source=str(path))
+    assert results == report["results"]
+    summary = summarize(results).as_dict()
+    assert summary == report["summary"]
+    halves = summarize(results[:3]).merge(summarize(results[3:]))
+    assert halves.as_dict() == summary
+    assert Counter(r["verdict"] for r in results) == {v: n for v, n in summary.items()
+                                                     if v in ("conformant", "tolerated", "violation", "unreadable")
+                                                     and n}
