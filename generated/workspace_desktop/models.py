@@ -1709,6 +1709,8 @@ _T_ShowDesktopDetailResponse_desktop_wrapped: Final = Tolerance(
 
 _KEYS_AddressInfo: Final = frozenset(["addr", "version", "OS-EXT-IPS-MAC:mac_addr", "OS-EXT-IPS:type"])
 _KEYS_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group", "domain", "type"])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group"])
 _KEYS_DesktopDetailInfo: Final = frozenset([
     "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
     "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
@@ -1719,6 +1721,15 @@ _KEYS_DesktopDetailInfo: Final = frozenset([
     "share_resource_sku", "is_support_internet", "internet_mode_list", "subnet_id",
     "bill_resource_id", "process", "root_resource_id", "hour_package_info", "is_freeze", "isolated",
     "domain", "agent_version"
+])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_DesktopDetailInfo: Final = frozenset([
+    "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
+    "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
+    "login_status", "user_name", "attach_user_infos", "product_id", "root_volume", "data_volumes",
+    "user_group", "availability_zone", "site_type", "site_name", "product", "ou_name", "os_version",
+    "sid", "order_id", "tags", "internet_mode", "is_attaching_eip", "attach_state",
+    "enterprise_project_id"
 ])
 _KEYS_DesktopMetadata: Final = frozenset([
     "charging_mode", "image_name", "metering.image_id", "metering.resourcespeccode",
@@ -1737,13 +1748,19 @@ _KEYS_ProductInfo: Final = frozenset([
     "architecture", "is_gpu", "package_type", "system_disk_type", "system_disk_size",
     "contain_data_disk", "resource_type", "cloud_service_type", "volume_product_type", "status"
 ])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_ProductInfo: Final = frozenset(["product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode"])
 _KEYS_SecurityGroup: Final = frozenset(["id", "name"])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_SecurityGroup: Final = frozenset(["id"])
 _KEYS_ShowDesktopDetailResponse: Final = frozenset(["desktop"])
 _KEYS_Tag: Final = frozenset(["key", "value"])
 _KEYS_VolumeDetail: Final = frozenset([
     "type", "size", "device", "id", "volume_id", "create_time", "display_name", "kms_id", "iops",
     "throughput", "bill_resource_id", "desktop_pool_disk_id", "resource_spec_code"
 ])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_VolumeDetail: Final = frozenset(["type", "size", "device", "id", "volume_id", "create_time", "display_name"])
 
 # --- parsing: straight-line code per model; pointers and messages are built only on failure ----------------
 # Objects are made with object.__new__ and filled slot by slot (a third of the cost of the keyword __init__
@@ -1787,7 +1804,6 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
-    missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
     f_user_id = g("user_id", UNSET)
     if type(f_user_id) is not str and f_user_id is not UNSET:
         cx.bad(f_user_id, ptr + "/user_id", _S_AttachInstancesUserInfo_user_id)
@@ -1800,33 +1816,40 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _S_AttachInstancesUserInfo_user_group)
-    f_domain = g("domain", UNSET)
-    if f_domain is not UNSET:
-        mark = cx.mark()
-        if f_domain is not None and type(f_domain) is not str:
-            cx.bad(f_domain, ptr + "/domain", _S_AttachInstancesUserInfo_domain)
-        if cx.known(ptr + "/domain", _K_AttachInstancesUserInfo_domain, mark):
-            f_domain = UNSET
-            missed.append("domain")
-    f_type = g("type", UNSET)
-    if f_type is not UNSET:
-        mark = cx.mark()
-        if f_type is not None:
-            try:
-                f_type = _E_AssigneeType[f_type]
-            except (KeyError, TypeError):
-                cx.bad(f_type, ptr + "/type", _S_AttachInstancesUserInfo_type)
-        if cx.known(ptr + "/type", _K_AttachInstancesUserInfo_type, mark):
-            f_type = UNSET
-            missed.append("type")
+    if not _PAGE_AttachInstancesUserInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_domain = g("domain", UNSET)
+        if f_domain is not UNSET:
+            mark = cx.mark()
+            if f_domain is not None and type(f_domain) is not str:
+                cx.bad(f_domain, ptr + "/domain", _S_AttachInstancesUserInfo_domain)
+            if cx.known(ptr + "/domain", _K_AttachInstancesUserInfo_domain, mark):
+                f_domain = UNSET
+                missed.append("domain")
+        f_type = g("type", UNSET)
+        if f_type is not UNSET:
+            mark = cx.mark()
+            if f_type is not None:
+                try:
+                    f_type = _E_AssigneeType[f_type]
+                except (KeyError, TypeError):
+                    cx.bad(f_type, ptr + "/type", _S_AttachInstancesUserInfo_type)
+            if cx.known(ptr + "/type", _K_AttachInstancesUserInfo_type, mark):
+                f_type = UNSET
+                missed.append("type")
+        keys = _KEYS_AttachInstancesUserInfo.difference(missed) if missed else _KEYS_AttachInstancesUserInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_domain = UNSET
+        f_type = UNSET
+        extra = None
     o = _new(AttachInstancesUserInfo)
     o.user_id = f_user_id
     o.user_name = f_user_name
     o.user_group = f_user_group
     o.domain = f_domain
     o.type = f_type
-    keys = _KEYS_AttachInstancesUserInfo.difference(missed) if missed else _KEYS_AttachInstancesUserInfo
-    o._extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    o._extra = extra
     o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
@@ -1835,7 +1858,6 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
-    missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
     f_desktop_id = g("desktop_id", UNSET)
     if type(f_desktop_id) is not str and f_desktop_id is not UNSET:
         cx.bad(f_desktop_id, ptr + "/desktop_id", _S_DesktopDetailInfo_desktop_id)
@@ -1957,142 +1979,165 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     f_enterprise_project_id = g("enterprise_project_id", UNSET)
     if type(f_enterprise_project_id) is not str and f_enterprise_project_id is not UNSET:
         cx.bad(f_enterprise_project_id, ptr + "/enterprise_project_id", _S_DesktopDetailInfo_enterprise_project_id)
-    f_os_host_name = g("os_host_name", UNSET)
-    if f_os_host_name is not UNSET:
-        mark = cx.mark()
-        if f_os_host_name is not None and type(f_os_host_name) is not str:
-            cx.bad(f_os_host_name, ptr + "/os_host_name", _S_DesktopDetailInfo_os_host_name)
-        if cx.known(ptr + "/os_host_name", _K_DesktopDetailInfo_os_host_name, mark):
-            f_os_host_name = UNSET
-            missed.append("os_host_name")
-    f_ipv4 = g("ipv4", UNSET)
-    if f_ipv4 is not UNSET:
-        mark = cx.mark()
-        if f_ipv4 is not None and type(f_ipv4) is not str:
-            cx.bad(f_ipv4, ptr + "/ipv4", _S_DesktopDetailInfo_ipv4)
-        if cx.known(ptr + "/ipv4", _K_DesktopDetailInfo_ipv4, mark):
-            f_ipv4 = UNSET
-            missed.append("ipv4")
-    f_ipv6 = g("ipv6", UNSET)
-    if f_ipv6 is not UNSET:
-        mark = cx.mark()
-        if f_ipv6 is not None and type(f_ipv6) is not str:
-            cx.bad(f_ipv6, ptr + "/ipv6", _S_DesktopDetailInfo_ipv6)
-        if cx.known(ptr + "/ipv6", _K_DesktopDetailInfo_ipv6, mark):
-            f_ipv6 = UNSET
-            missed.append("ipv6")
-    f_domain_status = g("domain_status", UNSET)
-    if f_domain_status is not UNSET:
-        mark = cx.mark()
-        if f_domain_status is not None and not ((type(f_domain_status) is int or (type(f_domain_status) is float and f_domain_status.is_integer())) and f_domain_status >= 1 and f_domain_status <= 3):
-            cx.bad(f_domain_status, ptr + "/domain_status", _S_DesktopDetailInfo_domain_status)
-        if cx.known(ptr + "/domain_status", _K_DesktopDetailInfo_domain_status, mark):
-            f_domain_status = UNSET
-            missed.append("domain_status")
-    f_in_maintenance_mode = g("in_maintenance_mode", UNSET)
-    if f_in_maintenance_mode is not UNSET:
-        mark = cx.mark()
-        if f_in_maintenance_mode is not None and type(f_in_maintenance_mode) is not bool:
-            cx.bad(f_in_maintenance_mode, ptr + "/in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode)
-        if cx.known(ptr + "/in_maintenance_mode", _K_DesktopDetailInfo_in_maintenance_mode, mark):
-            f_in_maintenance_mode = UNSET
-            missed.append("in_maintenance_mode")
-    f_share_resource_sku = g("share_resource_sku", UNSET)
-    if f_share_resource_sku is not UNSET:
-        mark = cx.mark()
-        if f_share_resource_sku is not None and type(f_share_resource_sku) is not str:
-            cx.bad(f_share_resource_sku, ptr + "/share_resource_sku", _S_DesktopDetailInfo_share_resource_sku)
-        if cx.known(ptr + "/share_resource_sku", _K_DesktopDetailInfo_share_resource_sku, mark):
-            f_share_resource_sku = UNSET
-            missed.append("share_resource_sku")
-    f_is_support_internet = g("is_support_internet", UNSET)
-    if f_is_support_internet is not UNSET:
-        mark = cx.mark()
-        if f_is_support_internet is not None and type(f_is_support_internet) is not bool:
-            cx.bad(f_is_support_internet, ptr + "/is_support_internet", _S_DesktopDetailInfo_is_support_internet)
-        if cx.known(ptr + "/is_support_internet", _K_DesktopDetailInfo_is_support_internet, mark):
-            f_is_support_internet = UNSET
-            missed.append("is_support_internet")
-    f_internet_mode_list = g("internet_mode_list", UNSET)
-    if f_internet_mode_list is not UNSET:
-        mark = cx.mark()
-        if f_internet_mode_list is not None:
-            f_internet_mode_list = _p_DesktopDetailInfo_internet_mode_list(f_internet_mode_list, ptr + "/internet_mode_list", cx)
-        if cx.known(ptr + "/internet_mode_list", _K_DesktopDetailInfo_internet_mode_list, mark):
-            f_internet_mode_list = UNSET
-            missed.append("internet_mode_list")
-    f_subnet_id = g("subnet_id", UNSET)
-    if f_subnet_id is not UNSET:
-        mark = cx.mark()
-        if f_subnet_id is not None and type(f_subnet_id) is not str:
-            cx.bad(f_subnet_id, ptr + "/subnet_id", _S_DesktopDetailInfo_subnet_id)
-        if cx.known(ptr + "/subnet_id", _K_DesktopDetailInfo_subnet_id, mark):
-            f_subnet_id = UNSET
-            missed.append("subnet_id")
-    f_bill_resource_id = g("bill_resource_id", UNSET)
-    if f_bill_resource_id is not UNSET:
-        mark = cx.mark()
-        if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
-            cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_DesktopDetailInfo_bill_resource_id)
-        if cx.known(ptr + "/bill_resource_id", _K_DesktopDetailInfo_bill_resource_id, mark):
-            f_bill_resource_id = UNSET
-            missed.append("bill_resource_id")
-    f_process = g("process", UNSET)
-    if f_process is not UNSET:
-        mark = cx.mark()
-        if f_process is not None and not ((type(f_process) is int or (type(f_process) is float and f_process.is_integer())) and f_process >= 0 and f_process <= 100):
-            cx.bad(f_process, ptr + "/process", _S_DesktopDetailInfo_process)
-        if cx.known(ptr + "/process", _K_DesktopDetailInfo_process, mark):
-            f_process = UNSET
-            missed.append("process")
-    f_root_resource_id = g("root_resource_id", UNSET)
-    if f_root_resource_id is not UNSET:
-        mark = cx.mark()
-        if f_root_resource_id is not None and type(f_root_resource_id) is not str:
-            cx.bad(f_root_resource_id, ptr + "/root_resource_id", _S_DesktopDetailInfo_root_resource_id)
-        if cx.known(ptr + "/root_resource_id", _K_DesktopDetailInfo_root_resource_id, mark):
-            f_root_resource_id = UNSET
-            missed.append("root_resource_id")
-    f_hour_package_info = g("hour_package_info", UNSET)
-    if f_hour_package_info is not UNSET:
-        mark = cx.mark()
-        if f_hour_package_info is not None:
-            f_hour_package_info = _parse_HourPackageInfo(f_hour_package_info, ptr + "/hour_package_info", cx, _S_DesktopDetailInfo_hour_package_info)
-        if cx.known(ptr + "/hour_package_info", _K_DesktopDetailInfo_hour_package_info, mark):
-            f_hour_package_info = UNSET
-            missed.append("hour_package_info")
-    f_is_freeze = g("is_freeze", UNSET)
-    if f_is_freeze is not UNSET:
-        mark = cx.mark()
-        if f_is_freeze is not None and type(f_is_freeze) is not bool:
-            cx.bad(f_is_freeze, ptr + "/is_freeze", _S_DesktopDetailInfo_is_freeze)
-        if cx.known(ptr + "/is_freeze", _K_DesktopDetailInfo_is_freeze, mark):
-            f_is_freeze = UNSET
-            missed.append("is_freeze")
-    f_isolated = g("isolated", UNSET)
-    if f_isolated is not UNSET:
-        mark = cx.mark()
-        if f_isolated is not None and type(f_isolated) is not bool:
-            cx.bad(f_isolated, ptr + "/isolated", _S_DesktopDetailInfo_isolated)
-        if cx.known(ptr + "/isolated", _K_DesktopDetailInfo_isolated, mark):
-            f_isolated = UNSET
-            missed.append("isolated")
-    f_domain = g("domain", UNSET)
-    if f_domain is not UNSET:
-        mark = cx.mark()
-        if f_domain is not None and type(f_domain) is not str:
-            cx.bad(f_domain, ptr + "/domain", _S_DesktopDetailInfo_domain)
-        if cx.known(ptr + "/domain", _K_DesktopDetailInfo_domain, mark):
-            f_domain = UNSET
-            missed.append("domain")
-    f_agent_version = g("agent_version", UNSET)
-    if f_agent_version is not UNSET:
-        mark = cx.mark()
-        if f_agent_version is not None and type(f_agent_version) is not str:
-            cx.bad(f_agent_version, ptr + "/agent_version", _S_DesktopDetailInfo_agent_version)
-        if cx.known(ptr + "/agent_version", _K_DesktopDetailInfo_agent_version, mark):
-            f_agent_version = UNSET
-            missed.append("agent_version")
+    if not _PAGE_DesktopDetailInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_os_host_name = g("os_host_name", UNSET)
+        if f_os_host_name is not UNSET:
+            mark = cx.mark()
+            if f_os_host_name is not None and type(f_os_host_name) is not str:
+                cx.bad(f_os_host_name, ptr + "/os_host_name", _S_DesktopDetailInfo_os_host_name)
+            if cx.known(ptr + "/os_host_name", _K_DesktopDetailInfo_os_host_name, mark):
+                f_os_host_name = UNSET
+                missed.append("os_host_name")
+        f_ipv4 = g("ipv4", UNSET)
+        if f_ipv4 is not UNSET:
+            mark = cx.mark()
+            if f_ipv4 is not None and type(f_ipv4) is not str:
+                cx.bad(f_ipv4, ptr + "/ipv4", _S_DesktopDetailInfo_ipv4)
+            if cx.known(ptr + "/ipv4", _K_DesktopDetailInfo_ipv4, mark):
+                f_ipv4 = UNSET
+                missed.append("ipv4")
+        f_ipv6 = g("ipv6", UNSET)
+        if f_ipv6 is not UNSET:
+            mark = cx.mark()
+            if f_ipv6 is not None and type(f_ipv6) is not str:
+                cx.bad(f_ipv6, ptr + "/ipv6", _S_DesktopDetailInfo_ipv6)
+            if cx.known(ptr + "/ipv6", _K_DesktopDetailInfo_ipv6, mark):
+                f_ipv6 = UNSET
+                missed.append("ipv6")
+        f_domain_status = g("domain_status", UNSET)
+        if f_domain_status is not UNSET:
+            mark = cx.mark()
+            if f_domain_status is not None and not ((type(f_domain_status) is int or (type(f_domain_status) is float and f_domain_status.is_integer())) and f_domain_status >= 1 and f_domain_status <= 3):
+                cx.bad(f_domain_status, ptr + "/domain_status", _S_DesktopDetailInfo_domain_status)
+            if cx.known(ptr + "/domain_status", _K_DesktopDetailInfo_domain_status, mark):
+                f_domain_status = UNSET
+                missed.append("domain_status")
+        f_in_maintenance_mode = g("in_maintenance_mode", UNSET)
+        if f_in_maintenance_mode is not UNSET:
+            mark = cx.mark()
+            if f_in_maintenance_mode is not None and type(f_in_maintenance_mode) is not bool:
+                cx.bad(f_in_maintenance_mode, ptr + "/in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode)
+            if cx.known(ptr + "/in_maintenance_mode", _K_DesktopDetailInfo_in_maintenance_mode, mark):
+                f_in_maintenance_mode = UNSET
+                missed.append("in_maintenance_mode")
+        f_share_resource_sku = g("share_resource_sku", UNSET)
+        if f_share_resource_sku is not UNSET:
+            mark = cx.mark()
+            if f_share_resource_sku is not None and type(f_share_resource_sku) is not str:
+                cx.bad(f_share_resource_sku, ptr + "/share_resource_sku", _S_DesktopDetailInfo_share_resource_sku)
+            if cx.known(ptr + "/share_resource_sku", _K_DesktopDetailInfo_share_resource_sku, mark):
+                f_share_resource_sku = UNSET
+                missed.append("share_resource_sku")
+        f_is_support_internet = g("is_support_internet", UNSET)
+        if f_is_support_internet is not UNSET:
+            mark = cx.mark()
+            if f_is_support_internet is not None and type(f_is_support_internet) is not bool:
+                cx.bad(f_is_support_internet, ptr + "/is_support_internet", _S_DesktopDetailInfo_is_support_internet)
+            if cx.known(ptr + "/is_support_internet", _K_DesktopDetailInfo_is_support_internet, mark):
+                f_is_support_internet = UNSET
+                missed.append("is_support_internet")
+        f_internet_mode_list = g("internet_mode_list", UNSET)
+        if f_internet_mode_list is not UNSET:
+            mark = cx.mark()
+            if f_internet_mode_list is not None:
+                f_internet_mode_list = _p_DesktopDetailInfo_internet_mode_list(f_internet_mode_list, ptr + "/internet_mode_list", cx)
+            if cx.known(ptr + "/internet_mode_list", _K_DesktopDetailInfo_internet_mode_list, mark):
+                f_internet_mode_list = UNSET
+                missed.append("internet_mode_list")
+        f_subnet_id = g("subnet_id", UNSET)
+        if f_subnet_id is not UNSET:
+            mark = cx.mark()
+            if f_subnet_id is not None and type(f_subnet_id) is not str:
+                cx.bad(f_subnet_id, ptr + "/subnet_id", _S_DesktopDetailInfo_subnet_id)
+            if cx.known(ptr + "/subnet_id", _K_DesktopDetailInfo_subnet_id, mark):
+                f_subnet_id = UNSET
+                missed.append("subnet_id")
+        f_bill_resource_id = g("bill_resource_id", UNSET)
+        if f_bill_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
+                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_DesktopDetailInfo_bill_resource_id)
+            if cx.known(ptr + "/bill_resource_id", _K_DesktopDetailInfo_bill_resource_id, mark):
+                f_bill_resource_id = UNSET
+                missed.append("bill_resource_id")
+        f_process = g("process", UNSET)
+        if f_process is not UNSET:
+            mark = cx.mark()
+            if f_process is not None and not ((type(f_process) is int or (type(f_process) is float and f_process.is_integer())) and f_process >= 0 and f_process <= 100):
+                cx.bad(f_process, ptr + "/process", _S_DesktopDetailInfo_process)
+            if cx.known(ptr + "/process", _K_DesktopDetailInfo_process, mark):
+                f_process = UNSET
+                missed.append("process")
+        f_root_resource_id = g("root_resource_id", UNSET)
+        if f_root_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_root_resource_id is not None and type(f_root_resource_id) is not str:
+                cx.bad(f_root_resource_id, ptr + "/root_resource_id", _S_DesktopDetailInfo_root_resource_id)
+            if cx.known(ptr + "/root_resource_id", _K_DesktopDetailInfo_root_resource_id, mark):
+                f_root_resource_id = UNSET
+                missed.append("root_resource_id")
+        f_hour_package_info = g("hour_package_info", UNSET)
+        if f_hour_package_info is not UNSET:
+            mark = cx.mark()
+            if f_hour_package_info is not None:
+                f_hour_package_info = _parse_HourPackageInfo(f_hour_package_info, ptr + "/hour_package_info", cx, _S_DesktopDetailInfo_hour_package_info)
+            if cx.known(ptr + "/hour_package_info", _K_DesktopDetailInfo_hour_package_info, mark):
+                f_hour_package_info = UNSET
+                missed.append("hour_package_info")
+        f_is_freeze = g("is_freeze", UNSET)
+        if f_is_freeze is not UNSET:
+            mark = cx.mark()
+            if f_is_freeze is not None and type(f_is_freeze) is not bool:
+                cx.bad(f_is_freeze, ptr + "/is_freeze", _S_DesktopDetailInfo_is_freeze)
+            if cx.known(ptr + "/is_freeze", _K_DesktopDetailInfo_is_freeze, mark):
+                f_is_freeze = UNSET
+                missed.append("is_freeze")
+        f_isolated = g("isolated", UNSET)
+        if f_isolated is not UNSET:
+            mark = cx.mark()
+            if f_isolated is not None and type(f_isolated) is not bool:
+                cx.bad(f_isolated, ptr + "/isolated", _S_DesktopDetailInfo_isolated)
+            if cx.known(ptr + "/isolated", _K_DesktopDetailInfo_isolated, mark):
+                f_isolated = UNSET
+                missed.append("isolated")
+        f_domain = g("domain", UNSET)
+        if f_domain is not UNSET:
+            mark = cx.mark()
+            if f_domain is not None and type(f_domain) is not str:
+                cx.bad(f_domain, ptr + "/domain", _S_DesktopDetailInfo_domain)
+            if cx.known(ptr + "/domain", _K_DesktopDetailInfo_domain, mark):
+                f_domain = UNSET
+                missed.append("domain")
+        f_agent_version = g("agent_version", UNSET)
+        if f_agent_version is not UNSET:
+            mark = cx.mark()
+            if f_agent_version is not None and type(f_agent_version) is not str:
+                cx.bad(f_agent_version, ptr + "/agent_version", _S_DesktopDetailInfo_agent_version)
+            if cx.known(ptr + "/agent_version", _K_DesktopDetailInfo_agent_version, mark):
+                f_agent_version = UNSET
+                missed.append("agent_version")
+        keys = _KEYS_DesktopDetailInfo.difference(missed) if missed else _KEYS_DesktopDetailInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_os_host_name = UNSET
+        f_ipv4 = UNSET
+        f_ipv6 = UNSET
+        f_domain_status = UNSET
+        f_in_maintenance_mode = UNSET
+        f_share_resource_sku = UNSET
+        f_is_support_internet = UNSET
+        f_internet_mode_list = UNSET
+        f_subnet_id = UNSET
+        f_bill_resource_id = UNSET
+        f_process = UNSET
+        f_root_resource_id = UNSET
+        f_hour_package_info = UNSET
+        f_is_freeze = UNSET
+        f_isolated = UNSET
+        f_domain = UNSET
+        f_agent_version = UNSET
+        extra = None
     o = _new(DesktopDetailInfo)
     o.desktop_id = f_desktop_id
     o.computer_name = f_computer_name
@@ -2144,8 +2189,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.isolated = f_isolated
     o.domain = f_domain
     o.agent_version = f_agent_version
-    keys = _KEYS_DesktopDetailInfo.difference(missed) if missed else _KEYS_DesktopDetailInfo
-    o._extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    o._extra = extra
     o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
@@ -2337,7 +2381,6 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
-    missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
     f_product_id = g("product_id", UNSET)
     if type(f_product_id) is not str and f_product_id is not UNSET:
         cx.bad(f_product_id, ptr + "/product_id", _S_ProductInfo_product_id)
@@ -2365,92 +2408,108 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             f_charge_mode = _E_ChargeMode[f_charge_mode]
         except (KeyError, TypeError):
             cx.bad(f_charge_mode, ptr + "/charge_mode", _S_ProductInfo_charge_mode)
-    f_architecture = g("architecture", UNSET)
-    if f_architecture is not UNSET:
-        mark = cx.mark()
-        if f_architecture is not None and type(f_architecture) is not str:
-            cx.bad(f_architecture, ptr + "/architecture", _S_ProductInfo_architecture)
-        if cx.known(ptr + "/architecture", _K_ProductInfo_architecture, mark):
-            f_architecture = UNSET
-            missed.append("architecture")
-    f_is_gpu = g("is_gpu", UNSET)
-    if f_is_gpu is not UNSET:
-        mark = cx.mark()
-        if f_is_gpu is not None and type(f_is_gpu) is not bool:
-            cx.bad(f_is_gpu, ptr + "/is_gpu", _S_ProductInfo_is_gpu)
-        if cx.known(ptr + "/is_gpu", _K_ProductInfo_is_gpu, mark):
-            f_is_gpu = UNSET
-            missed.append("is_gpu")
-    f_package_type = g("package_type", UNSET)
-    if f_package_type is not UNSET:
-        mark = cx.mark()
-        if f_package_type is not None:
-            try:
-                f_package_type = _E_PackageType[f_package_type]
-            except (KeyError, TypeError):
-                cx.bad(f_package_type, ptr + "/package_type", _S_ProductInfo_package_type)
-        if cx.known(ptr + "/package_type", _K_ProductInfo_package_type, mark):
-            f_package_type = UNSET
-            missed.append("package_type")
-    f_system_disk_type = g("system_disk_type", UNSET)
-    if f_system_disk_type is not UNSET:
-        mark = cx.mark()
-        if f_system_disk_type is not None and type(f_system_disk_type) is not str:
-            cx.bad(f_system_disk_type, ptr + "/system_disk_type", _S_ProductInfo_system_disk_type)
-        if cx.known(ptr + "/system_disk_type", _K_ProductInfo_system_disk_type, mark):
-            f_system_disk_type = UNSET
-            missed.append("system_disk_type")
-    f_system_disk_size = g("system_disk_size", UNSET)
-    if f_system_disk_size is not UNSET:
-        mark = cx.mark()
-        if f_system_disk_size is not None and type(f_system_disk_size) is not str:
-            cx.bad(f_system_disk_size, ptr + "/system_disk_size", _S_ProductInfo_system_disk_size)
-        if cx.known(ptr + "/system_disk_size", _K_ProductInfo_system_disk_size, mark):
-            f_system_disk_size = UNSET
-            missed.append("system_disk_size")
-    f_contain_data_disk = g("contain_data_disk", UNSET)
-    if f_contain_data_disk is not UNSET:
-        mark = cx.mark()
-        if f_contain_data_disk is not None and type(f_contain_data_disk) is not bool:
-            cx.bad(f_contain_data_disk, ptr + "/contain_data_disk", _S_ProductInfo_contain_data_disk)
-        if cx.known(ptr + "/contain_data_disk", _K_ProductInfo_contain_data_disk, mark):
-            f_contain_data_disk = UNSET
-            missed.append("contain_data_disk")
-    f_resource_type = g("resource_type", UNSET)
-    if f_resource_type is not UNSET:
-        mark = cx.mark()
-        if f_resource_type is not None and type(f_resource_type) is not str:
-            cx.bad(f_resource_type, ptr + "/resource_type", _S_ProductInfo_resource_type)
-        if cx.known(ptr + "/resource_type", _K_ProductInfo_resource_type, mark):
-            f_resource_type = UNSET
-            missed.append("resource_type")
-    f_cloud_service_type = g("cloud_service_type", UNSET)
-    if f_cloud_service_type is not UNSET:
-        mark = cx.mark()
-        if f_cloud_service_type is not None and type(f_cloud_service_type) is not str:
-            cx.bad(f_cloud_service_type, ptr + "/cloud_service_type", _S_ProductInfo_cloud_service_type)
-        if cx.known(ptr + "/cloud_service_type", _K_ProductInfo_cloud_service_type, mark):
-            f_cloud_service_type = UNSET
-            missed.append("cloud_service_type")
-    f_volume_product_type = g("volume_product_type", UNSET)
-    if f_volume_product_type is not UNSET:
-        mark = cx.mark()
-        if f_volume_product_type is not None and type(f_volume_product_type) is not str:
-            cx.bad(f_volume_product_type, ptr + "/volume_product_type", _S_ProductInfo_volume_product_type)
-        if cx.known(ptr + "/volume_product_type", _K_ProductInfo_volume_product_type, mark):
-            f_volume_product_type = UNSET
-            missed.append("volume_product_type")
-    f_status = g("status", UNSET)
-    if f_status is not UNSET:
-        mark = cx.mark()
-        if f_status is not None:
-            try:
-                f_status = _E_SaleStatus[f_status]
-            except (KeyError, TypeError):
-                cx.bad(f_status, ptr + "/status", _S_ProductInfo_status)
-        if cx.known(ptr + "/status", _K_ProductInfo_status, mark):
-            f_status = UNSET
-            missed.append("status")
+    if not _PAGE_ProductInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_architecture = g("architecture", UNSET)
+        if f_architecture is not UNSET:
+            mark = cx.mark()
+            if f_architecture is not None and type(f_architecture) is not str:
+                cx.bad(f_architecture, ptr + "/architecture", _S_ProductInfo_architecture)
+            if cx.known(ptr + "/architecture", _K_ProductInfo_architecture, mark):
+                f_architecture = UNSET
+                missed.append("architecture")
+        f_is_gpu = g("is_gpu", UNSET)
+        if f_is_gpu is not UNSET:
+            mark = cx.mark()
+            if f_is_gpu is not None and type(f_is_gpu) is not bool:
+                cx.bad(f_is_gpu, ptr + "/is_gpu", _S_ProductInfo_is_gpu)
+            if cx.known(ptr + "/is_gpu", _K_ProductInfo_is_gpu, mark):
+                f_is_gpu = UNSET
+                missed.append("is_gpu")
+        f_package_type = g("package_type", UNSET)
+        if f_package_type is not UNSET:
+            mark = cx.mark()
+            if f_package_type is not None:
+                try:
+                    f_package_type = _E_PackageType[f_package_type]
+                except (KeyError, TypeError):
+                    cx.bad(f_package_type, ptr + "/package_type", _S_ProductInfo_package_type)
+            if cx.known(ptr + "/package_type", _K_ProductInfo_package_type, mark):
+                f_package_type = UNSET
+                missed.append("package_type")
+        f_system_disk_type = g("system_disk_type", UNSET)
+        if f_system_disk_type is not UNSET:
+            mark = cx.mark()
+            if f_system_disk_type is not None and type(f_system_disk_type) is not str:
+                cx.bad(f_system_disk_type, ptr + "/system_disk_type", _S_ProductInfo_system_disk_type)
+            if cx.known(ptr + "/system_disk_type", _K_ProductInfo_system_disk_type, mark):
+                f_system_disk_type = UNSET
+                missed.append("system_disk_type")
+        f_system_disk_size = g("system_disk_size", UNSET)
+        if f_system_disk_size is not UNSET:
+            mark = cx.mark()
+            if f_system_disk_size is not None and type(f_system_disk_size) is not str:
+                cx.bad(f_system_disk_size, ptr + "/system_disk_size", _S_ProductInfo_system_disk_size)
+            if cx.known(ptr + "/system_disk_size", _K_ProductInfo_system_disk_size, mark):
+                f_system_disk_size = UNSET
+                missed.append("system_disk_size")
+        f_contain_data_disk = g("contain_data_disk", UNSET)
+        if f_contain_data_disk is not UNSET:
+            mark = cx.mark()
+            if f_contain_data_disk is not None and type(f_contain_data_disk) is not bool:
+                cx.bad(f_contain_data_disk, ptr + "/contain_data_disk", _S_ProductInfo_contain_data_disk)
+            if cx.known(ptr + "/contain_data_disk", _K_ProductInfo_contain_data_disk, mark):
+                f_contain_data_disk = UNSET
+                missed.append("contain_data_disk")
+        f_resource_type = g("resource_type", UNSET)
+        if f_resource_type is not UNSET:
+            mark = cx.mark()
+            if f_resource_type is not None and type(f_resource_type) is not str:
+                cx.bad(f_resource_type, ptr + "/resource_type", _S_ProductInfo_resource_type)
+            if cx.known(ptr + "/resource_type", _K_ProductInfo_resource_type, mark):
+                f_resource_type = UNSET
+                missed.append("resource_type")
+        f_cloud_service_type = g("cloud_service_type", UNSET)
+        if f_cloud_service_type is not UNSET:
+            mark = cx.mark()
+            if f_cloud_service_type is not None and type(f_cloud_service_type) is not str:
+                cx.bad(f_cloud_service_type, ptr + "/cloud_service_type", _S_ProductInfo_cloud_service_type)
+            if cx.known(ptr + "/cloud_service_type", _K_ProductInfo_cloud_service_type, mark):
+                f_cloud_service_type = UNSET
+                missed.append("cloud_service_type")
+        f_volume_product_type = g("volume_product_type", UNSET)
+        if f_volume_product_type is not UNSET:
+            mark = cx.mark()
+            if f_volume_product_type is not None and type(f_volume_product_type) is not str:
+                cx.bad(f_volume_product_type, ptr + "/volume_product_type", _S_ProductInfo_volume_product_type)
+            if cx.known(ptr + "/volume_product_type", _K_ProductInfo_volume_product_type, mark):
+                f_volume_product_type = UNSET
+                missed.append("volume_product_type")
+        f_status = g("status", UNSET)
+        if f_status is not UNSET:
+            mark = cx.mark()
+            if f_status is not None:
+                try:
+                    f_status = _E_SaleStatus[f_status]
+                except (KeyError, TypeError):
+                    cx.bad(f_status, ptr + "/status", _S_ProductInfo_status)
+            if cx.known(ptr + "/status", _K_ProductInfo_status, mark):
+                f_status = UNSET
+                missed.append("status")
+        keys = _KEYS_ProductInfo.difference(missed) if missed else _KEYS_ProductInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_architecture = UNSET
+        f_is_gpu = UNSET
+        f_package_type = UNSET
+        f_system_disk_type = UNSET
+        f_system_disk_size = UNSET
+        f_contain_data_disk = UNSET
+        f_resource_type = UNSET
+        f_cloud_service_type = UNSET
+        f_volume_product_type = UNSET
+        f_status = UNSET
+        extra = None
     o = _new(ProductInfo)
     o.product_id = f_product_id
     o.flavor_id = f_flavor_id
@@ -2469,8 +2528,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.cloud_service_type = f_cloud_service_type
     o.volume_product_type = f_volume_product_type
     o.status = f_status
-    keys = _KEYS_ProductInfo.difference(missed) if missed else _KEYS_ProductInfo
-    o._extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    o._extra = extra
     o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
@@ -2479,23 +2537,28 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
-    missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
     f_id = g("id", UNSET)
     if type(f_id) is not str and f_id is not UNSET:
         cx.bad(f_id, ptr + "/id", _S_SecurityGroup_id)
-    f_name = g("name", UNSET)
-    if f_name is not UNSET:
-        mark = cx.mark()
-        if f_name is not None and type(f_name) is not str:
-            cx.bad(f_name, ptr + "/name", _S_SecurityGroup_name)
-        if cx.known(ptr + "/name", _K_SecurityGroup_name, mark):
-            f_name = UNSET
-            missed.append("name")
+    if not _PAGE_SecurityGroup.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_name = g("name", UNSET)
+        if f_name is not UNSET:
+            mark = cx.mark()
+            if f_name is not None and type(f_name) is not str:
+                cx.bad(f_name, ptr + "/name", _S_SecurityGroup_name)
+            if cx.known(ptr + "/name", _K_SecurityGroup_name, mark):
+                f_name = UNSET
+                missed.append("name")
+        keys = _KEYS_SecurityGroup.difference(missed) if missed else _KEYS_SecurityGroup
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_name = UNSET
+        extra = None
     o = _new(SecurityGroup)
     o.id = f_id
     o.name = f_name
-    keys = _KEYS_SecurityGroup.difference(missed) if missed else _KEYS_SecurityGroup
-    o._extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    o._extra = extra
     o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
@@ -2546,7 +2609,6 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
-    missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
     f_type = g("type", UNSET)
     if f_type is not UNSET:
         try:
@@ -2571,54 +2633,66 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     f_display_name = g("display_name", UNSET)
     if type(f_display_name) is not str and f_display_name is not UNSET:
         cx.bad(f_display_name, ptr + "/display_name", _S_VolumeDetail_display_name)
-    f_kms_id = g("kms_id", UNSET)
-    if f_kms_id is not UNSET:
-        mark = cx.mark()
-        if f_kms_id is not None and type(f_kms_id) is not str:
-            cx.bad(f_kms_id, ptr + "/kms_id", _S_VolumeDetail_kms_id)
-        if cx.known(ptr + "/kms_id", _K_VolumeDetail_kms_id, mark):
-            f_kms_id = UNSET
-            missed.append("kms_id")
-    f_iops = g("iops", UNSET)
-    if f_iops is not UNSET:
-        mark = cx.mark()
-        if f_iops is not None and not (type(f_iops) is int or (type(f_iops) is float and f_iops.is_integer())):
-            cx.bad(f_iops, ptr + "/iops", _S_VolumeDetail_iops)
-        if cx.known(ptr + "/iops", _K_VolumeDetail_iops, mark):
-            f_iops = UNSET
-            missed.append("iops")
-    f_throughput = g("throughput", UNSET)
-    if f_throughput is not UNSET:
-        mark = cx.mark()
-        if f_throughput is not None and not (type(f_throughput) is int or (type(f_throughput) is float and f_throughput.is_integer())):
-            cx.bad(f_throughput, ptr + "/throughput", _S_VolumeDetail_throughput)
-        if cx.known(ptr + "/throughput", _K_VolumeDetail_throughput, mark):
-            f_throughput = UNSET
-            missed.append("throughput")
-    f_bill_resource_id = g("bill_resource_id", UNSET)
-    if f_bill_resource_id is not UNSET:
-        mark = cx.mark()
-        if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
-            cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_VolumeDetail_bill_resource_id)
-        if cx.known(ptr + "/bill_resource_id", _K_VolumeDetail_bill_resource_id, mark):
-            f_bill_resource_id = UNSET
-            missed.append("bill_resource_id")
-    f_desktop_pool_disk_id = g("desktop_pool_disk_id", UNSET)
-    if f_desktop_pool_disk_id is not UNSET:
-        mark = cx.mark()
-        if f_desktop_pool_disk_id is not None and type(f_desktop_pool_disk_id) is not str:
-            cx.bad(f_desktop_pool_disk_id, ptr + "/desktop_pool_disk_id", _S_VolumeDetail_desktop_pool_disk_id)
-        if cx.known(ptr + "/desktop_pool_disk_id", _K_VolumeDetail_desktop_pool_disk_id, mark):
-            f_desktop_pool_disk_id = UNSET
-            missed.append("desktop_pool_disk_id")
-    f_resource_spec_code = g("resource_spec_code", UNSET)
-    if f_resource_spec_code is not UNSET:
-        mark = cx.mark()
-        if f_resource_spec_code is not None and type(f_resource_spec_code) is not str:
-            cx.bad(f_resource_spec_code, ptr + "/resource_spec_code", _S_VolumeDetail_resource_spec_code)
-        if cx.known(ptr + "/resource_spec_code", _K_VolumeDetail_resource_spec_code, mark):
-            f_resource_spec_code = UNSET
-            missed.append("resource_spec_code")
+    if not _PAGE_VolumeDetail.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_kms_id = g("kms_id", UNSET)
+        if f_kms_id is not UNSET:
+            mark = cx.mark()
+            if f_kms_id is not None and type(f_kms_id) is not str:
+                cx.bad(f_kms_id, ptr + "/kms_id", _S_VolumeDetail_kms_id)
+            if cx.known(ptr + "/kms_id", _K_VolumeDetail_kms_id, mark):
+                f_kms_id = UNSET
+                missed.append("kms_id")
+        f_iops = g("iops", UNSET)
+        if f_iops is not UNSET:
+            mark = cx.mark()
+            if f_iops is not None and not (type(f_iops) is int or (type(f_iops) is float and f_iops.is_integer())):
+                cx.bad(f_iops, ptr + "/iops", _S_VolumeDetail_iops)
+            if cx.known(ptr + "/iops", _K_VolumeDetail_iops, mark):
+                f_iops = UNSET
+                missed.append("iops")
+        f_throughput = g("throughput", UNSET)
+        if f_throughput is not UNSET:
+            mark = cx.mark()
+            if f_throughput is not None and not (type(f_throughput) is int or (type(f_throughput) is float and f_throughput.is_integer())):
+                cx.bad(f_throughput, ptr + "/throughput", _S_VolumeDetail_throughput)
+            if cx.known(ptr + "/throughput", _K_VolumeDetail_throughput, mark):
+                f_throughput = UNSET
+                missed.append("throughput")
+        f_bill_resource_id = g("bill_resource_id", UNSET)
+        if f_bill_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
+                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_VolumeDetail_bill_resource_id)
+            if cx.known(ptr + "/bill_resource_id", _K_VolumeDetail_bill_resource_id, mark):
+                f_bill_resource_id = UNSET
+                missed.append("bill_resource_id")
+        f_desktop_pool_disk_id = g("desktop_pool_disk_id", UNSET)
+        if f_desktop_pool_disk_id is not UNSET:
+            mark = cx.mark()
+            if f_desktop_pool_disk_id is not None and type(f_desktop_pool_disk_id) is not str:
+                cx.bad(f_desktop_pool_disk_id, ptr + "/desktop_pool_disk_id", _S_VolumeDetail_desktop_pool_disk_id)
+            if cx.known(ptr + "/desktop_pool_disk_id", _K_VolumeDetail_desktop_pool_disk_id, mark):
+                f_desktop_pool_disk_id = UNSET
+                missed.append("desktop_pool_disk_id")
+        f_resource_spec_code = g("resource_spec_code", UNSET)
+        if f_resource_spec_code is not UNSET:
+            mark = cx.mark()
+            if f_resource_spec_code is not None and type(f_resource_spec_code) is not str:
+                cx.bad(f_resource_spec_code, ptr + "/resource_spec_code", _S_VolumeDetail_resource_spec_code)
+            if cx.known(ptr + "/resource_spec_code", _K_VolumeDetail_resource_spec_code, mark):
+                f_resource_spec_code = UNSET
+                missed.append("resource_spec_code")
+        keys = _KEYS_VolumeDetail.difference(missed) if missed else _KEYS_VolumeDetail
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_kms_id = UNSET
+        f_iops = UNSET
+        f_throughput = UNSET
+        f_bill_resource_id = UNSET
+        f_desktop_pool_disk_id = UNSET
+        f_resource_spec_code = UNSET
+        extra = None
     o = _new(VolumeDetail)
     o.type = f_type
     o.size = f_size
@@ -2633,8 +2707,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.bill_resource_id = f_bill_resource_id
     o.desktop_pool_disk_id = f_desktop_pool_disk_id
     o.resource_spec_code = f_resource_spec_code
-    keys = _KEYS_VolumeDetail.difference(missed) if missed else _KEYS_VolumeDetail
-    o._extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    o._extra = extra
     o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
