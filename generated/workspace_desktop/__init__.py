@@ -26,6 +26,7 @@ from ._runtime import (
     decode,
 )
 from .enums import (
+    AssigneeType,
     AttachState,
     ChargeMode,
     DesktopType,
@@ -35,11 +36,14 @@ from .enums import (
     LoginStatus,
     OsBit,
     OsType,
+    PackageType,
     ProductType,
+    SaleStatus,
     SortField,
     SortType,
     TaskStatus,
     UserGroup,
+    UseUpPolicy,
     VolumeType,
 )
 from .models import (
@@ -51,6 +55,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -74,7 +79,8 @@ QUIRKS: Final[dict[str, str]] = {
     "null-value": "`null` for a documented field. The page never allows it; real services send it for unset values.",
     "undocumented-enum-value": (
         "A string outside a documented enumeration. Vendors add values without updating the tables, so th"
-        "e observed contract keeps any string and reports it."
+        "e observed contract keeps any string and reports it. Values with evidence of their own (SATA, an"
+        " empty task_status) are listed as x-deskkit-known-values; this quirk keeps every other string."
     ),
 }
 
@@ -86,6 +92,7 @@ __all__ = [
     "UNSET",
     "VERSION",
     "AddressInfo",
+    "AssigneeType",
     "AttachInstancesUserInfo",
     "AttachState",
     "ChargeMode",
@@ -98,6 +105,7 @@ __all__ = [
     "Finding",
     "FlavorInfo",
     "FlavorLinkInfo",
+    "HourPackageInfo",
     "InternetMode",
     "IpAssignment",
     "IpVersion",
@@ -107,11 +115,13 @@ __all__ = [
     "Operation",
     "OsBit",
     "OsType",
+    "PackageType",
     "Pagination",
     "Parameter",
     "Problem",
     "ProductInfo",
     "ProductType",
+    "SaleStatus",
     "SecurityGroup",
     "ShowDesktopDetailResponse",
     "Site",
@@ -120,6 +130,7 @@ __all__ = [
     "Tag",
     "TaskStatus",
     "Unset",
+    "UseUpPolicy",
     "UserGroup",
     "VolumeDetail",
     "VolumeType",

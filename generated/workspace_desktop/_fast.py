@@ -46,6 +46,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -78,6 +79,7 @@ _E_DesktopDetailInfo_attach_state: Final = m._S_DesktopDetailInfo_attach_state.m
 _E_DesktopMetadata_charging_mode: Final = m._S_DesktopMetadata_charging_mode.members
 _E_DesktopMetadata_os_bit: Final = m._S_DesktopMetadata_os_bit.members
 _E_DesktopMetadata_os_type: Final = m._S_DesktopMetadata_os_type.members
+_E_HourPackageInfo_use_up_policy: Final = m._S_HourPackageInfo_use_up_policy.members
 _E_ProductInfo_type: Final = m._S_ProductInfo_type.members
 _E_ProductInfo_charge_mode: Final = m._S_ProductInfo_charge_mode.members
 _E_VolumeDetail_type: Final = m._S_VolumeDetail_type.members
@@ -133,7 +135,7 @@ def _AddressInfo(d: Any) -> Any:
     o.os_ext_ips_mac_mac_addr = v_os_ext_ips_mac_mac_addr
     o.os_ext_ips_type = v_os_ext_ips_type
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -169,8 +171,10 @@ def _AttachInstancesUserInfo(d: Any) -> Any:
     o.user_id = v_user_id
     o.user_name = v_user_name
     o.user_group = v_user_group
+    o.domain = UNSET
+    o.type = UNSET
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -431,8 +435,25 @@ def _DesktopDetailInfo(d: Any) -> Any:
     o.is_attaching_eip = v_is_attaching_eip
     o.attach_state = v_attach_state
     o.enterprise_project_id = v_enterprise_project_id
+    o.os_host_name = UNSET
+    o.ipv4 = UNSET
+    o.ipv6 = UNSET
+    o.domain_status = UNSET
+    o.in_maintenance_mode = UNSET
+    o.share_resource_sku = UNSET
+    o.is_support_internet = UNSET
+    o.internet_mode_list = UNSET
+    o.subnet_id = UNSET
+    o.bill_resource_id = UNSET
+    o.process = UNSET
+    o.root_resource_id = UNSET
+    o.hour_package_info = UNSET
+    o.is_freeze = UNSET
+    o.isolated = UNSET
+    o.domain = UNSET
+    o.agent_version = UNSET
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -510,7 +531,7 @@ def _DesktopMetadata(d: Any) -> Any:
     o.os_type = v_os_type
     o.desktop_os_version = v_desktop_os_version
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -531,7 +552,7 @@ def _ErrorResponse(d: Any) -> Any:
     o.error_code = v_error_code
     o.error_msg = v_error_msg
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -558,7 +579,7 @@ def _FlavorInfo(d: Any) -> Any:
     o.id = v_id
     o.links = v_links
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -585,7 +606,79 @@ def _FlavorLinkInfo(d: Any) -> Any:
     o.rel = v_rel
     o.hrel = v_hrel
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
+    return o
+
+
+def _HourPackageInfo(d: Any) -> Any:
+    if type(d) is not dict:
+        raise Bail
+    g = d.get
+    n = 8
+    v_root_order_id = g("root_order_id")
+    if type(v_root_order_id) is not str:
+        if v_root_order_id is not None:
+            raise Bail
+        n -= 1
+        v_root_order_id = UNSET
+    v_package_resource_id = g("package_resource_id")
+    if type(v_package_resource_id) is not str:
+        if v_package_resource_id is not None:
+            raise Bail
+        n -= 1
+        v_package_resource_id = UNSET
+    v_package_instance_id = g("package_instance_id")
+    if type(v_package_instance_id) is not str:
+        if v_package_instance_id is not None:
+            raise Bail
+        n -= 1
+        v_package_instance_id = UNSET
+    v_package_spec_code = g("package_spec_code")
+    if type(v_package_spec_code) is not str:
+        if v_package_spec_code is not None:
+            raise Bail
+        n -= 1
+        v_package_spec_code = UNSET
+    v_combined_product_type_code = g("combined_product_type_code")
+    if type(v_combined_product_type_code) is not str:
+        if v_combined_product_type_code is not None:
+            raise Bail
+        n -= 1
+        v_combined_product_type_code = UNSET
+    v_use_up_policy = g("use_up_policy")
+    if v_use_up_policy is None:
+        n -= 1
+        v_use_up_policy = UNSET
+    else:
+        try:
+            v_use_up_policy = _E_HourPackageInfo_use_up_policy[v_use_up_policy]
+        except (KeyError, TypeError):
+            raise Bail from None
+    v_package_duration = g("package_duration")
+    if v_package_duration is None:
+        n -= 1
+        v_package_duration = UNSET
+    elif not (type(v_package_duration) is int or (type(v_package_duration) is float and v_package_duration.is_integer())):
+        raise Bail
+    v_use_duration = g("use_duration")
+    if v_use_duration is None:
+        n -= 1
+        v_use_duration = UNSET
+    elif not (type(v_use_duration) is int or (type(v_use_duration) is float and v_use_duration.is_integer())):
+        raise Bail
+    if len(d) != n:
+        raise Bail
+    o: Any = _new(HourPackageInfo)  # filled as the full parser fills it
+    o.root_order_id = v_root_order_id
+    o.package_resource_id = v_package_resource_id
+    o.package_instance_id = v_package_instance_id
+    o.package_spec_code = v_package_spec_code
+    o.combined_product_type_code = v_combined_product_type_code
+    o.use_up_policy = v_use_up_policy
+    o.package_duration = v_package_duration
+    o.use_duration = v_use_duration
+    o._extra = None
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -605,7 +698,7 @@ def _ListDesktopsDetailResponse(d: Any) -> Any:
     o.desktops = v_desktops
     o.total_count = v_total_count
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -672,8 +765,18 @@ def _ProductInfo(d: Any) -> Any:
     o.memory = v_memory
     o.descriptions = v_descriptions
     o.charge_mode = v_charge_mode
+    o.architecture = UNSET
+    o.is_gpu = UNSET
+    o.package_type = UNSET
+    o.system_disk_type = UNSET
+    o.system_disk_size = UNSET
+    o.contain_data_disk = UNSET
+    o.resource_type = UNSET
+    o.cloud_service_type = UNSET
+    o.volume_product_type = UNSET
+    o.status = UNSET
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -692,8 +795,9 @@ def _SecurityGroup(d: Any) -> Any:
         raise Bail
     o: Any = _new(SecurityGroup)  # filled as the full parser fills it
     o.id = v_id
+    o.name = UNSET
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -710,7 +814,7 @@ def _ShowDesktopDetailResponse(d: Any) -> Any:
     o.desktop = v_desktop
     o._extra = None
     o._wrapped = _NOTHING_WRAPPED
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -737,7 +841,7 @@ def _Tag(d: Any) -> Any:
     o.key = v_key
     o.value = v_value
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -801,8 +905,14 @@ def _VolumeDetail(d: Any) -> Any:
     o.volume_id = v_volume_id
     o.create_time = v_create_time
     o.display_name = v_display_name
+    o.kms_id = UNSET
+    o.iops = UNSET
+    o.throughput = UNSET
+    o.bill_resource_id = UNSET
+    o.desktop_pool_disk_id = UNSET
+    o.resource_spec_code = UNSET
     o._extra = None
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -923,6 +1033,7 @@ DesktopMetadata._fast = _DesktopMetadata
 ErrorResponse._fast = _ErrorResponse
 FlavorInfo._fast = _FlavorInfo
 FlavorLinkInfo._fast = _FlavorLinkInfo
+HourPackageInfo._fast = _HourPackageInfo
 ListDesktopsDetailResponse._fast = _ListDesktopsDetailResponse
 ProductInfo._fast = _ProductInfo
 SecurityGroup._fast = _SecurityGroup

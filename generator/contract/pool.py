@@ -22,8 +22,9 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     """Judge and render ``captures``, grouped into one chunk per run of the same source.
 
     The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
-    the model's fast pass (``conforms``) does, gets no result record, and its text is the one :class:`CleanText`
-    made for its source, with its line number in it. Anything else is judged in full."""
+    the model's fast pass (``conforms``) does, with nothing to report (no deviation, no unknown field, no field
+    or value known only off the page: those are counted), gets no result record, and its text is the one
+    :class:`CleanText` made for its source, with its line number in it. Anything else is judged in full."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
@@ -34,17 +35,18 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     verdicts: dict[str, int] = {}
     quirks: Counter[str] = Counter()
     undocumented: Counter[str] = Counter()
+    off_page: Counter[tuple[str, str]] = Counter()
 
     def flush() -> None:
         if source is not None:
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
-                             joiner.join(t for t in texts if t)))
+                             joiner.join(t for t in texts if t), off_page))
 
     for capture in captures:
         if capture.source != source:
             flush()
             source = capture.source
-            texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
+            texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         try:
             operation, model = judge.route(capture)
             check = checker(model)
@@ -75,6 +77,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
         if result["undocumented_fields"]:
             undocumented.update(result["undocumented_fields"])
+        if result["off_page"]:
+            off_page.update((p["known"] or "", p["pointer"]) for p in result["off_page"])
         texts.append(text)
     flush()
     return out
