@@ -22,7 +22,7 @@ settings.register_profile("ci", max_examples=200, deadline=None, derandomize=Tru
                           suppress_health_check=[HealthCheck.too_slow])
 #   mutation — for `python -m tests.mutation` (mutmut): few examples, derandomized, no example database (forked
 #         workers would share it, and examples found against one mutant would replay against the next).
-settings.register_profile("mutation", max_examples=30, deadline=None, derandomize=True, database=None,
+settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True, database=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("samples", database=None, deadline=None, phases=[Phase.generate],
                           suppress_health_check=list(HealthCheck))
