@@ -58,6 +58,21 @@ def _parser() -> argparse.ArgumentParser:
                       metavar="LIST", help="audiences --fail-on breaking looks at, comma-separated "
                       "(default: strict,tolerant,captures)")
 
+    suggest = sub.add_parser("suggest", help="propose spec changes from captured responses, with evidence")
+    suggest.add_argument("paths", nargs="+", metavar="PATH", help="captures, read as `deskkit validate` reads them")
+    suggest.add_argument("--spec", type=Path, help="the spec the bindings were generated from (default: the one in "
+                         "spec/)")
+    suggest.add_argument("--package", help=package_help)
+    suggest.add_argument("--min-count", type=_positive, default=1, metavar="N",
+                         help="propose only what at least N responses showed (default 1)")
+    suggest.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    suggest.add_argument("--patch", type=Path, metavar="OUT.json", help="write the proposals as a JSON Patch "
+                         "(RFC 6902) against the spec")
+    suggest.add_argument("--apply", type=Path, metavar="OUT.yaml", help="write the spec with the patch applied, "
+                         "every line it does not touch kept as it is")
+    suggest.add_argument("--operation", metavar="OPERATION_ID",
+                         help="operation plain .json/.jsonl bodies answer (as for validate)")
+
     mock = sub.add_parser("mock", help="serve the spec's operations on loopback, with faults on demand")
     mock.add_argument("--host", default="127.0.0.1")
     mock.add_argument("--port", type=_port, default=8080, help="0 picks a free port (printed at start)")
@@ -157,6 +172,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .contract.diff import diff
 
         return diff(args.old, args.new, args.format, args.fail_on, args.audience)
+    if args.command == "suggest":
+        from .contract.suggest import suggest
+
+        return suggest(args.paths, args.spec, _package(args), args.min_count, args.format, args.patch, args.apply,
+                       args.operation)
     from .mock.config import MockConfig
 
     config = MockConfig(

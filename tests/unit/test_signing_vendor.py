@@ -51,7 +51,10 @@ texts = st.one_of(tricky, anything)
 # A path segment as a client would write it: fully encoded, sub-delimiters left raw, or raw escapes.
 segments = st.one_of(texts.map(lambda s: quote(s, safe="")), texts.map(lambda s: quote(s, safe="!$&'()*+,;=:@")),
                      st.sampled_from(["a%2Fb", "%2f", "%7E", "%41", "%e2%82%ac", "%C3%A9", "%25", "%FF", ""]))
-paths = st.lists(segments, min_size=1, max_size=4).map(lambda parts: "/" + "/".join(parts))
+# Dot segments are left out: httpx removes them from a URL (RFC 3986 5.2.4) before anything is signed, and the
+# generated client refuses "." and ".." path parameters before a request is built (check_segment).
+paths = st.lists(segments.filter(lambda s: s not in (".", "..")), min_size=1, max_size=4).map(
+    lambda parts: "/" + "/".join(parts))
 names = st.one_of(st.sampled_from(["k", "z", "é", "a9", "a:", "Z", "[", "a.b", "a/b", "a b", "+", ""]), texts)
 queries = st.lists(st.tuples(names, texts), max_size=6)
 header_values = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Zl", "Zp")),

@@ -1,0 +1,277 @@
+"""`deskkit suggest` on a fixtures folder, as a user runs it: the patch it proposes, the spec it writes, and the
+loop closed — the patched spec generates, and the same captures judged by the regenerated bindings show no
+undocumented field, value or shape for what was added.
+
+The captures (tests/data/suggest/captures) hold: undocumented fields (`process`, an object `hour_package_info`,
+`product/architecture`, a gateway's `request_id` on a 404, an always-empty `internet_mode_list`), values outside
+enumerations (`POOLED`, `SATA`, a ChargeMode "2" — that enumeration appears twice in the spec), shapes no quirk
+declares (a one-item list for `flavor`, a string `size`), a date that is no date-time, and no desktop sent as a
+list (so `desktop-as-list` is a candidate to retire). They are judged against a frozen copy of the spec with
+its own package name (tests/data/suggest/spec.yaml), so the shipped spec can grow without moving this test.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonpatch
+import jsonpointer
+import pytest
+import yaml
+
+from generator.cli import main
+from tests.conftest import DATA
+from tests.helpers import deskkit
+
+HERE = DATA / "suggest"
+SPEC = HERE / "spec.yaml"
+CAPTURES = "tests/data/suggest/captures"  # relative: the evidence in the expected patch names files this way
+PACKAGE = "suggest_fixture_desktop"
+
+
+@dataclass
+class Run:
+    out: Path  # a scratch folder
+    bindings: Path  # the fixture spec's package, generated
+    report: dict[str, Any]  # --format json
+    patch: list[dict[str, Any]]  # --patch
+    applied: str  # --apply
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
+    """The fixture spec generated, and `deskkit suggest` run once on the captures (the installed script)."""
+    out = tmp_path_factory.mktemp("suggest")
+    bindings = out / "bindings"
+    assert deskkit("generate", "--spec", str(SPEC), "--out", str(bindings)).returncode == 0
+    done = deskkit("suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
+                   "--patch", str(out / "patch.json"), "--apply", str(out / "patched.yaml"),
+                   env={"PYTHONPATH": str(bindings)})
+    assert done.returncode == 0, done.stderr
+    sys.path.insert(0, str(bindings))  # for the cases that call the command in this process
+    yield Run(out, bindings, json.loads(done.stdout), json.loads((out / "patch.json").read_text()),
+              (out / "patched.yaml").read_text(encoding="utf-8"))
+    sys.path.remove(str(bindings))
+
+
+def test_the_patch_is_the_hand_written_one(run: Run) -> None:
+    expected = json.loads((HERE / "expected-patch.json").read_text())
+    assert run.patch == expected
+    assert run.report["patch"] == expected
+
+
+def test_apply_writes_what_the_patch_means(run: Run) -> None:
+    """The independent oracle: the jsonpatch library applies the patch to the spec as PyYAML reads it."""
+    original = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    assert yaml.safe_load(run.applied) == jsonpatch.apply_patch(original, run.patch)
+
+
+def test_apply_keeps_every_line_it_does_not_touch(run: Run) -> None:
+    """Comments, order, quoting, wrapping: every original line is still there, in order. The only lines that
+    change are flow collections that got a value before their closing bracket."""
+    before = SPEC.read_text(encoding="utf-8").splitlines()
+    after = run.applied.splitlines()
+    at, extended = 0, 0
+    for old in before:  # each original line, in order: the same, or the same with an item before its bracket
+        while at < len(after) and after[at] != old and not _extends(old, after[at]):
+            at += 1  # an inserted line
+        assert at < len(after), f"line lost or rewritten: {old!r}"
+        extended += after[at] != old
+        at += 1
+    # the 4 enumerations, their 4 x-enum-descriptions and 2 x-enum-varnames, and 2 one-line properties
+    assert extended == 12
+    comments = [line for line in before if line.lstrip().startswith("#")]
+    assert comments and [line for line in after if line.lstrip().startswith("#")] == comments
+
+
+def _extends(old: str, new: str) -> bool:
+    return old.rstrip()[-1:] in ("]", "}") and new.startswith(old.rstrip()[:-1] + ", ")
+
+
+def test_the_patched_spec_generates_and_the_captures_agree(run: Run) -> None:
+    patched = run.out / "patched.yaml"
+    regenerated = run.out / "regenerated"
+    done = deskkit("generate", "--spec", str(patched), "--out", str(regenerated))
+    assert done.returncode == 0, done.stderr
+    judged = deskkit("validate", CAPTURES, "--package", PACKAGE, "--format", "json",
+                     env={"PYTHONPATH": str(regenerated)})
+    report = json.loads(judged.stdout)
+    summary = report["summary"]
+    # Every field proposed is documented now; the one not proposed (only empty arrays seen) is still not.
+    assert summary["undocumented_fields"] == {"/desktop/internet_mode_list": 1}
+    # The values are enum members now (no response needs the every-enum quirk), the new quirks carry the shapes.
+    assert "undocumented-enum-value" not in summary["quirks"]
+    assert summary["quirks"]["flavor-as-list"] == 1 and summary["quirks"]["size-as-string"] == 1
+    verdicts = {(r["source"].rsplit("/", 1)[1], r.get("line"), r.get("entry")): r["verdict"] for r in report["results"]}
+    assert verdicts[("show.jsonl", 1, None)] == "tolerated"  # was a violation (string size, listed flavor)
+    assert verdicts[("one.json", None, None)] == "violation"  # the date that is no date-time: not proposed
+    before = json.loads(deskkit("validate", CAPTURES, "--package", PACKAGE, "--format", "json",
+                                env={"PYTHONPATH": str(run.bindings)}).stdout)["summary"]
+    assert {field.rsplit("/", 1)[1] for field in before["undocumented_fields"]} == {
+        "hour_package_info", "internet_mode_list", "process", "architecture", "request_id"}
+    assert before["violation"] == 2
+
+
+def test_deskkit_diff_shows_the_change(run: Run) -> None:
+    done = deskkit("diff", str(SPEC), str(run.out / "patched.yaml"), "--format", "json", "--fail-on", "none")
+    kinds = sorted((c["kind"], c["new"]["pointer"].rsplit("/", 2)[-2]) for c in json.loads(done.stdout)["changes"]
+                   if c["kind"] != "response-property-annotation-changed")
+    assert kinds == sorted([
+        ("quirk-declared", "x-deskkit-quirks"), ("quirk-declared", "x-deskkit-quirks"),
+        ("quirk-tolerance-added", "x-deskkit-tolerate"), ("quirk-tolerance-added", "x-deskkit-tolerate"),
+        ("schema-added", "schemas"),
+        *[("response-optional-property-added", "properties")] * 4,
+        *[("response-property-enum-value-added", "enum")] * 4,
+    ])
+
+
+def test_the_report_gives_the_evidence(run: Run) -> None:
+    report = run.report
+    assert report["corpus"]["responses"] == 6 and report["corpus"]["skipped"] == 1
+    fields = {f["pointer"].rsplit("/", 1)[1]: f for f in report["undocumented_fields"]}
+    process = fields["process"]
+    assert process["types"] == {"integer": 2, "null": 1} and process["examples"] == ["100", "40", "null"]
+    assert process["seen"] == {"responses": 3, "of": 6, "occurrences": 3, "first": f"{CAPTURES}/session.har entry 0",
+                               "pointer": "/desktops/0/process"}
+    assert fields["internet_mode_list"]["proposed"] is None
+    assert "only empty arrays" in fields["internet_mode_list"]["reason"]
+    assert [(e["enum"], e["value"], e["tolerated_by"]) for e in report["enum_values"]] == [
+        ("ChargeMode", "2", "undocumented-enum-value"), ("DesktopType", "POOLED", "undocumented-enum-value"),
+        ("VolumeType", "SATA", "undocumented-enum-value")]
+    assert [q["quirk"] for q in report["quirk_candidates"]] == ["flavor-as-list", "size-as-string"]
+    assert report["retire_candidates"] == [{"quirk": "desktop-as-list", "rule": "#/x-deskkit-quirks/desktop-as-list",
+                                            "seen_in": 0, "of": 6}]
+    [other] = report["not_proposed"]
+    assert other["pointer"] == "/desktop/created" and other["seen"]["first"] == f"{CAPTURES}/one.json"
+
+
+def test_min_count_keeps_what_enough_responses_showed(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2",
+                 "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert sorted(op["path"] for op in report["patch"]) == [
+        "/components/schemas/DesktopDetailInfo/properties/desktop_type/enum/-",
+        "/components/schemas/DesktopDetailInfo/properties/desktop_type/x-enum-descriptions/-",
+        "/components/schemas/DesktopDetailInfo/properties/process",
+        "/components/schemas/ProductInfo/properties/architecture"]
+    assert report["corpus"]["below_min_count"] == 7
+
+
+def test_text_and_markdown(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("deskkit suggest: 6 responses (1 conformant, 3 tolerated, 2 violation); 1 skipped\n")
+    assert "  /components/schemas/ProductInfo/properties/architecture\n    in 2 of 6 responses; types: string x2; " \
+           'examples: "arm", "x86"\n' in text
+    assert "  desktop-as-list  [#/x-deskkit-quirks/desktop-as-list]\n" in text
+    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert "| `/components/schemas/ProductInfo/properties/architecture` | 2/6 | string x2 |" in markdown
+    assert "| `size-as-string` | `/components/schemas/VolumeDetail/properties/size` |" in markdown
+
+
+def test_keys_that_need_escaping(run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A field named with `/`, `~` and an ANSI escape: the patch path escapes it (RFC 6901, checked with the
+    jsonpointer library on the patched spec), the text report shows the escape instead of sending it."""
+    body = {"desktop": {"desktop_id": "d1", "a/b~c\x1b[31m": 1, "\ud800": 2}}
+    (tmp_path / "odd.json").write_text(json.dumps(body))  # the lone surrogate as JSON writes it: \\ud800
+    out = tmp_path / "patched.yaml"
+    assert main(["suggest", str(tmp_path / "odd.json"), "--spec", str(SPEC), "--package", PACKAGE,
+                 "--patch", str(tmp_path / "p.json"), "--apply", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "\x1b" not in text
+    assert "/components/schemas/DesktopDetailInfo/properties/a~1b~0c\\x1b[31m\n" in text
+    assert "/components/schemas/DesktopDetailInfo/properties/\\ud800\n" in text  # reported, not proposed
+    assert "not proposed: its name holds a lone surrogate" in text
+    [op] = json.loads((tmp_path / "p.json").read_text())
+    assert op["path"] == "/components/schemas/DesktopDetailInfo/properties/a~1b~0c\x1b[31m"
+    assert jsonpointer.resolve_pointer(yaml.safe_load(out.read_text()), op["path"])["type"] == "integer"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["no/such/file.json"], "no such file or folder: no/such/file.json"),
+    ([CAPTURES, "--operation", "Nope"], "--operation Nope: no such operation"),
+    ([CAPTURES, "--spec", str(DATA / "diff" / "pets.yaml")], "were not generated from this spec"),
+    ([CAPTURES, "--spec", "no-spec.yaml"], "cannot read the spec"),
+])
+def test_usage_errors_are_one_line(run: Run, args: list[str], message: str,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["suggest", *args, "--package", PACKAGE] + ([] if "--spec" in args else ["--spec", str(SPEC)])) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_standard_input_is_read_as_validate_reads_it(run: Run) -> None:
+    lines = (HERE / "captures" / "show.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    done = deskkit("suggest", "-", "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
+                   stdin="".join(lines[:2]), env={"PYTHONPATH": str(run.bindings)})
+    report = json.loads(done.stdout)
+    assert report["corpus"]["responses"] == 2
+    firsts = {f["pointer"].rsplit("/", 1)[1]: f["seen"]["first"] for f in report["undocumented_fields"]}
+    assert firsts == {"hour_package_info": "<stdin>:2", "process": "<stdin>:1", "architecture": "<stdin>:1"}
+
+
+def test_unreadable_captures_are_named_and_the_others_still_count(run: Run, tmp_path: Path) -> None:
+    """One broken line in a JSON Lines file and a broken body in a JSON file: each named on standard error with
+    its file, line and column (counted here from the raw bytes), exit 2; the report still proposes what the
+    readable responses show, and never counts an unreadable one as evidence that a quirk is unneeded."""
+    lines = (HERE / "captures" / "show.jsonl").read_bytes().splitlines(keepends=True)
+    broken_line = b'{"desktop": {"desktop_id": "x",, "process": 1}}\n'
+    mixed = b"".join([lines[0], b"\n", broken_line, *lines[1:]])
+    (tmp_path / "mixed.jsonl").write_bytes(mixed)
+    broken_json = b'{"desktop": {\n  "desktop_id": "y",\n  "process": 2,\n}}\n'
+    (tmp_path / "broken.json").write_bytes(broken_json)
+    done = deskkit("suggest", str(tmp_path), "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
+                   env={"PYTHONPATH": str(run.bindings)})
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    # The oracle: positions from the raw bytes (1-based line of the planted mistake, 1-based column of it).
+    bad_at = mixed.index(b",,") + 1
+    line = mixed[:bad_at].count(b"\n") + 1
+    column = bad_at - (mixed.rfind(b"\n", 0, bad_at) + 1) + 1
+    json_at = broken_json.index(b"\n}") + 1
+    json_line, json_column = broken_json[:json_at].count(b"\n") + 1, 1
+    assert done.stderr.splitlines() == [
+        f"deskkit: {tmp_path}/broken.json:{json_line}:{json_column}: unreadable capture: not JSON (Expecting "
+        "property name enclosed in double quotes)",
+        f"deskkit: {tmp_path}/mixed.jsonl:{line}:{column}: unreadable capture: not JSON (Expecting property name "
+        "enclosed in double quotes)"]
+    report = json.loads(done.stdout)
+    assert report["corpus"]["verdicts"]["unreadable"] == 2 and report["corpus"]["responses"] == 5
+    assert [u["at"] for u in report["unreadable"]] == [f"{tmp_path}/broken.json:{json_line}:{json_column}",
+                                                       f"{tmp_path}/mixed.jsonl:{line}:{column}"]
+    proposed = {f["pointer"].rsplit("/", 1)[1] for f in report["undocumented_fields"] if f["proposed"]}
+    assert {"process", "architecture", "hour_package_info"} <= proposed
+    assert {r["of"] for r in report["retire_candidates"]} == {3}  # the readable responses
+
+
+def test_only_unreadable_captures_retire_nothing(run: Run, tmp_path: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "bad.json").write_text("{\"desktop\": ")
+    assert main(["suggest", str(tmp_path / "bad.json"), "--spec", str(SPEC), "--package", PACKAGE,
+                 "--format", "json"]) == 2
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["retire_candidates"] == []
+    assert captured.err.startswith(f"deskkit: {tmp_path}/bad.json:1:") and len(captured.err.splitlines()) == 1
+
+
+def test_a_spec_that_is_not_yaml_is_named_with_its_line(run: Run, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    spec = tmp_path / "broken.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: x\npaths: {}\n")
+    assert main(["suggest", CAPTURES, "--spec", str(spec), "--package", PACKAGE]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"deskkit: {spec}:") and "not valid YAML" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's example report is this command's output, verbatim."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
+    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
+    assert capsys.readouterr().out == readme[at:readme.index("```", at)]
