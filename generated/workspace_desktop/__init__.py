@@ -10,6 +10,7 @@ contract tools need no YAML.
 
 from typing import Final
 
+from . import _fast  # noqa: F401  (installs the parsers' fast first pass on the models)
 from ._runtime import (
     UNSET,
     ContractError,
@@ -25,6 +26,7 @@ from ._runtime import (
     decode,
 )
 from .enums import (
+    AssigneeType,
     AttachState,
     ChargeMode,
     DesktopType,
@@ -34,11 +36,14 @@ from .enums import (
     LoginStatus,
     OsBit,
     OsType,
+    PackageType,
     ProductType,
+    SaleStatus,
     SortField,
     SortType,
     TaskStatus,
     UserGroup,
+    UseUpPolicy,
     VolumeType,
 )
 from .models import (
@@ -50,6 +55,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -73,7 +79,8 @@ QUIRKS: Final[dict[str, str]] = {
     "null-value": "`null` for a documented field. The page never allows it; real services send it for unset values.",
     "undocumented-enum-value": (
         "A string outside a documented enumeration. Vendors add values without updating the tables, so th"
-        "e observed contract keeps any string and reports it."
+        "e observed contract keeps any string and reports it. Values with evidence of their own (SATA, an"
+        " empty task_status) are listed as x-deskkit-known-values; this quirk keeps every other string."
     ),
 }
 
@@ -85,6 +92,7 @@ __all__ = [
     "UNSET",
     "VERSION",
     "AddressInfo",
+    "AssigneeType",
     "AttachInstancesUserInfo",
     "AttachState",
     "ChargeMode",
@@ -97,6 +105,7 @@ __all__ = [
     "Finding",
     "FlavorInfo",
     "FlavorLinkInfo",
+    "HourPackageInfo",
     "InternetMode",
     "IpAssignment",
     "IpVersion",
@@ -106,11 +115,13 @@ __all__ = [
     "Operation",
     "OsBit",
     "OsType",
+    "PackageType",
     "Pagination",
     "Parameter",
     "Problem",
     "ProductInfo",
     "ProductType",
+    "SaleStatus",
     "SecurityGroup",
     "ShowDesktopDetailResponse",
     "Site",
@@ -119,6 +130,7 @@ __all__ = [
     "Tag",
     "TaskStatus",
     "Unset",
+    "UseUpPolicy",
     "UserGroup",
     "VolumeDetail",
     "VolumeType",

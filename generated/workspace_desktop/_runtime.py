@@ -8,8 +8,11 @@ Errors::
     └── ContractError      a payload breaks the contract; ``.problems`` lists every problem found
 
 Parsing never stops at the first problem: the generated code records problems (contract broken) and
-deviations (contract kept only through a declared quirk) on a :class:`Context` and decides at the end —
-strict mode turns deviations into problems, tolerant mode keeps them on the result.
+deviations (contract kept only through a declared quirk, or through a value known off the page) on a
+:class:`Context` and decides at the end — strict mode turns deviations into problems, tolerant mode keeps them
+on the result. Fields known off the page (declared by the vendor elsewhere, or seen in captures) are typed
+and listed as ``off_page`` findings in both modes: the page promises nothing about them, so they never make
+a payload fail.
 
 This module is copied verbatim into every generated package: nothing in it depends on the spec. What does
 is described by :class:`Site` values the generated ``models.py`` builds, one per use-site of a type.
@@ -64,6 +67,8 @@ class Finding(NamedTuple):
 
     ``rule`` is the spec rule of the place (what the documented contract says there); ``quirk`` and
     ``quirk_rule`` name the declared quirk that accepts the value in tolerant mode, when there is one.
+    ``known`` is set when what was found is known off the page (``x-deskkit-known``), at that level:
+    ``sdk`` (declared by the vendor outside the page) or ``captures`` (seen in real responses).
     A named tuple: immutable, and cheap to make on the failure path.
     """
 
@@ -72,6 +77,7 @@ class Finding(NamedTuple):
     rule: str
     quirk: str | None = None
     quirk_rule: str | None = None
+    known: str | None = None
 
     def __str__(self) -> str:
         return f"{self.pointer or '/'}: {self.message}"
@@ -81,6 +87,23 @@ class Finding(NamedTuple):
 Problem = Finding
 #: A place where the payload left the documented contract through a declared quirk (tolerant mode keeps it).
 Deviation = Finding
+
+#: What each level of knowledge means, as the findings say it.
+LEVELS: Final[dict[str, str]] = {
+    "sdk": "declared by the vendor outside the page (SDK, API definition)",
+    "captures": "seen in captured responses",
+}
+
+
+class Known(NamedTuple):
+    """A property the page does not document, known at ``level`` (``x-deskkit-known`` at ``rule``)."""
+
+    level: str
+    rule: str
+
+    @property
+    def message(self) -> str:
+        return f"a field the page does not document, {LEVELS.get(self.level, self.level)}"
 
 
 class ContractError(ValueError):
@@ -201,7 +224,9 @@ def is_date_time(text: str) -> bool:
     match = _DATE_TIME.match(text)
     if match is None:
         return False
-    year, month, day = int(match.group(1)), int(match.group(2)), int(match.group(3))
+    year, month, day = map(int, match.groups())
+    if 1 <= day <= 28:  # every month has these days: no calendar needed
+        return year > 0 and 1 <= month <= 12
     return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
 
 
@@ -333,17 +358,19 @@ def json_equal(left: Any, right: Any) -> bool:
 
 
 @cache
-def _expected_member(enum: type[Enum]) -> str:
-    values = [member.value for member in enum]
+def _expected_member(enum: type[Enum], known: tuple[tuple[str, str], ...] = ()) -> str:
+    values = list(members(enum, known))
     if len(values) > 6:
         return f"expected a {enum.__name__} (one of {len(values)} values)"
     return f"expected one of {values}"
 
 
 @cache
-def members(enum: type[Enum]) -> Mapping[Any, Any]:
-    """Wire value → member of ``enum`` (one dict per enumeration, shared by every site that uses it)."""
-    return {member.value: member for member in enum}
+def members(enum: type[Enum], known: tuple[tuple[str, str], ...] = ()) -> Mapping[Any, Any]:
+    """Documented wire value → member of ``enum`` (one dict per enumeration, shared by every site that uses it).
+    ``known`` lists the (value, level) of members the page does not list: they are left out."""
+    off = {value for value, _ in known}
+    return {member.value: member for member in enum if member.value not in off}
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,16 +405,21 @@ class Site:
     hint: str | None = None  # what real values look like (x-deskkit-values), for strategies
     null_quirk: str | None = None  # the quirk that tolerates null here
     enum_quirk: str | None = None  # the quirk that tolerates a string outside ``enum``
-    #: Wire value → enum member (from ``enum``, the one spelling of the values).
+    known_values: tuple[tuple[str, str], ...] = ()  # (value, level): members of ``enum`` the page does not list
+    relaxed: tuple[tuple[str, Site], ...] = ()  # (quirk, wider site of the same JSON type) a value may still meet
+    #: Documented wire value → enum member (from ``enum``, the one spelling of the values).
     members: Mapping[Any, Any] = field(init=False, repr=False, compare=False)
+    #: Wire value → level, for the values known off the page.
+    known_levels: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "members", members(self.enum) if self.enum is not None else {})
+        object.__setattr__(self, "members", members(self.enum, self.known_values) if self.enum is not None else {})
+        object.__setattr__(self, "known_levels", dict(self.known_values))
 
     def explain(self, value: Any) -> str:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
         if self.enum is not None:
-            return f"{_expected_member(self.enum)}, found {_shown(value)}"
+            return f"{_expected_member(self.enum, self.known_values)}, found {_shown(value)}"
         if self.const:
             return f"expected {json.dumps(self.const[0], ensure_ascii=False)}, found {_shown(value)}"
         if self.discriminator is not None:
@@ -467,6 +499,7 @@ class Prop(NamedTuple):
     site: Site
     required: bool = False
     tolerances: tuple[Tolerance, ...] = ()
+    known: Known | None = None  # not on the page (valid payloads leave it out)
 
 
 M = TypeVar("M", bound="Model")
@@ -475,12 +508,13 @@ M = TypeVar("M", bound="Model")
 class Context:
     """What one parse found. The generated code calls these methods only off the fast path."""
 
-    __slots__ = ("deviations", "problems", "unknown")
+    __slots__ = ("deviations", "off_page", "problems", "unknown")
 
     def __init__(self) -> None:
         self.problems: list[Finding] = []
         self.deviations: list[Finding] = []
         self.unknown: list[str] = []
+        self.off_page: list[Finding] = []
 
     def bad(self, value: Any, pointer: str, site: Site) -> Any:
         """``value`` failed ``site``: a tolerated null, a wrong JSON type, or a broken constraint.
@@ -495,12 +529,48 @@ class Context:
         elif not _is_json_type(value, site.json_type):
             self.problems.append(Finding(pointer, f"expected {site.json_type}, found {json_type(value)}",
                                          site.rule))
+        elif site.known_levels and value in site.known_levels:
+            level = site.known_levels[value]
+            self.deviations.append(Finding(pointer, f"{site.explain(value)}, a value not on the page, "
+                                           f"{LEVELS.get(level, level)}", site.rule, known=level))
+            return site.enum(value) if site.enum is not None else value
         elif site.enum_quirk is not None:
             self.deviations.append(Finding(pointer, site.explain(value), site.rule, site.enum_quirk,
                                            quirk_rule(site.enum_quirk)))
         else:
-            self.problems.append(Finding(pointer, site.explain(value), site.rule))
+            quirk = next((q for q, wider in site.relaxed if wider.problem(value) is None), None)
+            if quirk is not None:
+                self.deviations.append(Finding(pointer, site.explain(value), site.rule, quirk, quirk_rule(quirk)))
+            else:
+                self.problems.append(Finding(pointer, site.explain(value), site.rule))
         return value
+
+    def mark(self) -> tuple[int, int, int, int]:
+        """Where the findings stand before a value known off the page is parsed (see :meth:`known`)."""
+        return len(self.problems), len(self.deviations), len(self.unknown), len(self.off_page)
+
+    def known(self, pointer: str, known: Known, mark: tuple[int, int, int, int]) -> bool:
+        """A property the page does not document was parsed since ``mark``. Nothing in it counts against the
+        page: when it is as known, it is one off-page finding (and what would have been deviations inside it
+        are listed off the page too); when it is not (a problem was found), everything found inside is
+        dropped, the mismatch is an off-page finding, and True tells the caller to keep the value untyped,
+        as an undocumented field."""
+        problems, deviations, unknown, off_page = mark
+        if len(self.problems) > problems:
+            first = self.problems[problems]
+            where = "" if first.pointer == pointer else f" at {first.pointer}"
+            del self.problems[problems:], self.deviations[deviations:], self.unknown[unknown:]
+            del self.off_page[off_page:]
+            self.off_page.append(Finding(pointer, f"a field the page does not document, not as known ({first.message}"
+                                         f"{where}): kept untyped, as an undocumented field", known.rule,
+                                         known=known.level))
+            return True
+        if len(self.deviations) > deviations:
+            inside = self.deviations[deviations:]
+            del self.deviations[deviations:]
+            self.off_page.extend(d._replace(known=d.known or known.level) for d in inside)
+        self.off_page.append(Finding(pointer, known.message, known.rule, known=known.level))
+        return False
 
     def tolerated(self, tolerance: Tolerance, pointer: str) -> None:
         """The value at ``pointer`` has a shape the contract allows only through a declared quirk."""
@@ -556,29 +626,34 @@ class Context:
                                      "are strings)", "#"))
 
     def judgement(self) -> Judgement:
-        problems, deviations, unknown = self.problems, self.deviations, self.unknown
+        problems, deviations, unknown, off_page = self.problems, self.deviations, self.unknown, self.off_page
         problems.sort(key=_BY_POINTER)
         deviations.sort(key=_BY_POINTER)
         unknown.sort()
-        return Judgement(tuple(problems), tuple(deviations), tuple(unknown))
+        off_page.sort(key=_BY_POINTER)
+        return Judgement(tuple(problems), tuple(deviations), tuple(unknown), tuple(off_page))
 
     def finish(self, result: M, tolerant: bool) -> M:
-        """Raise :class:`ContractError` or return ``result`` carrying its deviations and unknown fields."""
+        """Raise :class:`ContractError` or return ``result`` carrying its deviations, unknown fields and
+        off-page findings."""
         problems = self.problems
-        if not (problems or self.deviations or self.unknown):
-            return result  # the common case: the parser already set both to ()
+        if not (problems or self.deviations or self.unknown or self.off_page):
+            return result  # the common case: the parser already set all three to ()
         if not tolerant and self.deviations:
             problems = problems + [_refused(d) for d in self.deviations]
         if problems:
             raise ContractError(sorted(problems, key=_BY_POINTER))
         result.deviations = tuple(sorted(self.deviations, key=_BY_POINTER))
         result.unknown_fields = tuple(sorted(self.unknown))
+        result.off_page = tuple(sorted(self.off_page, key=_BY_POINTER))
         return result
 
 
 def _refused(deviation: Finding) -> Finding:
-    """A deviation as strict mode reports it: a problem that names the quirk which would accept it."""
-    return deviation._replace(message=f"{deviation.message} (quirk {deviation.quirk}, refused in strict mode)")
+    """A deviation as strict mode reports it: a problem that names the quirk (or the knowledge) which would
+    accept it."""
+    why = f"quirk {deviation.quirk}" if deviation.quirk is not None else f"known: {deviation.known}"
+    return deviation._replace(message=f"{deviation.message} ({why}, refused in strict mode)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -588,14 +663,18 @@ class Judgement:
     problems: tuple[Finding, ...]
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
+    off_page: tuple[Finding, ...] = ()  # fields known off the page: listed, never counted against the page
 
     @property
     def verdict(self) -> str:
-        """``conformant`` (documented contract), ``tolerated`` (only through quirks) or ``violation``."""
+        """``conformant`` (documented contract), ``tolerated`` (only through quirks or values known off the
+        page) or ``violation``. Fields known off the page and unknown fields leave it conformant."""
         if self.problems:
             return "violation"
         return "tolerated" if self.deviations else "conformant"
 
+
+_NOTHING_FOUND: Final = Judgement((), (), ())
 
 # Findings are listed by pointer (plain string order: cheap, and stable from run to run).
 _BY_POINTER: Final = attrgetter("pointer")
@@ -603,21 +682,35 @@ _BY_POINTER: Final = attrgetter("pointer")
 Parser = Callable[[Any, str, Context, Site], Any]
 
 
+class Bail(Exception):
+    """Raised by the generated fast pass (``_fast.py``) where it is not sure: the full parser decides."""
+
+
 class Model:
     """Base of every generated model: parsing entry points and dict/JSON conversion shared by all of them.
 
-    Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site).
+    Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
+    the generated ``_fast.py`` sets ``_fast`` (the fast first pass) and ``_decode``.
     """
 
     __slots__ = ()
     _parse: ClassVar[Parser]
     _site: ClassVar[Site]
+    _fast: ClassVar[Callable[[Any], Any] | None] = None
+    _decode: ClassVar[Callable[[str | bytes], Any] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
+    off_page: tuple[Finding, ...]
 
     @classmethod
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
+        if cls._fast is not None:
+            try:
+                fast: Self = cls._fast(data)
+                return fast
+            except (Bail, RecursionError):
+                pass  # not the common case: the full parser decides
         cx = Context()
         try:
             result: Self = cls._parse(data, "", cx, cls._site)
@@ -628,17 +721,30 @@ class Model:
     @classmethod
     def judge(cls, data: Any) -> Judgement:
         """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
+        if cls.conforms(data):
+            return _NOTHING_FOUND
         cx = Context()
         try:
             cls._parse(data, "", cx, cls._site)
         except RecursionError:
-            return Judgement((Finding("", "nested too deeply to parse", cls._site.rule),), (), ())
+            return Judgement((Finding("", "nested too deeply to parse", cls._site.rule),), (), (), ())
         return cx.judgement()
+
+    @classmethod
+    def conforms(cls, data: Any) -> bool:
+        """True when the fast pass finds ``data`` conformant with nothing to report (False: ask :meth:`judge`)."""
+        if cls._fast is None:
+            return False
+        try:
+            cls._fast(data)
+        except (Bail, RecursionError):
+            return False
+        return True
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Self:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
-        return cls.from_dict(decode(text), tolerant=tolerant)
+        return cls.from_dict((cls._decode or decode)(text), tolerant=tolerant)
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
         raise NotImplementedError

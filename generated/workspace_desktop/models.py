@@ -4,7 +4,9 @@
 
 An optional property that was absent holds :data:`UNSET`; one that arrived as ``null`` (where a quirk
 tolerates it, and reported) holds ``None``. Fields the spec does not know are kept, listed in
-``unknown_fields``, and written back by ``to_dict()``, which returns the JSON that was parsed.
+``unknown_fields``, and written back by ``to_dict()``, which returns the JSON that was parsed. Fields the
+page does not document but the spec knows off the page (``x-deskkit-known``) are typed and listed in
+``off_page``; a value unlike what is known is kept untyped, as an unknown field.
 ``from_dict``, ``from_json`` and ``judge`` come from :class:`Model`; each class only names its parser.
 """
 
@@ -18,6 +20,7 @@ from ._runtime import (
     UNSET,
     Context,
     Finding,
+    Known,
     Model,
     Operation,
     Pagination,
@@ -33,6 +36,7 @@ from ._runtime import (
     members,
 )
 from .enums import (
+    AssigneeType,
     AttachState,
     ChargeMode,
     DesktopType,
@@ -42,11 +46,14 @@ from .enums import (
     LoginStatus,
     OsBit,
     OsType,
+    PackageType,
     ProductType,
+    SaleStatus,
     SortField,
     SortType,
     TaskStatus,
     UserGroup,
+    UseUpPolicy,
     VolumeType,
 )
 
@@ -60,6 +67,7 @@ __all__ = [
     "ErrorResponse",
     "FlavorInfo",
     "FlavorLinkInfo",
+    "HourPackageInfo",
     "ListDesktopsDetailResponse",
     "ProductInfo",
     "SecurityGroup",
@@ -84,6 +92,7 @@ class AddressInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -113,9 +122,15 @@ class AttachInstancesUserInfo(Model):
     user_name: str | Unset | None = UNSET
     #: User group to which the desktop user belongs.
     user_group: UserGroup | str | Unset | None = UNSET
+    #: Domain of the user. Not on the page (known: sdk).
+    domain: str | Unset | None = UNSET
+    #: Object type, USER (a user, the default) or GROUP (a user group). Default: "USER" (when absent; not
+    #: filled in). Not on the page (known: sdk).
+    type: AssigneeType | str | Unset | None = UNSET
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -126,6 +141,10 @@ class AttachInstancesUserInfo(Model):
             out["user_name"] = dump(self.user_name)
         if self.user_group is not UNSET:
             out["user_group"] = dump(self.user_group)
+        if self.domain is not UNSET:
+            out["domain"] = dump(self.domain)
+        if self.type is not UNSET:
+            out["type"] = dump(self.type)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -201,9 +220,44 @@ class DesktopDetailInfo(Model):
     attach_state: AttachState | str | Unset | None = UNSET
     #: Enterprise project ID.
     enterprise_project_id: str | Unset | None = UNSET
+    #: Computer name inside the OS. Not on the page (known: sdk).
+    os_host_name: str | Unset | None = UNSET
+    #: IPv4 address of the OS. Not on the page (known: sdk).
+    ipv4: str | Unset | None = UNSET
+    #: IPv6 address of the OS. Not on the page (known: sdk).
+    ipv6: str | Unset | None = UNSET
+    #: Domain-join status, 1 (normal), 2 (left the domain) or 3 (not reported). Not on the page (known: sdk).
+    domain_status: int | Unset | None = UNSET
+    #: Whether the desktop is in maintenance mode. Not on the page (known: sdk).
+    in_maintenance_mode: bool | Unset | None = UNSET
+    #: SKU code of the desktop's collaboration resource. Not on the page (known: sdk).
+    share_resource_sku: str | Unset | None = UNSET
+    #: Whether Internet access is enabled. Not on the page (known: sdk).
+    is_support_internet: bool | Unset | None = UNSET
+    #: Internet access modes the desktop uses, NAT or EIP. Not on the page (known: sdk).
+    internet_mode_list: list[str] | Unset | None = UNSET
+    #: Subnet ID of the desktop. Not on the page (known: sdk).
+    subnet_id: str | Unset | None = UNSET
+    #: Billing resource ID of the desktop. Not on the page (known: sdk).
+    bill_resource_id: str | Unset | None = UNSET
+    #: Task progress, 0 to 100 (percent); null when the desktop has no task. Not on the page (known: sdk).
+    process: int | Unset | None = UNSET
+    #: Root resource ID of the whole instance. Not on the page (known: sdk).
+    root_resource_id: str | Unset | None = UNSET
+    #: Hour package of the desktop. Not on the page (known: sdk).
+    hour_package_info: HourPackageInfo | Unset | None = UNSET
+    #: Whether the desktop is frozen. Not on the page (known: sdk).
+    is_freeze: bool | Unset | None = UNSET
+    #: Isolation state of a desktop in a dynamic pool (true: isolated). Not on the page (known: sdk).
+    isolated: bool | Unset | None = UNSET
+    #: Domain the desktop is assigned to. Not on the page (known: sdk).
+    domain: str | Unset | None = UNSET
+    #: Agent version. Not on the page (known: sdk).
+    agent_version: str | Unset | None = UNSET
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -274,6 +328,40 @@ class DesktopDetailInfo(Model):
             out["attach_state"] = dump(self.attach_state)
         if self.enterprise_project_id is not UNSET:
             out["enterprise_project_id"] = dump(self.enterprise_project_id)
+        if self.os_host_name is not UNSET:
+            out["os_host_name"] = dump(self.os_host_name)
+        if self.ipv4 is not UNSET:
+            out["ipv4"] = dump(self.ipv4)
+        if self.ipv6 is not UNSET:
+            out["ipv6"] = dump(self.ipv6)
+        if self.domain_status is not UNSET:
+            out["domain_status"] = dump(self.domain_status)
+        if self.in_maintenance_mode is not UNSET:
+            out["in_maintenance_mode"] = dump(self.in_maintenance_mode)
+        if self.share_resource_sku is not UNSET:
+            out["share_resource_sku"] = dump(self.share_resource_sku)
+        if self.is_support_internet is not UNSET:
+            out["is_support_internet"] = dump(self.is_support_internet)
+        if self.internet_mode_list is not UNSET:
+            out["internet_mode_list"] = dump(self.internet_mode_list)
+        if self.subnet_id is not UNSET:
+            out["subnet_id"] = dump(self.subnet_id)
+        if self.bill_resource_id is not UNSET:
+            out["bill_resource_id"] = dump(self.bill_resource_id)
+        if self.process is not UNSET:
+            out["process"] = dump(self.process)
+        if self.root_resource_id is not UNSET:
+            out["root_resource_id"] = dump(self.root_resource_id)
+        if self.hour_package_info is not UNSET:
+            out["hour_package_info"] = dump(self.hour_package_info)
+        if self.is_freeze is not UNSET:
+            out["is_freeze"] = dump(self.is_freeze)
+        if self.isolated is not UNSET:
+            out["isolated"] = dump(self.isolated)
+        if self.domain is not UNSET:
+            out["domain"] = dump(self.domain)
+        if self.agent_version is not UNSET:
+            out["agent_version"] = dump(self.agent_version)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -309,6 +397,7 @@ class DesktopMetadata(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -345,6 +434,7 @@ class ErrorResponse(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -367,6 +457,7 @@ class FlavorInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -393,6 +484,7 @@ class FlavorLinkInfo(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -401,6 +493,55 @@ class FlavorLinkInfo(Model):
             out["rel"] = dump(self.rel)
         if self.hrel is not UNSET:
             out["hrel"] = dump(self.hrel)
+        if self._extra:
+            out.update(self._extra)  # as received: unknown fields are never walked
+        return out
+
+
+@dataclass(slots=True, kw_only=True)
+class HourPackageInfo(Model):
+    """An hour package of the desktop (not on the page; declared by the vendor's SDK, model HourPackageInfo)."""
+
+    #: Root order ID of the hour package.
+    root_order_id: str | Unset | None = UNSET
+    #: Resource ID of the hour package.
+    package_resource_id: str | Unset | None = UNSET
+    #: Instance ID of the hour package.
+    package_instance_id: str | Unset | None = UNSET
+    #: Spec code of the hour package.
+    package_spec_code: str | Unset | None = UNSET
+    #: resourceTypeCode of the combined product.
+    combined_product_type_code: str | Unset | None = UNSET
+    #: What happens when the hours are used up.
+    use_up_policy: UseUpPolicy | str | Unset | None = UNSET
+    #: Total hours of the package.
+    package_duration: int | Unset | None = UNSET
+    #: Hours used.
+    use_duration: int | Unset | None = UNSET
+    _extra: dict[str, Any] | None = field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+        out: dict[str, Any] = {}
+        if self.root_order_id is not UNSET:
+            out["root_order_id"] = dump(self.root_order_id)
+        if self.package_resource_id is not UNSET:
+            out["package_resource_id"] = dump(self.package_resource_id)
+        if self.package_instance_id is not UNSET:
+            out["package_instance_id"] = dump(self.package_instance_id)
+        if self.package_spec_code is not UNSET:
+            out["package_spec_code"] = dump(self.package_spec_code)
+        if self.combined_product_type_code is not UNSET:
+            out["combined_product_type_code"] = dump(self.combined_product_type_code)
+        if self.use_up_policy is not UNSET:
+            out["use_up_policy"] = dump(self.use_up_policy)
+        if self.package_duration is not UNSET:
+            out["package_duration"] = dump(self.package_duration)
+        if self.use_duration is not UNSET:
+            out["use_duration"] = dump(self.use_duration)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -417,6 +558,7 @@ class ListDesktopsDetailResponse(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -448,9 +590,30 @@ class ProductInfo(Model):
     descriptions: str | Unset | None = UNSET
     #: Billing type of the package.
     charge_mode: ChargeMode | str | Unset | None = UNSET
+    #: Product architecture. Not on the page (known: sdk).
+    architecture: str | Unset | None = UNSET
+    #: Whether the flavor is a GPU one. Not on the page (known: sdk).
+    is_gpu: bool | Unset | None = UNSET
+    #: Package type. Not on the page (known: sdk).
+    package_type: PackageType | str | Unset | None = UNSET
+    #: System disk type. Not on the page (known: sdk).
+    system_disk_type: str | Unset | None = UNSET
+    #: System disk size (a string). Not on the page (known: sdk).
+    system_disk_size: str | Unset | None = UNSET
+    #: Whether the package's billing includes the data disk. Not on the page (known: sdk).
+    contain_data_disk: bool | Unset | None = UNSET
+    #: Resource type. Not on the page (known: sdk).
+    resource_type: str | Unset | None = UNSET
+    #: Cloud service type. Not on the page (known: sdk).
+    cloud_service_type: str | Unset | None = UNSET
+    #: Disk product type. Not on the page (known: sdk).
+    volume_product_type: str | Unset | None = UNSET
+    #: Sale status, normal, sellout (sold out) or abandon (withdrawn). Not on the page (known: sdk).
+    status: SaleStatus | str | Unset | None = UNSET
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -469,6 +632,26 @@ class ProductInfo(Model):
             out["descriptions"] = dump(self.descriptions)
         if self.charge_mode is not UNSET:
             out["charge_mode"] = dump(self.charge_mode)
+        if self.architecture is not UNSET:
+            out["architecture"] = dump(self.architecture)
+        if self.is_gpu is not UNSET:
+            out["is_gpu"] = dump(self.is_gpu)
+        if self.package_type is not UNSET:
+            out["package_type"] = dump(self.package_type)
+        if self.system_disk_type is not UNSET:
+            out["system_disk_type"] = dump(self.system_disk_type)
+        if self.system_disk_size is not UNSET:
+            out["system_disk_size"] = dump(self.system_disk_size)
+        if self.contain_data_disk is not UNSET:
+            out["contain_data_disk"] = dump(self.contain_data_disk)
+        if self.resource_type is not UNSET:
+            out["resource_type"] = dump(self.resource_type)
+        if self.cloud_service_type is not UNSET:
+            out["cloud_service_type"] = dump(self.cloud_service_type)
+        if self.volume_product_type is not UNSET:
+            out["volume_product_type"] = dump(self.volume_product_type)
+        if self.status is not UNSET:
+            out["status"] = dump(self.status)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -480,15 +663,20 @@ class SecurityGroup(Model):
 
     #: Security group ID.
     id: str | Unset | None = UNSET
+    #: Security group name. Not on the page (known: sdk).
+    name: str | Unset | None = UNSET
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
         out: dict[str, Any] = {}
         if self.id is not UNSET:
             out["id"] = dump(self.id)
+        if self.name is not UNSET:
+            out["name"] = dump(self.name)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -504,6 +692,7 @@ class ShowDesktopDetailResponse(Model):
     _wrapped: frozenset[str] = field(default=frozenset(), repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -526,6 +715,7 @@ class Tag(Model):
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -557,9 +747,22 @@ class VolumeDetail(Model):
     create_time: str | Unset | None = UNSET
     #: Disk name.
     display_name: str | Unset | None = UNSET
+    #: Key (KMS) of an encrypted disk. Not on the page (known: sdk).
+    kms_id: str | Unset | None = UNSET
+    #: IOPS: read and write operations per second of the disk. Not on the page (known: sdk).
+    iops: int | Unset | None = UNSET
+    #: Throughput: data read and written per second by the disk. Not on the page (known: sdk).
+    throughput: int | Unset | None = UNSET
+    #: Billing resource ID of the disk. Not on the page (known: sdk).
+    bill_resource_id: str | Unset | None = UNSET
+    #: Disk ID in the desktop pool. Not on the page (known: sdk).
+    desktop_pool_disk_id: str | Unset | None = UNSET
+    #: Specification code. Not on the page (known: sdk).
+    resource_spec_code: str | Unset | None = UNSET
     _extra: dict[str, Any] | None = field(default=None, repr=False)
     deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
     unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -578,6 +781,18 @@ class VolumeDetail(Model):
             out["create_time"] = dump(self.create_time)
         if self.display_name is not UNSET:
             out["display_name"] = dump(self.display_name)
+        if self.kms_id is not UNSET:
+            out["kms_id"] = dump(self.kms_id)
+        if self.iops is not UNSET:
+            out["iops"] = dump(self.iops)
+        if self.throughput is not UNSET:
+            out["throughput"] = dump(self.throughput)
+        if self.bill_resource_id is not UNSET:
+            out["bill_resource_id"] = dump(self.bill_resource_id)
+        if self.desktop_pool_disk_id is not UNSET:
+            out["desktop_pool_disk_id"] = dump(self.desktop_pool_disk_id)
+        if self.resource_spec_code is not UNSET:
+            out["resource_spec_code"] = dump(self.resource_spec_code)
         if self._extra:
             out.update(self._extra)  # as received: unknown fields are never walked
         return out
@@ -585,21 +800,37 @@ class VolumeDetail(Model):
 
 # --- use-sites: one descriptor per place a type is used; the parsers and the strategies share them ---------
 
+_E_AssigneeType: Final = members(AssigneeType)  # wire value → member, for the parsers' look-ups
 _E_AttachState: Final = members(AttachState)  # wire value → member, for the parsers' look-ups
 _E_ChargeMode: Final = members(ChargeMode)  # wire value → member, for the parsers' look-ups
-_E_DesktopType: Final = members(DesktopType)  # wire value → member, for the parsers' look-ups
+#: DesktopType values the page does not list: (wire value, level); typed in tolerant mode, refused in strict.
+_KV_DesktopType: Final = (("SHARED", "sdk"), ("POOLED", "sdk"))
+_E_DesktopType: Final = members(DesktopType, _KV_DesktopType)  # documented wire value → member
 _E_InternetMode: Final = members(InternetMode)  # wire value → member, for the parsers' look-ups
 _E_IpAssignment: Final = members(IpAssignment)  # wire value → member, for the parsers' look-ups
 _E_IpVersion: Final = members(IpVersion)  # wire value → member, for the parsers' look-ups
-_E_LoginStatus: Final = members(LoginStatus)  # wire value → member, for the parsers' look-ups
+#: LoginStatus values the page does not list: (wire value, level); typed in tolerant mode, refused in strict.
+_KV_LoginStatus: Final = (("OFFLINE", "sdk"),)
+_E_LoginStatus: Final = members(LoginStatus, _KV_LoginStatus)  # documented wire value → member
 _E_OsBit: Final = members(OsBit)  # wire value → member, for the parsers' look-ups
 _E_OsType: Final = members(OsType)  # wire value → member, for the parsers' look-ups
+_E_PackageType: Final = members(PackageType)  # wire value → member, for the parsers' look-ups
 _E_ProductType: Final = members(ProductType)  # wire value → member, for the parsers' look-ups
+_E_SaleStatus: Final = members(SaleStatus)  # wire value → member, for the parsers' look-ups
 _E_SortField: Final = members(SortField)  # wire value → member, for the parsers' look-ups
 _E_SortType: Final = members(SortType)  # wire value → member, for the parsers' look-ups
-_E_TaskStatus: Final = members(TaskStatus)  # wire value → member, for the parsers' look-ups
+#: TaskStatus values the page does not list: (wire value, level); typed in tolerant mode, refused in strict.
+_KV_TaskStatus: Final = (
+    ("updating", "sdk"),
+    ("desktopNetworkChanging", "sdk"),
+    ("", "captures"),
+)
+_E_TaskStatus: Final = members(TaskStatus, _KV_TaskStatus)  # documented wire value → member
+_E_UseUpPolicy: Final = members(UseUpPolicy)  # wire value → member, for the parsers' look-ups
 _E_UserGroup: Final = members(UserGroup)  # wire value → member, for the parsers' look-ups
-_E_VolumeType: Final = members(VolumeType)  # wire value → member, for the parsers' look-ups
+#: VolumeType values the page does not list: (wire value, level); typed in tolerant mode, refused in strict.
+_KV_VolumeType: Final = (("SATA", "captures"), ("GPSSD", "captures"), ("GPSSD2", "captures"))
+_E_VolumeType: Final = members(VolumeType, _KV_VolumeType)  # documented wire value → member
 _S_AddressInfo_addr: Final = Site(
     "string",
     "#/components/schemas/AddressInfo/properties/addr",
@@ -646,6 +877,18 @@ _S_AttachInstancesUserInfo_user_group: Final = Site(
     "#/components/schemas/UserGroup",
     enum=UserGroup,
     null_quirk="null-value",
+    enum_quirk="undocumented-enum-value",
+)
+_S_AttachInstancesUserInfo_domain: Final = Site(
+    "string",
+    "#/components/schemas/AttachInstancesUserInfo/properties/domain",
+    nullable=True,
+)
+_S_AttachInstancesUserInfo_type: Final = Site(
+    "string",
+    "#/components/schemas/AttachInstancesUserInfo/properties/type",
+    enum=AssigneeType,
+    nullable=True,
     enum_quirk="undocumented-enum-value",
 )
 _S_DesktopDetailInfo_desktop_id: Final = Site(
@@ -717,6 +960,7 @@ _S_DesktopDetailInfo_desktop_type: Final = Site(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/desktop_type",
     enum=DesktopType,
+    known_values=_KV_DesktopType,
     null_quirk="null-value",
     enum_quirk="undocumented-enum-value",
 )
@@ -741,6 +985,7 @@ _S_DesktopDetailInfo_task_status: Final = Site(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/task_status",
     enum=TaskStatus,
+    known_values=_KV_TaskStatus,
     null_quirk="null-value",
     enum_quirk="undocumented-enum-value",
 )
@@ -770,6 +1015,7 @@ _S_DesktopDetailInfo_login_status: Final = Site(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/login_status",
     enum=LoginStatus,
+    known_values=_KV_LoginStatus,
     null_quirk="null-value",
     enum_quirk="undocumented-enum-value",
 )
@@ -896,6 +1142,101 @@ _S_DesktopDetailInfo_enterprise_project_id: Final = Site(
     null_quirk="null-value",
     hint="uuid",
 )
+_S_DesktopDetailInfo_os_host_name: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/os_host_name",
+    nullable=True,
+)
+_S_DesktopDetailInfo_ipv4: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/ipv4",
+    nullable=True,
+)
+_S_DesktopDetailInfo_ipv6: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/ipv6",
+    nullable=True,
+)
+_S_DesktopDetailInfo_domain_status: Final = Site(
+    "integer",
+    "#/components/schemas/DesktopDetailInfo/properties/domain_status",
+    nullable=True,
+    minimum=1,
+    maximum=3,
+)
+_S_DesktopDetailInfo_in_maintenance_mode: Final = Site(
+    "boolean",
+    "#/components/schemas/DesktopDetailInfo/properties/in_maintenance_mode",
+    nullable=True,
+)
+_S_DesktopDetailInfo_share_resource_sku: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/share_resource_sku",
+    nullable=True,
+)
+_S_DesktopDetailInfo_is_support_internet: Final = Site(
+    "boolean",
+    "#/components/schemas/DesktopDetailInfo/properties/is_support_internet",
+    nullable=True,
+)
+_S_DesktopDetailInfo_internet_mode_list_item: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/internet_mode_list/items",
+)
+_S_DesktopDetailInfo_internet_mode_list: Final = Site(
+    "array",
+    "#/components/schemas/DesktopDetailInfo/properties/internet_mode_list",
+    items=_S_DesktopDetailInfo_internet_mode_list_item,
+    nullable=True,
+)
+_S_DesktopDetailInfo_subnet_id: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/subnet_id",
+    nullable=True,
+)
+_S_DesktopDetailInfo_bill_resource_id: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/bill_resource_id",
+    nullable=True,
+)
+_S_DesktopDetailInfo_process: Final = Site(
+    "integer",
+    "#/components/schemas/DesktopDetailInfo/properties/process",
+    nullable=True,
+    minimum=0,
+    maximum=100,
+)
+_S_DesktopDetailInfo_root_resource_id: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/root_resource_id",
+    nullable=True,
+)
+_S_DesktopDetailInfo_hour_package_info: Final = Site(
+    "object",
+    "#/components/schemas/DesktopDetailInfo/properties/hour_package_info",
+    nullable=True,
+    model="HourPackageInfo",
+)
+_S_DesktopDetailInfo_is_freeze: Final = Site(
+    "boolean",
+    "#/components/schemas/DesktopDetailInfo/properties/is_freeze",
+    nullable=True,
+)
+_S_DesktopDetailInfo_isolated: Final = Site(
+    "boolean",
+    "#/components/schemas/DesktopDetailInfo/properties/isolated",
+    nullable=True,
+)
+_S_DesktopDetailInfo_domain: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/domain",
+    nullable=True,
+)
+_S_DesktopDetailInfo_agent_version: Final = Site(
+    "string",
+    "#/components/schemas/DesktopDetailInfo/properties/agent_version",
+    nullable=True,
+)
 _S_DesktopMetadata_charging_mode: Final = Site(
     "string",
     "#/components/schemas/DesktopMetadata/properties/charging_mode",
@@ -977,6 +1318,48 @@ _S_FlavorLinkInfo_hrel: Final = Site(
     "#/components/schemas/FlavorLinkInfo/properties/hrel",
     null_quirk="null-value",
 )
+_S_HourPackageInfo_root_order_id: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/root_order_id",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_package_resource_id: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/package_resource_id",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_package_instance_id: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/package_instance_id",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_package_spec_code: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/package_spec_code",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_combined_product_type_code: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/combined_product_type_code",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_use_up_policy: Final = Site(
+    "string",
+    "#/components/schemas/HourPackageInfo/properties/use_up_policy",
+    enum=UseUpPolicy,
+    null_quirk="null-value",
+    enum_quirk="undocumented-enum-value",
+)
+_S_HourPackageInfo_package_duration: Final = Site(
+    "integer",
+    "#/components/schemas/HourPackageInfo/properties/package_duration",
+    null_quirk="null-value",
+)
+_S_HourPackageInfo_use_duration: Final = Site(
+    "integer",
+    "#/components/schemas/HourPackageInfo/properties/use_duration",
+    null_quirk="null-value",
+)
 _S_ListDesktopsDetailResponse_desktops_item: Final = Site(
     "object",
     "#/components/schemas/ListDesktopsDetailResponse/properties/desktops/items",
@@ -1031,12 +1414,63 @@ _S_ProductInfo_charge_mode: Final = Site(
     null_quirk="null-value",
     enum_quirk="undocumented-enum-value",
 )
+_S_ProductInfo_architecture: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/architecture",
+    nullable=True,
+)
+_S_ProductInfo_is_gpu: Final = Site("boolean", "#/components/schemas/ProductInfo/properties/is_gpu", nullable=True)
+_S_ProductInfo_package_type: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/package_type",
+    enum=PackageType,
+    nullable=True,
+    enum_quirk="undocumented-enum-value",
+)
+_S_ProductInfo_system_disk_type: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/system_disk_type",
+    nullable=True,
+)
+_S_ProductInfo_system_disk_size: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/system_disk_size",
+    nullable=True,
+)
+_S_ProductInfo_contain_data_disk: Final = Site(
+    "boolean",
+    "#/components/schemas/ProductInfo/properties/contain_data_disk",
+    nullable=True,
+)
+_S_ProductInfo_resource_type: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/resource_type",
+    nullable=True,
+)
+_S_ProductInfo_cloud_service_type: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/cloud_service_type",
+    nullable=True,
+)
+_S_ProductInfo_volume_product_type: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/volume_product_type",
+    nullable=True,
+)
+_S_ProductInfo_status: Final = Site(
+    "string",
+    "#/components/schemas/ProductInfo/properties/status",
+    enum=SaleStatus,
+    nullable=True,
+    enum_quirk="undocumented-enum-value",
+)
 _S_SecurityGroup_id: Final = Site(
     "string",
     "#/components/schemas/SecurityGroup/properties/id",
     null_quirk="null-value",
     hint="uuid",
 )
+_S_SecurityGroup_name: Final = Site("string", "#/components/schemas/SecurityGroup/properties/name", nullable=True)
 _S_ShowDesktopDetailResponse_desktop: Final = Site(
     "object",
     "#/components/schemas/ShowDesktopDetailResponse/properties/desktop",
@@ -1068,6 +1502,7 @@ _S_VolumeDetail_type: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/type",
     enum=VolumeType,
+    known_values=_KV_VolumeType,
     null_quirk="null-value",
     enum_quirk="undocumented-enum-value",
 )
@@ -1108,6 +1543,28 @@ _S_VolumeDetail_display_name: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/display_name",
     null_quirk="null-value",
+)
+_S_VolumeDetail_kms_id: Final = Site("string", "#/components/schemas/VolumeDetail/properties/kms_id", nullable=True)
+_S_VolumeDetail_iops: Final = Site("integer", "#/components/schemas/VolumeDetail/properties/iops", nullable=True)
+_S_VolumeDetail_throughput: Final = Site(
+    "integer",
+    "#/components/schemas/VolumeDetail/properties/throughput",
+    nullable=True,
+)
+_S_VolumeDetail_bill_resource_id: Final = Site(
+    "string",
+    "#/components/schemas/VolumeDetail/properties/bill_resource_id",
+    nullable=True,
+)
+_S_VolumeDetail_desktop_pool_disk_id: Final = Site(
+    "string",
+    "#/components/schemas/VolumeDetail/properties/desktop_pool_disk_id",
+    nullable=True,
+)
+_S_VolumeDetail_resource_spec_code: Final = Site(
+    "string",
+    "#/components/schemas/VolumeDetail/properties/resource_spec_code",
+    nullable=True,
 )
 _S_ShowDesktopDetail_project_id: Final = Site(
     "string",
@@ -1196,6 +1653,42 @@ _S_ListDesktopsDetail_in_maintenance_mode: Final = Site(
     "boolean",
     "#/paths/~1v2~1{project_id}~1desktops~1detail/get/parameters/18/schema",
 )
+_K_AttachInstancesUserInfo_domain: Final = Known("sdk", "#/components/schemas/AttachInstancesUserInfo/properties/domain/x-deskkit-known")
+_K_AttachInstancesUserInfo_type: Final = Known("sdk", "#/components/schemas/AttachInstancesUserInfo/properties/type/x-deskkit-known")
+_K_DesktopDetailInfo_os_host_name: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/os_host_name/x-deskkit-known")
+_K_DesktopDetailInfo_ipv4: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/ipv4/x-deskkit-known")
+_K_DesktopDetailInfo_ipv6: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/ipv6/x-deskkit-known")
+_K_DesktopDetailInfo_domain_status: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/domain_status/x-deskkit-known")
+_K_DesktopDetailInfo_in_maintenance_mode: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/in_maintenance_mode/x-deskkit-known")
+_K_DesktopDetailInfo_share_resource_sku: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/share_resource_sku/x-deskkit-known")
+_K_DesktopDetailInfo_is_support_internet: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/is_support_internet/x-deskkit-known")
+_K_DesktopDetailInfo_internet_mode_list: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/internet_mode_list/x-deskkit-known")
+_K_DesktopDetailInfo_subnet_id: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/subnet_id/x-deskkit-known")
+_K_DesktopDetailInfo_bill_resource_id: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/bill_resource_id/x-deskkit-known")
+_K_DesktopDetailInfo_process: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/process/x-deskkit-known")
+_K_DesktopDetailInfo_root_resource_id: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/root_resource_id/x-deskkit-known")
+_K_DesktopDetailInfo_hour_package_info: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/hour_package_info/x-deskkit-known")
+_K_DesktopDetailInfo_is_freeze: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/is_freeze/x-deskkit-known")
+_K_DesktopDetailInfo_isolated: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/isolated/x-deskkit-known")
+_K_DesktopDetailInfo_domain: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/domain/x-deskkit-known")
+_K_DesktopDetailInfo_agent_version: Final = Known("sdk", "#/components/schemas/DesktopDetailInfo/properties/agent_version/x-deskkit-known")
+_K_ProductInfo_architecture: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/architecture/x-deskkit-known")
+_K_ProductInfo_is_gpu: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/is_gpu/x-deskkit-known")
+_K_ProductInfo_package_type: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/package_type/x-deskkit-known")
+_K_ProductInfo_system_disk_type: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/system_disk_type/x-deskkit-known")
+_K_ProductInfo_system_disk_size: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/system_disk_size/x-deskkit-known")
+_K_ProductInfo_contain_data_disk: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/contain_data_disk/x-deskkit-known")
+_K_ProductInfo_resource_type: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/resource_type/x-deskkit-known")
+_K_ProductInfo_cloud_service_type: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/cloud_service_type/x-deskkit-known")
+_K_ProductInfo_volume_product_type: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/volume_product_type/x-deskkit-known")
+_K_ProductInfo_status: Final = Known("sdk", "#/components/schemas/ProductInfo/properties/status/x-deskkit-known")
+_K_SecurityGroup_name: Final = Known("sdk", "#/components/schemas/SecurityGroup/properties/name/x-deskkit-known")
+_K_VolumeDetail_kms_id: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/kms_id/x-deskkit-known")
+_K_VolumeDetail_iops: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/iops/x-deskkit-known")
+_K_VolumeDetail_throughput: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/throughput/x-deskkit-known")
+_K_VolumeDetail_bill_resource_id: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/bill_resource_id/x-deskkit-known")
+_K_VolumeDetail_desktop_pool_disk_id: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/desktop_pool_disk_id/x-deskkit-known")
+_K_VolumeDetail_resource_spec_code: Final = Known("sdk", "#/components/schemas/VolumeDetail/properties/resource_spec_code/x-deskkit-known")
 
 _T_DesktopDetailInfo_addresses_alt0: Final = Tolerance(
     "addresses-as-list",
@@ -1215,8 +1708,22 @@ _T_ShowDesktopDetailResponse_desktop_wrapped: Final = Tolerance(
 )
 
 _KEYS_AddressInfo: Final = frozenset(["addr", "version", "OS-EXT-IPS-MAC:mac_addr", "OS-EXT-IPS:type"])
-_KEYS_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group"])
+_KEYS_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group", "domain", "type"])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group"])
 _KEYS_DesktopDetailInfo: Final = frozenset([
+    "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
+    "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
+    "login_status", "user_name", "attach_user_infos", "product_id", "root_volume", "data_volumes",
+    "user_group", "availability_zone", "site_type", "site_name", "product", "ou_name", "os_version",
+    "sid", "order_id", "tags", "internet_mode", "is_attaching_eip", "attach_state",
+    "enterprise_project_id", "os_host_name", "ipv4", "ipv6", "domain_status", "in_maintenance_mode",
+    "share_resource_sku", "is_support_internet", "internet_mode_list", "subnet_id",
+    "bill_resource_id", "process", "root_resource_id", "hour_package_info", "is_freeze", "isolated",
+    "domain", "agent_version"
+])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_DesktopDetailInfo: Final = frozenset([
     "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
     "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
     "login_status", "user_name", "attach_user_infos", "product_id", "root_volume", "data_volumes",
@@ -1231,12 +1738,29 @@ _KEYS_DesktopMetadata: Final = frozenset([
 _KEYS_ErrorResponse: Final = frozenset(["error_code", "error_msg"])
 _KEYS_FlavorInfo: Final = frozenset(["id", "links"])
 _KEYS_FlavorLinkInfo: Final = frozenset(["rel", "hrel"])
+_KEYS_HourPackageInfo: Final = frozenset([
+    "root_order_id", "package_resource_id", "package_instance_id", "package_spec_code",
+    "combined_product_type_code", "use_up_policy", "package_duration", "use_duration"
+])
 _KEYS_ListDesktopsDetailResponse: Final = frozenset(["desktops", "total_count"])
-_KEYS_ProductInfo: Final = frozenset(["product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode"])
-_KEYS_SecurityGroup: Final = frozenset(["id"])
+_KEYS_ProductInfo: Final = frozenset([
+    "product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode",
+    "architecture", "is_gpu", "package_type", "system_disk_type", "system_disk_size",
+    "contain_data_disk", "resource_type", "cloud_service_type", "volume_product_type", "status"
+])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_ProductInfo: Final = frozenset(["product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode"])
+_KEYS_SecurityGroup: Final = frozenset(["id", "name"])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_SecurityGroup: Final = frozenset(["id"])
 _KEYS_ShowDesktopDetailResponse: Final = frozenset(["desktop"])
 _KEYS_Tag: Final = frozenset(["key", "value"])
-_KEYS_VolumeDetail: Final = frozenset(["type", "size", "device", "id", "volume_id", "create_time", "display_name"])
+_KEYS_VolumeDetail: Final = frozenset([
+    "type", "size", "device", "id", "volume_id", "create_time", "display_name", "kms_id", "iops",
+    "throughput", "bill_resource_id", "desktop_pool_disk_id", "resource_spec_code"
+])
+#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
+_PAGE_VolumeDetail: Final = frozenset(["type", "size", "device", "id", "volume_id", "create_time", "display_name"])
 
 # --- parsing: straight-line code per model; pointers and messages are built only on failure ----------------
 # Objects are made with object.__new__ and filled slot by slot (a third of the cost of the keyword __init__
@@ -1272,7 +1796,7 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.os_ext_ips_mac_mac_addr = f_os_ext_ips_mac_mac_addr
     o.os_ext_ips_type = f_os_ext_ips_type
     o._extra = None if _KEYS_AddressInfo.issuperset(d) else cx.extra(d, _KEYS_AddressInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1292,12 +1816,41 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _S_AttachInstancesUserInfo_user_group)
+    if not _PAGE_AttachInstancesUserInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_domain = g("domain", UNSET)
+        if f_domain is not UNSET:
+            mark = cx.mark()
+            if f_domain is not None and type(f_domain) is not str:
+                cx.bad(f_domain, ptr + "/domain", _S_AttachInstancesUserInfo_domain)
+            if cx.known(ptr + "/domain", _K_AttachInstancesUserInfo_domain, mark):
+                f_domain = UNSET
+                missed.append("domain")
+        f_type = g("type", UNSET)
+        if f_type is not UNSET:
+            mark = cx.mark()
+            if f_type is not None:
+                try:
+                    f_type = _E_AssigneeType[f_type]
+                except (KeyError, TypeError):
+                    cx.bad(f_type, ptr + "/type", _S_AttachInstancesUserInfo_type)
+            if cx.known(ptr + "/type", _K_AttachInstancesUserInfo_type, mark):
+                f_type = UNSET
+                missed.append("type")
+        keys = _KEYS_AttachInstancesUserInfo.difference(missed) if missed else _KEYS_AttachInstancesUserInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_domain = UNSET
+        f_type = UNSET
+        extra = None
     o = _new(AttachInstancesUserInfo)
     o.user_id = f_user_id
     o.user_name = f_user_name
     o.user_group = f_user_group
-    o._extra = None if _KEYS_AttachInstancesUserInfo.issuperset(d) else cx.extra(d, _KEYS_AttachInstancesUserInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.domain = f_domain
+    o.type = f_type
+    o._extra = extra
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1332,7 +1885,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         try:
             f_desktop_type = _E_DesktopType[f_desktop_type]
         except (KeyError, TypeError):
-            cx.bad(f_desktop_type, ptr + "/desktop_type", _S_DesktopDetailInfo_desktop_type)
+            f_desktop_type = cx.bad(f_desktop_type, ptr + "/desktop_type", _S_DesktopDetailInfo_desktop_type)
     f_metadata = g("metadata", UNSET)
     if f_metadata is not UNSET:
         f_metadata = _parse_DesktopMetadata(f_metadata, ptr + "/metadata", cx, _S_DesktopDetailInfo_metadata)
@@ -1347,7 +1900,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         try:
             f_task_status = _E_TaskStatus[f_task_status]
         except (KeyError, TypeError):
-            cx.bad(f_task_status, ptr + "/task_status", _S_DesktopDetailInfo_task_status)
+            f_task_status = cx.bad(f_task_status, ptr + "/task_status", _S_DesktopDetailInfo_task_status)
     f_created = g("created", UNSET)
     if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None and is_date_time(f_created)) and f_created is not UNSET:
         cx.bad(f_created, ptr + "/created", _S_DesktopDetailInfo_created)
@@ -1359,7 +1912,7 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         try:
             f_login_status = _E_LoginStatus[f_login_status]
         except (KeyError, TypeError):
-            cx.bad(f_login_status, ptr + "/login_status", _S_DesktopDetailInfo_login_status)
+            f_login_status = cx.bad(f_login_status, ptr + "/login_status", _S_DesktopDetailInfo_login_status)
     f_user_name = g("user_name", UNSET)
     if type(f_user_name) is not str and f_user_name is not UNSET:
         cx.bad(f_user_name, ptr + "/user_name", _S_DesktopDetailInfo_user_name)
@@ -1426,6 +1979,165 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     f_enterprise_project_id = g("enterprise_project_id", UNSET)
     if type(f_enterprise_project_id) is not str and f_enterprise_project_id is not UNSET:
         cx.bad(f_enterprise_project_id, ptr + "/enterprise_project_id", _S_DesktopDetailInfo_enterprise_project_id)
+    if not _PAGE_DesktopDetailInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_os_host_name = g("os_host_name", UNSET)
+        if f_os_host_name is not UNSET:
+            mark = cx.mark()
+            if f_os_host_name is not None and type(f_os_host_name) is not str:
+                cx.bad(f_os_host_name, ptr + "/os_host_name", _S_DesktopDetailInfo_os_host_name)
+            if cx.known(ptr + "/os_host_name", _K_DesktopDetailInfo_os_host_name, mark):
+                f_os_host_name = UNSET
+                missed.append("os_host_name")
+        f_ipv4 = g("ipv4", UNSET)
+        if f_ipv4 is not UNSET:
+            mark = cx.mark()
+            if f_ipv4 is not None and type(f_ipv4) is not str:
+                cx.bad(f_ipv4, ptr + "/ipv4", _S_DesktopDetailInfo_ipv4)
+            if cx.known(ptr + "/ipv4", _K_DesktopDetailInfo_ipv4, mark):
+                f_ipv4 = UNSET
+                missed.append("ipv4")
+        f_ipv6 = g("ipv6", UNSET)
+        if f_ipv6 is not UNSET:
+            mark = cx.mark()
+            if f_ipv6 is not None and type(f_ipv6) is not str:
+                cx.bad(f_ipv6, ptr + "/ipv6", _S_DesktopDetailInfo_ipv6)
+            if cx.known(ptr + "/ipv6", _K_DesktopDetailInfo_ipv6, mark):
+                f_ipv6 = UNSET
+                missed.append("ipv6")
+        f_domain_status = g("domain_status", UNSET)
+        if f_domain_status is not UNSET:
+            mark = cx.mark()
+            if f_domain_status is not None and not ((type(f_domain_status) is int or (type(f_domain_status) is float and f_domain_status.is_integer())) and f_domain_status >= 1 and f_domain_status <= 3):
+                cx.bad(f_domain_status, ptr + "/domain_status", _S_DesktopDetailInfo_domain_status)
+            if cx.known(ptr + "/domain_status", _K_DesktopDetailInfo_domain_status, mark):
+                f_domain_status = UNSET
+                missed.append("domain_status")
+        f_in_maintenance_mode = g("in_maintenance_mode", UNSET)
+        if f_in_maintenance_mode is not UNSET:
+            mark = cx.mark()
+            if f_in_maintenance_mode is not None and type(f_in_maintenance_mode) is not bool:
+                cx.bad(f_in_maintenance_mode, ptr + "/in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode)
+            if cx.known(ptr + "/in_maintenance_mode", _K_DesktopDetailInfo_in_maintenance_mode, mark):
+                f_in_maintenance_mode = UNSET
+                missed.append("in_maintenance_mode")
+        f_share_resource_sku = g("share_resource_sku", UNSET)
+        if f_share_resource_sku is not UNSET:
+            mark = cx.mark()
+            if f_share_resource_sku is not None and type(f_share_resource_sku) is not str:
+                cx.bad(f_share_resource_sku, ptr + "/share_resource_sku", _S_DesktopDetailInfo_share_resource_sku)
+            if cx.known(ptr + "/share_resource_sku", _K_DesktopDetailInfo_share_resource_sku, mark):
+                f_share_resource_sku = UNSET
+                missed.append("share_resource_sku")
+        f_is_support_internet = g("is_support_internet", UNSET)
+        if f_is_support_internet is not UNSET:
+            mark = cx.mark()
+            if f_is_support_internet is not None and type(f_is_support_internet) is not bool:
+                cx.bad(f_is_support_internet, ptr + "/is_support_internet", _S_DesktopDetailInfo_is_support_internet)
+            if cx.known(ptr + "/is_support_internet", _K_DesktopDetailInfo_is_support_internet, mark):
+                f_is_support_internet = UNSET
+                missed.append("is_support_internet")
+        f_internet_mode_list = g("internet_mode_list", UNSET)
+        if f_internet_mode_list is not UNSET:
+            mark = cx.mark()
+            if f_internet_mode_list is not None:
+                f_internet_mode_list = _p_DesktopDetailInfo_internet_mode_list(f_internet_mode_list, ptr + "/internet_mode_list", cx)
+            if cx.known(ptr + "/internet_mode_list", _K_DesktopDetailInfo_internet_mode_list, mark):
+                f_internet_mode_list = UNSET
+                missed.append("internet_mode_list")
+        f_subnet_id = g("subnet_id", UNSET)
+        if f_subnet_id is not UNSET:
+            mark = cx.mark()
+            if f_subnet_id is not None and type(f_subnet_id) is not str:
+                cx.bad(f_subnet_id, ptr + "/subnet_id", _S_DesktopDetailInfo_subnet_id)
+            if cx.known(ptr + "/subnet_id", _K_DesktopDetailInfo_subnet_id, mark):
+                f_subnet_id = UNSET
+                missed.append("subnet_id")
+        f_bill_resource_id = g("bill_resource_id", UNSET)
+        if f_bill_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
+                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_DesktopDetailInfo_bill_resource_id)
+            if cx.known(ptr + "/bill_resource_id", _K_DesktopDetailInfo_bill_resource_id, mark):
+                f_bill_resource_id = UNSET
+                missed.append("bill_resource_id")
+        f_process = g("process", UNSET)
+        if f_process is not UNSET:
+            mark = cx.mark()
+            if f_process is not None and not ((type(f_process) is int or (type(f_process) is float and f_process.is_integer())) and f_process >= 0 and f_process <= 100):
+                cx.bad(f_process, ptr + "/process", _S_DesktopDetailInfo_process)
+            if cx.known(ptr + "/process", _K_DesktopDetailInfo_process, mark):
+                f_process = UNSET
+                missed.append("process")
+        f_root_resource_id = g("root_resource_id", UNSET)
+        if f_root_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_root_resource_id is not None and type(f_root_resource_id) is not str:
+                cx.bad(f_root_resource_id, ptr + "/root_resource_id", _S_DesktopDetailInfo_root_resource_id)
+            if cx.known(ptr + "/root_resource_id", _K_DesktopDetailInfo_root_resource_id, mark):
+                f_root_resource_id = UNSET
+                missed.append("root_resource_id")
+        f_hour_package_info = g("hour_package_info", UNSET)
+        if f_hour_package_info is not UNSET:
+            mark = cx.mark()
+            if f_hour_package_info is not None:
+                f_hour_package_info = _parse_HourPackageInfo(f_hour_package_info, ptr + "/hour_package_info", cx, _S_DesktopDetailInfo_hour_package_info)
+            if cx.known(ptr + "/hour_package_info", _K_DesktopDetailInfo_hour_package_info, mark):
+                f_hour_package_info = UNSET
+                missed.append("hour_package_info")
+        f_is_freeze = g("is_freeze", UNSET)
+        if f_is_freeze is not UNSET:
+            mark = cx.mark()
+            if f_is_freeze is not None and type(f_is_freeze) is not bool:
+                cx.bad(f_is_freeze, ptr + "/is_freeze", _S_DesktopDetailInfo_is_freeze)
+            if cx.known(ptr + "/is_freeze", _K_DesktopDetailInfo_is_freeze, mark):
+                f_is_freeze = UNSET
+                missed.append("is_freeze")
+        f_isolated = g("isolated", UNSET)
+        if f_isolated is not UNSET:
+            mark = cx.mark()
+            if f_isolated is not None and type(f_isolated) is not bool:
+                cx.bad(f_isolated, ptr + "/isolated", _S_DesktopDetailInfo_isolated)
+            if cx.known(ptr + "/isolated", _K_DesktopDetailInfo_isolated, mark):
+                f_isolated = UNSET
+                missed.append("isolated")
+        f_domain = g("domain", UNSET)
+        if f_domain is not UNSET:
+            mark = cx.mark()
+            if f_domain is not None and type(f_domain) is not str:
+                cx.bad(f_domain, ptr + "/domain", _S_DesktopDetailInfo_domain)
+            if cx.known(ptr + "/domain", _K_DesktopDetailInfo_domain, mark):
+                f_domain = UNSET
+                missed.append("domain")
+        f_agent_version = g("agent_version", UNSET)
+        if f_agent_version is not UNSET:
+            mark = cx.mark()
+            if f_agent_version is not None and type(f_agent_version) is not str:
+                cx.bad(f_agent_version, ptr + "/agent_version", _S_DesktopDetailInfo_agent_version)
+            if cx.known(ptr + "/agent_version", _K_DesktopDetailInfo_agent_version, mark):
+                f_agent_version = UNSET
+                missed.append("agent_version")
+        keys = _KEYS_DesktopDetailInfo.difference(missed) if missed else _KEYS_DesktopDetailInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_os_host_name = UNSET
+        f_ipv4 = UNSET
+        f_ipv6 = UNSET
+        f_domain_status = UNSET
+        f_in_maintenance_mode = UNSET
+        f_share_resource_sku = UNSET
+        f_is_support_internet = UNSET
+        f_internet_mode_list = UNSET
+        f_subnet_id = UNSET
+        f_bill_resource_id = UNSET
+        f_process = UNSET
+        f_root_resource_id = UNSET
+        f_hour_package_info = UNSET
+        f_is_freeze = UNSET
+        f_isolated = UNSET
+        f_domain = UNSET
+        f_agent_version = UNSET
+        extra = None
     o = _new(DesktopDetailInfo)
     o.desktop_id = f_desktop_id
     o.computer_name = f_computer_name
@@ -1460,8 +2172,25 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.is_attaching_eip = f_is_attaching_eip
     o.attach_state = f_attach_state
     o.enterprise_project_id = f_enterprise_project_id
-    o._extra = None if _KEYS_DesktopDetailInfo.issuperset(d) else cx.extra(d, _KEYS_DesktopDetailInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.os_host_name = f_os_host_name
+    o.ipv4 = f_ipv4
+    o.ipv6 = f_ipv6
+    o.domain_status = f_domain_status
+    o.in_maintenance_mode = f_in_maintenance_mode
+    o.share_resource_sku = f_share_resource_sku
+    o.is_support_internet = f_is_support_internet
+    o.internet_mode_list = f_internet_mode_list
+    o.subnet_id = f_subnet_id
+    o.bill_resource_id = f_bill_resource_id
+    o.process = f_process
+    o.root_resource_id = f_root_resource_id
+    o.hour_package_info = f_hour_package_info
+    o.is_freeze = f_is_freeze
+    o.isolated = f_isolated
+    o.domain = f_domain
+    o.agent_version = f_agent_version
+    o._extra = extra
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1516,7 +2245,7 @@ def _parse_DesktopMetadata(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     else:  # keys the spec types with additionalProperties: checked, and not "unknown"
         others = {key: value for key, value in d.items() if key not in _KEYS_DesktopMetadata}
         o._extra = _p_DesktopMetadata_extra(others, ptr, cx)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1540,7 +2269,7 @@ def _parse_ErrorResponse(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.error_code = f_error_code
     o.error_msg = f_error_msg
     o._extra = None if _KEYS_ErrorResponse.issuperset(d) else cx.extra(d, _KEYS_ErrorResponse, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1558,7 +2287,7 @@ def _parse_FlavorInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.id = f_id
     o.links = f_links
     o._extra = None if _KEYS_FlavorInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1576,7 +2305,52 @@ def _parse_FlavorLinkInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.rel = f_rel
     o.hrel = f_hrel
     o._extra = None if _KEYS_FlavorLinkInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorLinkInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
+    return o
+
+
+def _parse_HourPackageInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
+    if type(d) is not dict:
+        return cx.bad(d, ptr, site)
+    g = d.get
+    f_root_order_id = g("root_order_id", UNSET)
+    if type(f_root_order_id) is not str and f_root_order_id is not UNSET:
+        cx.bad(f_root_order_id, ptr + "/root_order_id", _S_HourPackageInfo_root_order_id)
+    f_package_resource_id = g("package_resource_id", UNSET)
+    if type(f_package_resource_id) is not str and f_package_resource_id is not UNSET:
+        cx.bad(f_package_resource_id, ptr + "/package_resource_id", _S_HourPackageInfo_package_resource_id)
+    f_package_instance_id = g("package_instance_id", UNSET)
+    if type(f_package_instance_id) is not str and f_package_instance_id is not UNSET:
+        cx.bad(f_package_instance_id, ptr + "/package_instance_id", _S_HourPackageInfo_package_instance_id)
+    f_package_spec_code = g("package_spec_code", UNSET)
+    if type(f_package_spec_code) is not str and f_package_spec_code is not UNSET:
+        cx.bad(f_package_spec_code, ptr + "/package_spec_code", _S_HourPackageInfo_package_spec_code)
+    f_combined_product_type_code = g("combined_product_type_code", UNSET)
+    if type(f_combined_product_type_code) is not str and f_combined_product_type_code is not UNSET:
+        cx.bad(f_combined_product_type_code, ptr + "/combined_product_type_code", _S_HourPackageInfo_combined_product_type_code)
+    f_use_up_policy = g("use_up_policy", UNSET)
+    if f_use_up_policy is not UNSET:
+        try:
+            f_use_up_policy = _E_UseUpPolicy[f_use_up_policy]
+        except (KeyError, TypeError):
+            cx.bad(f_use_up_policy, ptr + "/use_up_policy", _S_HourPackageInfo_use_up_policy)
+    f_package_duration = g("package_duration", UNSET)
+    if not (type(f_package_duration) is int or (type(f_package_duration) is float and f_package_duration.is_integer())) and f_package_duration is not UNSET:
+        cx.bad(f_package_duration, ptr + "/package_duration", _S_HourPackageInfo_package_duration)
+    f_use_duration = g("use_duration", UNSET)
+    if not (type(f_use_duration) is int or (type(f_use_duration) is float and f_use_duration.is_integer())) and f_use_duration is not UNSET:
+        cx.bad(f_use_duration, ptr + "/use_duration", _S_HourPackageInfo_use_duration)
+    o = _new(HourPackageInfo)
+    o.root_order_id = f_root_order_id
+    o.package_resource_id = f_package_resource_id
+    o.package_instance_id = f_package_instance_id
+    o.package_spec_code = f_package_spec_code
+    o.combined_product_type_code = f_combined_product_type_code
+    o.use_up_policy = f_use_up_policy
+    o.package_duration = f_package_duration
+    o.use_duration = f_use_duration
+    o._extra = None if _KEYS_HourPackageInfo.issuperset(d) else cx.extra(d, _KEYS_HourPackageInfo, ptr)
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1599,7 +2373,7 @@ def _parse_ListDesktopsDetailResponse(d: Any, ptr: str, cx: Context, site: Site)
     o.desktops = f_desktops
     o.total_count = f_total_count
     o._extra = None if _KEYS_ListDesktopsDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ListDesktopsDetailResponse, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1634,6 +2408,108 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             f_charge_mode = _E_ChargeMode[f_charge_mode]
         except (KeyError, TypeError):
             cx.bad(f_charge_mode, ptr + "/charge_mode", _S_ProductInfo_charge_mode)
+    if not _PAGE_ProductInfo.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_architecture = g("architecture", UNSET)
+        if f_architecture is not UNSET:
+            mark = cx.mark()
+            if f_architecture is not None and type(f_architecture) is not str:
+                cx.bad(f_architecture, ptr + "/architecture", _S_ProductInfo_architecture)
+            if cx.known(ptr + "/architecture", _K_ProductInfo_architecture, mark):
+                f_architecture = UNSET
+                missed.append("architecture")
+        f_is_gpu = g("is_gpu", UNSET)
+        if f_is_gpu is not UNSET:
+            mark = cx.mark()
+            if f_is_gpu is not None and type(f_is_gpu) is not bool:
+                cx.bad(f_is_gpu, ptr + "/is_gpu", _S_ProductInfo_is_gpu)
+            if cx.known(ptr + "/is_gpu", _K_ProductInfo_is_gpu, mark):
+                f_is_gpu = UNSET
+                missed.append("is_gpu")
+        f_package_type = g("package_type", UNSET)
+        if f_package_type is not UNSET:
+            mark = cx.mark()
+            if f_package_type is not None:
+                try:
+                    f_package_type = _E_PackageType[f_package_type]
+                except (KeyError, TypeError):
+                    cx.bad(f_package_type, ptr + "/package_type", _S_ProductInfo_package_type)
+            if cx.known(ptr + "/package_type", _K_ProductInfo_package_type, mark):
+                f_package_type = UNSET
+                missed.append("package_type")
+        f_system_disk_type = g("system_disk_type", UNSET)
+        if f_system_disk_type is not UNSET:
+            mark = cx.mark()
+            if f_system_disk_type is not None and type(f_system_disk_type) is not str:
+                cx.bad(f_system_disk_type, ptr + "/system_disk_type", _S_ProductInfo_system_disk_type)
+            if cx.known(ptr + "/system_disk_type", _K_ProductInfo_system_disk_type, mark):
+                f_system_disk_type = UNSET
+                missed.append("system_disk_type")
+        f_system_disk_size = g("system_disk_size", UNSET)
+        if f_system_disk_size is not UNSET:
+            mark = cx.mark()
+            if f_system_disk_size is not None and type(f_system_disk_size) is not str:
+                cx.bad(f_system_disk_size, ptr + "/system_disk_size", _S_ProductInfo_system_disk_size)
+            if cx.known(ptr + "/system_disk_size", _K_ProductInfo_system_disk_size, mark):
+                f_system_disk_size = UNSET
+                missed.append("system_disk_size")
+        f_contain_data_disk = g("contain_data_disk", UNSET)
+        if f_contain_data_disk is not UNSET:
+            mark = cx.mark()
+            if f_contain_data_disk is not None and type(f_contain_data_disk) is not bool:
+                cx.bad(f_contain_data_disk, ptr + "/contain_data_disk", _S_ProductInfo_contain_data_disk)
+            if cx.known(ptr + "/contain_data_disk", _K_ProductInfo_contain_data_disk, mark):
+                f_contain_data_disk = UNSET
+                missed.append("contain_data_disk")
+        f_resource_type = g("resource_type", UNSET)
+        if f_resource_type is not UNSET:
+            mark = cx.mark()
+            if f_resource_type is not None and type(f_resource_type) is not str:
+                cx.bad(f_resource_type, ptr + "/resource_type", _S_ProductInfo_resource_type)
+            if cx.known(ptr + "/resource_type", _K_ProductInfo_resource_type, mark):
+                f_resource_type = UNSET
+                missed.append("resource_type")
+        f_cloud_service_type = g("cloud_service_type", UNSET)
+        if f_cloud_service_type is not UNSET:
+            mark = cx.mark()
+            if f_cloud_service_type is not None and type(f_cloud_service_type) is not str:
+                cx.bad(f_cloud_service_type, ptr + "/cloud_service_type", _S_ProductInfo_cloud_service_type)
+            if cx.known(ptr + "/cloud_service_type", _K_ProductInfo_cloud_service_type, mark):
+                f_cloud_service_type = UNSET
+                missed.append("cloud_service_type")
+        f_volume_product_type = g("volume_product_type", UNSET)
+        if f_volume_product_type is not UNSET:
+            mark = cx.mark()
+            if f_volume_product_type is not None and type(f_volume_product_type) is not str:
+                cx.bad(f_volume_product_type, ptr + "/volume_product_type", _S_ProductInfo_volume_product_type)
+            if cx.known(ptr + "/volume_product_type", _K_ProductInfo_volume_product_type, mark):
+                f_volume_product_type = UNSET
+                missed.append("volume_product_type")
+        f_status = g("status", UNSET)
+        if f_status is not UNSET:
+            mark = cx.mark()
+            if f_status is not None:
+                try:
+                    f_status = _E_SaleStatus[f_status]
+                except (KeyError, TypeError):
+                    cx.bad(f_status, ptr + "/status", _S_ProductInfo_status)
+            if cx.known(ptr + "/status", _K_ProductInfo_status, mark):
+                f_status = UNSET
+                missed.append("status")
+        keys = _KEYS_ProductInfo.difference(missed) if missed else _KEYS_ProductInfo
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_architecture = UNSET
+        f_is_gpu = UNSET
+        f_package_type = UNSET
+        f_system_disk_type = UNSET
+        f_system_disk_size = UNSET
+        f_contain_data_disk = UNSET
+        f_resource_type = UNSET
+        f_cloud_service_type = UNSET
+        f_volume_product_type = UNSET
+        f_status = UNSET
+        extra = None
     o = _new(ProductInfo)
     o.product_id = f_product_id
     o.flavor_id = f_flavor_id
@@ -1642,8 +2518,18 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.memory = f_memory
     o.descriptions = f_descriptions
     o.charge_mode = f_charge_mode
-    o._extra = None if _KEYS_ProductInfo.issuperset(d) else cx.extra(d, _KEYS_ProductInfo, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.architecture = f_architecture
+    o.is_gpu = f_is_gpu
+    o.package_type = f_package_type
+    o.system_disk_type = f_system_disk_type
+    o.system_disk_size = f_system_disk_size
+    o.contain_data_disk = f_contain_data_disk
+    o.resource_type = f_resource_type
+    o.cloud_service_type = f_cloud_service_type
+    o.volume_product_type = f_volume_product_type
+    o.status = f_status
+    o._extra = extra
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1654,10 +2540,26 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     f_id = g("id", UNSET)
     if type(f_id) is not str and f_id is not UNSET:
         cx.bad(f_id, ptr + "/id", _S_SecurityGroup_id)
+    if not _PAGE_SecurityGroup.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_name = g("name", UNSET)
+        if f_name is not UNSET:
+            mark = cx.mark()
+            if f_name is not None and type(f_name) is not str:
+                cx.bad(f_name, ptr + "/name", _S_SecurityGroup_name)
+            if cx.known(ptr + "/name", _K_SecurityGroup_name, mark):
+                f_name = UNSET
+                missed.append("name")
+        keys = _KEYS_SecurityGroup.difference(missed) if missed else _KEYS_SecurityGroup
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_name = UNSET
+        extra = None
     o = _new(SecurityGroup)
     o.id = f_id
-    o._extra = None if _KEYS_SecurityGroup.issuperset(d) else cx.extra(d, _KEYS_SecurityGroup, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.name = f_name
+    o._extra = extra
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1681,7 +2583,7 @@ def _parse_ShowDesktopDetailResponse(d: Any, ptr: str, cx: Context, site: Site) 
     o.desktop = f_desktop
     o._extra = None if _KEYS_ShowDesktopDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ShowDesktopDetailResponse, ptr)
     o._wrapped = frozenset(wrapped)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1699,7 +2601,7 @@ def _parse_Tag(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.key = f_key
     o.value = f_value
     o._extra = None if _KEYS_Tag.issuperset(d) else cx.extra(d, _KEYS_Tag, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1712,7 +2614,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
         try:
             f_type = _E_VolumeType[f_type]
         except (KeyError, TypeError):
-            cx.bad(f_type, ptr + "/type", _S_VolumeDetail_type)
+            f_type = cx.bad(f_type, ptr + "/type", _S_VolumeDetail_type)
     f_size = g("size", UNSET)
     if not (type(f_size) is int or (type(f_size) is float and f_size.is_integer())) and f_size is not UNSET:
         cx.bad(f_size, ptr + "/size", _S_VolumeDetail_size)
@@ -1731,6 +2633,66 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     f_display_name = g("display_name", UNSET)
     if type(f_display_name) is not str and f_display_name is not UNSET:
         cx.bad(f_display_name, ptr + "/display_name", _S_VolumeDetail_display_name)
+    if not _PAGE_VolumeDetail.issuperset(d):  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_kms_id = g("kms_id", UNSET)
+        if f_kms_id is not UNSET:
+            mark = cx.mark()
+            if f_kms_id is not None and type(f_kms_id) is not str:
+                cx.bad(f_kms_id, ptr + "/kms_id", _S_VolumeDetail_kms_id)
+            if cx.known(ptr + "/kms_id", _K_VolumeDetail_kms_id, mark):
+                f_kms_id = UNSET
+                missed.append("kms_id")
+        f_iops = g("iops", UNSET)
+        if f_iops is not UNSET:
+            mark = cx.mark()
+            if f_iops is not None and not (type(f_iops) is int or (type(f_iops) is float and f_iops.is_integer())):
+                cx.bad(f_iops, ptr + "/iops", _S_VolumeDetail_iops)
+            if cx.known(ptr + "/iops", _K_VolumeDetail_iops, mark):
+                f_iops = UNSET
+                missed.append("iops")
+        f_throughput = g("throughput", UNSET)
+        if f_throughput is not UNSET:
+            mark = cx.mark()
+            if f_throughput is not None and not (type(f_throughput) is int or (type(f_throughput) is float and f_throughput.is_integer())):
+                cx.bad(f_throughput, ptr + "/throughput", _S_VolumeDetail_throughput)
+            if cx.known(ptr + "/throughput", _K_VolumeDetail_throughput, mark):
+                f_throughput = UNSET
+                missed.append("throughput")
+        f_bill_resource_id = g("bill_resource_id", UNSET)
+        if f_bill_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
+                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_VolumeDetail_bill_resource_id)
+            if cx.known(ptr + "/bill_resource_id", _K_VolumeDetail_bill_resource_id, mark):
+                f_bill_resource_id = UNSET
+                missed.append("bill_resource_id")
+        f_desktop_pool_disk_id = g("desktop_pool_disk_id", UNSET)
+        if f_desktop_pool_disk_id is not UNSET:
+            mark = cx.mark()
+            if f_desktop_pool_disk_id is not None and type(f_desktop_pool_disk_id) is not str:
+                cx.bad(f_desktop_pool_disk_id, ptr + "/desktop_pool_disk_id", _S_VolumeDetail_desktop_pool_disk_id)
+            if cx.known(ptr + "/desktop_pool_disk_id", _K_VolumeDetail_desktop_pool_disk_id, mark):
+                f_desktop_pool_disk_id = UNSET
+                missed.append("desktop_pool_disk_id")
+        f_resource_spec_code = g("resource_spec_code", UNSET)
+        if f_resource_spec_code is not UNSET:
+            mark = cx.mark()
+            if f_resource_spec_code is not None and type(f_resource_spec_code) is not str:
+                cx.bad(f_resource_spec_code, ptr + "/resource_spec_code", _S_VolumeDetail_resource_spec_code)
+            if cx.known(ptr + "/resource_spec_code", _K_VolumeDetail_resource_spec_code, mark):
+                f_resource_spec_code = UNSET
+                missed.append("resource_spec_code")
+        keys = _KEYS_VolumeDetail.difference(missed) if missed else _KEYS_VolumeDetail
+        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
+    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
+        f_kms_id = UNSET
+        f_iops = UNSET
+        f_throughput = UNSET
+        f_bill_resource_id = UNSET
+        f_desktop_pool_disk_id = UNSET
+        f_resource_spec_code = UNSET
+        extra = None
     o = _new(VolumeDetail)
     o.type = f_type
     o.size = f_size
@@ -1739,8 +2701,14 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.volume_id = f_volume_id
     o.create_time = f_create_time
     o.display_name = f_display_name
-    o._extra = None if _KEYS_VolumeDetail.issuperset(d) else cx.extra(d, _KEYS_VolumeDetail, ptr)
-    o.deviations = o.unknown_fields = ()
+    o.kms_id = f_kms_id
+    o.iops = f_iops
+    o.throughput = f_throughput
+    o.bill_resource_id = f_bill_resource_id
+    o.desktop_pool_disk_id = f_desktop_pool_disk_id
+    o.resource_spec_code = f_resource_spec_code
+    o._extra = extra
+    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -1843,6 +2811,15 @@ def _p_DesktopDetailInfo_tags(v: Any, ptr: str, cx: Context) -> Any:
     return out
 
 
+def _p_DesktopDetailInfo_internet_mode_list(v: Any, ptr: str, cx: Context) -> Any:
+    if type(v) is not list:
+        return cx.bad(v, ptr, _S_DesktopDetailInfo_internet_mode_list)
+    for i, x in enumerate(v):
+        if type(x) is not str:
+            cx.bad(x, f"{ptr}/{i}", _S_DesktopDetailInfo_internet_mode_list_item)
+    return list(v)
+
+
 def _p_DesktopMetadata_extra(v: Any, ptr: str, cx: Context) -> Any:
     if type(v) is not dict:
         return cx.bad(v, ptr, _S_DesktopMetadata_extra)
@@ -1890,6 +2867,8 @@ FlavorInfo._parse = _parse_FlavorInfo
 FlavorInfo._site = Site("object", "#/components/schemas/FlavorInfo", model="FlavorInfo")
 FlavorLinkInfo._parse = _parse_FlavorLinkInfo
 FlavorLinkInfo._site = Site("object", "#/components/schemas/FlavorLinkInfo", model="FlavorLinkInfo")
+HourPackageInfo._parse = _parse_HourPackageInfo
+HourPackageInfo._site = Site("object", "#/components/schemas/HourPackageInfo", model="HourPackageInfo")
 ListDesktopsDetailResponse._parse = _parse_ListDesktopsDetailResponse
 ListDesktopsDetailResponse._site = Site("object", "#/components/schemas/ListDesktopsDetailResponse", model="ListDesktopsDetailResponse")
 ProductInfo._parse = _parse_ProductInfo
@@ -1915,6 +2894,8 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("user_id", _S_AttachInstancesUserInfo_user_id),
         Prop("user_name", _S_AttachInstancesUserInfo_user_name),
         Prop("user_group", _S_AttachInstancesUserInfo_user_group),
+        Prop("domain", _S_AttachInstancesUserInfo_domain, known=_K_AttachInstancesUserInfo_domain),
+        Prop("type", _S_AttachInstancesUserInfo_type, known=_K_AttachInstancesUserInfo_type),
     ),
     "DesktopDetailInfo": (
         Prop("desktop_id", _S_DesktopDetailInfo_desktop_id),
@@ -1950,6 +2931,23 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("is_attaching_eip", _S_DesktopDetailInfo_is_attaching_eip),
         Prop("attach_state", _S_DesktopDetailInfo_attach_state),
         Prop("enterprise_project_id", _S_DesktopDetailInfo_enterprise_project_id),
+        Prop("os_host_name", _S_DesktopDetailInfo_os_host_name, known=_K_DesktopDetailInfo_os_host_name),
+        Prop("ipv4", _S_DesktopDetailInfo_ipv4, known=_K_DesktopDetailInfo_ipv4),
+        Prop("ipv6", _S_DesktopDetailInfo_ipv6, known=_K_DesktopDetailInfo_ipv6),
+        Prop("domain_status", _S_DesktopDetailInfo_domain_status, known=_K_DesktopDetailInfo_domain_status),
+        Prop("in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode, known=_K_DesktopDetailInfo_in_maintenance_mode),
+        Prop("share_resource_sku", _S_DesktopDetailInfo_share_resource_sku, known=_K_DesktopDetailInfo_share_resource_sku),
+        Prop("is_support_internet", _S_DesktopDetailInfo_is_support_internet, known=_K_DesktopDetailInfo_is_support_internet),
+        Prop("internet_mode_list", _S_DesktopDetailInfo_internet_mode_list, known=_K_DesktopDetailInfo_internet_mode_list),
+        Prop("subnet_id", _S_DesktopDetailInfo_subnet_id, known=_K_DesktopDetailInfo_subnet_id),
+        Prop("bill_resource_id", _S_DesktopDetailInfo_bill_resource_id, known=_K_DesktopDetailInfo_bill_resource_id),
+        Prop("process", _S_DesktopDetailInfo_process, known=_K_DesktopDetailInfo_process),
+        Prop("root_resource_id", _S_DesktopDetailInfo_root_resource_id, known=_K_DesktopDetailInfo_root_resource_id),
+        Prop("hour_package_info", _S_DesktopDetailInfo_hour_package_info, known=_K_DesktopDetailInfo_hour_package_info),
+        Prop("is_freeze", _S_DesktopDetailInfo_is_freeze, known=_K_DesktopDetailInfo_is_freeze),
+        Prop("isolated", _S_DesktopDetailInfo_isolated, known=_K_DesktopDetailInfo_isolated),
+        Prop("domain", _S_DesktopDetailInfo_domain, known=_K_DesktopDetailInfo_domain),
+        Prop("agent_version", _S_DesktopDetailInfo_agent_version, known=_K_DesktopDetailInfo_agent_version),
     ),
     "DesktopMetadata": (
         Prop("charging_mode", _S_DesktopMetadata_charging_mode),
@@ -1973,6 +2971,16 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("rel", _S_FlavorLinkInfo_rel),
         Prop("hrel", _S_FlavorLinkInfo_hrel),
     ),
+    "HourPackageInfo": (
+        Prop("root_order_id", _S_HourPackageInfo_root_order_id),
+        Prop("package_resource_id", _S_HourPackageInfo_package_resource_id),
+        Prop("package_instance_id", _S_HourPackageInfo_package_instance_id),
+        Prop("package_spec_code", _S_HourPackageInfo_package_spec_code),
+        Prop("combined_product_type_code", _S_HourPackageInfo_combined_product_type_code),
+        Prop("use_up_policy", _S_HourPackageInfo_use_up_policy),
+        Prop("package_duration", _S_HourPackageInfo_package_duration),
+        Prop("use_duration", _S_HourPackageInfo_use_duration),
+    ),
     "ListDesktopsDetailResponse": (
         Prop("desktops", _S_ListDesktopsDetailResponse_desktops, required=True),
         Prop("total_count", _S_ListDesktopsDetailResponse_total_count, required=True),
@@ -1985,9 +2993,20 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("memory", _S_ProductInfo_memory),
         Prop("descriptions", _S_ProductInfo_descriptions),
         Prop("charge_mode", _S_ProductInfo_charge_mode),
+        Prop("architecture", _S_ProductInfo_architecture, known=_K_ProductInfo_architecture),
+        Prop("is_gpu", _S_ProductInfo_is_gpu, known=_K_ProductInfo_is_gpu),
+        Prop("package_type", _S_ProductInfo_package_type, known=_K_ProductInfo_package_type),
+        Prop("system_disk_type", _S_ProductInfo_system_disk_type, known=_K_ProductInfo_system_disk_type),
+        Prop("system_disk_size", _S_ProductInfo_system_disk_size, known=_K_ProductInfo_system_disk_size),
+        Prop("contain_data_disk", _S_ProductInfo_contain_data_disk, known=_K_ProductInfo_contain_data_disk),
+        Prop("resource_type", _S_ProductInfo_resource_type, known=_K_ProductInfo_resource_type),
+        Prop("cloud_service_type", _S_ProductInfo_cloud_service_type, known=_K_ProductInfo_cloud_service_type),
+        Prop("volume_product_type", _S_ProductInfo_volume_product_type, known=_K_ProductInfo_volume_product_type),
+        Prop("status", _S_ProductInfo_status, known=_K_ProductInfo_status),
     ),
     "SecurityGroup": (
         Prop("id", _S_SecurityGroup_id),
+        Prop("name", _S_SecurityGroup_name, known=_K_SecurityGroup_name),
     ),
     "ShowDesktopDetailResponse": (
         Prop("desktop", _S_ShowDesktopDetailResponse_desktop, required=True, tolerances=(_T_ShowDesktopDetailResponse_desktop_wrapped,)),
@@ -2004,6 +3023,12 @@ SCHEMA: Final[dict[str, tuple[Prop, ...]]] = {
         Prop("volume_id", _S_VolumeDetail_volume_id),
         Prop("create_time", _S_VolumeDetail_create_time),
         Prop("display_name", _S_VolumeDetail_display_name),
+        Prop("kms_id", _S_VolumeDetail_kms_id, known=_K_VolumeDetail_kms_id),
+        Prop("iops", _S_VolumeDetail_iops, known=_K_VolumeDetail_iops),
+        Prop("throughput", _S_VolumeDetail_throughput, known=_K_VolumeDetail_throughput),
+        Prop("bill_resource_id", _S_VolumeDetail_bill_resource_id, known=_K_VolumeDetail_bill_resource_id),
+        Prop("desktop_pool_disk_id", _S_VolumeDetail_desktop_pool_disk_id, known=_K_VolumeDetail_desktop_pool_disk_id),
+        Prop("resource_spec_code", _S_VolumeDetail_resource_spec_code, known=_K_VolumeDetail_resource_spec_code),
     ),
 }
 

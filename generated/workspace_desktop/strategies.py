@@ -10,6 +10,8 @@ plain function returning a composable strategy:
 - :func:`quirky` — a valid payload with declared quirks injected, as a :class:`Drawn` whose ``injected``
   names each quirk and its JSON Pointer, so a test can demand exactly those deviations;
 - :func:`invalid` — a valid payload with one targeted mutation that breaks both contracts, pointer known;
+- :func:`observed` — a valid payload with fields and enumeration values known off the page added, each
+  named with its pointer and level (``Injected.known``);
 - :func:`error_bodies` — bodies of the error responses.
 """
 
@@ -19,7 +21,20 @@ from typing import Any, Final
 
 from hypothesis import strategies as st
 
-from ._draw import FORMAT_MISSES, FORMATS, TEXT, VALUES, Drawn, Injected, Strategies, bounded_text, objects, patterned
+from ._draw import (
+    FORMAT_MISSES,
+    FORMATS,
+    KNOWN_FIELD,
+    KNOWN_VALUE,
+    TEXT,
+    VALUES,
+    Drawn,
+    Injected,
+    Strategies,
+    bounded_text,
+    objects,
+    patterned,
+)
 from .models import (
     SCHEMA,
     AddressInfo,
@@ -29,6 +44,7 @@ from .models import (
     ErrorResponse,
     FlavorInfo,
     FlavorLinkInfo,
+    HourPackageInfo,
     ListDesktopsDetailResponse,
     ProductInfo,
     SecurityGroup,
@@ -40,6 +56,8 @@ from .models import (
 __all__ = [
     "FORMATS",
     "FORMAT_MISSES",
+    "KNOWN_FIELD",
+    "KNOWN_VALUE",
     "QUIRK_IDS",
     "TEXT",
     "VALUES",
@@ -61,10 +79,13 @@ __all__ = [
     "flavor_infos",
     "flavor_link_info_payloads",
     "flavor_link_infos",
+    "hour_package_info_payloads",
+    "hour_package_infos",
     "invalid",
     "list_desktops_detail_response_payloads",
     "list_desktops_detail_responses",
     "objects",
+    "observed",
     "patterned",
     "product_info_payloads",
     "product_infos",
@@ -90,6 +111,7 @@ _STRATEGIES: Final = Strategies(
         "ErrorResponse": ErrorResponse,
         "FlavorInfo": FlavorInfo,
         "FlavorLinkInfo": FlavorLinkInfo,
+        "HourPackageInfo": HourPackageInfo,
         "ListDesktopsDetailResponse": ListDesktopsDetailResponse,
         "ProductInfo": ProductInfo,
         "SecurityGroup": SecurityGroup,
@@ -127,6 +149,14 @@ def invalid(model: str = SUCCESS) -> st.SearchStrategy[Drawn]:
     an array of two. ``injected[0]`` gives the pointer and a short description.
     """
     return _STRATEGIES.invalid(model)
+
+
+def observed(model: str = SUCCESS) -> st.SearchStrategy[Drawn]:
+    """Valid payloads plus what the spec knows off the page: fields the page does not document (``KNOWN_FIELD``,
+    listed in ``off_page`` in both modes) and enumeration values it does not list (``KNOWN_VALUE``, deviations:
+    refused in strict mode). At least one; a ValueError when nothing known off the page can show in ``model``.
+    """
+    return _STRATEGIES.observed(model)
 
 
 def error_bodies(model: str = ERROR) -> st.SearchStrategy[Drawn]:
@@ -202,6 +232,16 @@ def flavor_link_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
 def flavor_link_infos() -> st.SearchStrategy[FlavorLinkInfo]:
     """Typed ``FlavorLinkInfo`` instances parsed from valid payloads."""
     return _STRATEGIES.payloads("FlavorLinkInfo").map(FlavorLinkInfo.from_dict)
+
+
+def hour_package_info_payloads() -> st.SearchStrategy[dict[str, Any]]:
+    """Valid ``HourPackageInfo`` payloads (raw JSON data, documented contract)."""
+    return _STRATEGIES.payloads("HourPackageInfo")
+
+
+def hour_package_infos() -> st.SearchStrategy[HourPackageInfo]:
+    """Typed ``HourPackageInfo`` instances parsed from valid payloads."""
+    return _STRATEGIES.payloads("HourPackageInfo").map(HourPackageInfo.from_dict)
 
 
 def list_desktops_detail_response_payloads() -> st.SearchStrategy[dict[str, Any]]:

@@ -296,6 +296,7 @@ def build_api(spec: Spec) -> Api:
              if is_object_model(schema)]
     models = {m.name: m for m in built if m is not None}
     builder.check_unions(models)
+    builder.check_known(models)
     for name in sorted(set(models) | set(builder.enums)):
         if name in TAKEN or (name in models and name in builder.enums):
             where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]

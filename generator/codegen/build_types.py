@@ -20,6 +20,7 @@ from .ir import (
     EnumMember,
     Evidence,
     Field,
+    Known,
     MapOf,
     Model,
     ModelRef,
@@ -28,6 +29,7 @@ from .ir import (
     Tolerance,
     TypeRef,
     UnionOf,
+    models_in,
 )
 from .load import Spec, escape_token
 
@@ -37,6 +39,7 @@ _ARRAY_KEYWORDS = frozenset({"items", "minItems", "maxItems", "uniqueItems"})
 _OBJECT_KEYWORDS = frozenset({"properties", "required", "additionalProperties"})
 _ANNOTATIONS = frozenset({"description", "title", "x-enum-varnames", "x-enum-descriptions", "examples", "example",
                           "x-deskkit-tolerate", "x-deskkit-flatten", "x-deskkit-values", "x-deskkit-error",
+                          "x-deskkit-known", "x-deskkit-known-values", "x-deskkit-sdk",
                           "$comment", "deprecated", "readOnly", "writeOnly", "default"})
 _KNOWN = (_STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS | _OBJECT_KEYWORDS | _ANNOTATIONS
           | {"type", "$ref", "enum", "const", "allOf", "oneOf", "anyOf", "discriminator"})
@@ -55,7 +58,8 @@ _INSTEAD = {
 }
 _JSON_SCALARS = ("string", "integer", "number", "boolean")
 # Names a model's own API takes; a property with one of these names gets a trailing underscore.
-_RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields"})
+_RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields",
+                       "off_page"})
 # Names the generated modules take for themselves: a schema (or enumeration) cannot have one of them.
 TAKEN = frozenset({
     "Any", "Final", "Literal", "Model", "Context", "Site", "Prop", "Tolerance", "Finding", "Unset", "Operation",
@@ -100,7 +104,7 @@ class TypeBuilder:
     # -- quirks -------------------------------------------------------------------------------------
     def build_quirks(self) -> None:
         for qid, body in sorted(self.spec.data.get("x-deskkit-quirks", {}).items()):
-            evidence = tuple(Evidence(e["source"], e["pointer"], e.get("seen", "")) for e in body["evidence"])
+            evidence = _evidence(body["evidence"])
             self.quirks[qid] = Quirk(qid, body["summary"], body["scope"], evidence,
                                      f"#/x-deskkit-quirks/{escape_token(qid)}")
         for scope in ("every-enum", "every-property"):
@@ -133,6 +137,11 @@ class TypeBuilder:
         if self.unknown_keywords(schema, pointer):
             return None
         rule = f"#{pointer}"
+        if "x-deskkit-known-values" in schema and ({"$ref", "allOf", "oneOf", "anyOf"} & set(schema)
+                                                   or _kind_of(schema) != "string"):
+            self.fail(f"{pointer}/x-deskkit-known-values", "x-deskkit-known-values lists values of a string: put it "
+                      "beside the `enum` (or the `type: string`) it adds to")
+            return None
         if "$ref" in schema:
             siblings = sorted(set(schema) & (_KNOWN - _ANNOTATIONS - {"$ref"}))
             if siblings:
@@ -274,10 +283,35 @@ class TypeBuilder:
             enum = self.enum(schema, pointer, owner, prop, kind)
             if enum is None:
                 return None
+        examples: tuple[EnumMember, ...] = ()
+        if enum is None and "x-deskkit-known-values" in schema:  # no enumeration: values worth knowing
+            found = self.known_values(schema, pointer, ())
+            if found is None:
+                return None
+            examples = found
         return Scalar(self.claim(site), rule, kind, enum, schema.get("minLength"), schema.get("maxLength"),
                       pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum"),
                       schema.get("exclusiveMaximum"), multiple, const, schema.get("x-deskkit-values"),
-                      enum_quirk=self.enum_quirk if enum is not None else None)
+                      enum_quirk=self.enum_quirk if enum is not None else None, examples=examples)
+
+    def known(self, declared: dict[str, Any], pointer: str) -> Known:
+        """An ``x-deskkit-known`` declaration (its structure is checked by spec.schema.yaml)."""
+        return Known(declared["level"], _evidence(declared["evidence"]), f"#{pointer}")
+
+    def known_values(self, schema: dict[str, Any], pointer: str,
+                     documented: tuple[str, ...]) -> tuple[EnumMember, ...] | None:
+        """``x-deskkit-known-values``: values the page does not list, each with its level and evidence."""
+        out: list[EnumMember] = []
+        at = f"{pointer}/x-deskkit-known-values"
+        for index, entry in enumerate(schema["x-deskkit-known-values"]):
+            value = entry["value"]
+            if value in documented or value in [m.value for m in out]:
+                self.fail(f"{at}/{index}/value", f"value {value!r} is listed twice (in `enum` or above): a value is "
+                          "documented or known off the page, once")
+                return None
+            name = entry.get("name") or naming.constant(value)
+            out.append(EnumMember(name, value, entry.get("description", ""), self.known(entry, f"{at}/{index}")))
+        return tuple(out)
 
     def enum(self, schema: dict[str, Any], pointer: str, owner: str, prop: str, kind: str) -> EnumDef | None:
         values = schema["enum"]
@@ -300,12 +334,17 @@ class TypeBuilder:
         if len(varnames) != len(values) or len(descriptions) != len(values):
             self.fail(pointer, "x-enum-varnames / x-enum-descriptions must have one entry per enum value")
             return None
-        names = naming.unique(list(varnames))
-        members = tuple(EnumMember(n, v, d) for n, v, d in zip(names, values, descriptions, strict=True))
+        extra = self.known_values(schema, pointer, tuple(values)) if "x-deskkit-known-values" in schema else ()
+        if extra is None:
+            return None
+        names = naming.unique([*varnames, *(m.name for m in extra)])
+        members = tuple(EnumMember(n, v, d) for n, v, d in zip(names, values, descriptions, strict=False))
+        members += tuple(dataclasses.replace(m, name=n) for m, n in zip(extra, names[len(values):], strict=True))
         made = EnumDef(name, schema.get("description", ""), members, f"#{pointer}")
         known = self.enums.get(name)
-        if known is not None and known.values != made.values:
-            self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} at {known.rule}")
+        if known is not None and _signature(known) != _signature(made):
+            self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} (known off the page: "
+                      f"{[m.value for m in known.known_members]}) at {known.rule}")
             return None
         self.enums.setdefault(name, made)
         return self.enums[name]
@@ -469,25 +508,76 @@ class TypeBuilder:
             self.fail(f"{base}/required", f"required property {missing!r} is not among the properties")
         flat_names = [p.get("x-deskkit-flatten") for p, _ in props.values() if p.get("x-deskkit-flatten")]
         py_names = naming.unique([naming.snake(w) for w in props], _RESERVED | frozenset(flat_names))
+        model_known = self.known(schema["x-deskkit-known"], f"{base}/x-deskkit-known") \
+            if "x-deskkit-known" in schema else None
         fields = []
         for (wire, (prop, pointer)), py_name in zip(props.items(), py_names, strict=True):
             site = f"{name}_{py_name}".strip("_")
             ftype = self.resolve(prop, pointer, site, name, wire)
             if ftype is None:
                 continue
+            known = self.off_page(prop, pointer, wire in required, model_known,
+                                  schema.get("additionalProperties", True) is False)
+            if known is not None:  # the page promises nothing here, so null is as good as any value
+                ftype = dataclasses.replace(ftype, nullable=True)
             # `null` stands in for "not set" (the every-property quirk): only where absence is allowed, so a
             # required property's type stays exactly what the spec says; where null is conformant, no quirk.
             if wire not in required and self.null_quirk is not None and not ftype.nullable:
                 ftype = dataclasses.replace(ftype, null_quirk=self.null_quirk)
             tolerances = self.tolerances(prop, pointer, site, ftype, name, wire)
+            relaxed = tuple((t.quirk, t.type.site) for t in tolerances if t.shape == "relaxed")
+            if relaxed and isinstance(ftype, Scalar):
+                ftype = dataclasses.replace(ftype, relaxed=relaxed)
+                tolerances = tuple(dataclasses.replace(t, type=dataclasses.replace(t.type, relaxed=relaxed))
+                                   if t.shape == "single-item-list" and isinstance(t.type, Scalar) else t
+                                   for t in tolerances)
             description_ = prop.get("description") or _described(ftype, self.schemas)
             default = (prop["default"],) if "default" in prop else None
             fields.append(Field(wire, py_name, ftype, wire in required, description_, f"#{pointer}",
-                                tolerances, prop.get("x-deskkit-flatten"), default))
+                                tolerances, prop.get("x-deskkit-flatten"), default, known))
         additional = schema.get("additionalProperties", True)
         return Model(name, description, tuple(fields), f"#{base}", self.extra(name, schema, base),
                      closed=additional is False, closed_rule=f"#{base}/additionalProperties",
-                     error_fields=self.error_fields(schema, base, props))
+                     error_fields=self.error_fields(schema, base, props), known=model_known)
+
+    def off_page(self, prop: dict[str, Any], pointer: str, required: bool, model_known: Known | None,
+                 closed: bool) -> Known | None:
+        """A property's ``x-deskkit-known``: it is not on the page, so it is optional and no quirk applies."""
+        declared = prop.get("x-deskkit-known")
+        if declared is None:
+            return None
+        at = f"{pointer}/x-deskkit-known"
+        if closed:
+            self.fail(at, "the schema allows no other properties (additionalProperties: false), so the page forbids "
+                      "this one: declare a quirk that tolerates it, or allow other properties")
+        elif model_known is not None:
+            self.fail(at, f"the whole schema is already known off the page (level {model_known.level}): drop this "
+                      "x-deskkit-known, or the one on the schema")
+        elif required:
+            self.fail(at, "a required property is documented: x-deskkit-known marks a property the page does not "
+                      "have; remove it from `required`")
+        elif "x-deskkit-tolerate" in prop:
+            self.fail(f"{pointer}/x-deskkit-tolerate", "a property known off the page has no documented shape to "
+                      "depart from: describe what arrives in its schema instead of tolerating it")
+        else:
+            return self.known(declared, at)
+        return None
+
+    def check_known(self, models: dict[str, Model]) -> None:
+        """A schema known only off the page (x-deskkit-known on the schema) is held only by properties that are
+        off the page too: the page cannot document what it holds."""
+        for model in models.values():
+            if model.known is not None:
+                continue
+            for f in model.fields:
+                if f.known is not None:
+                    continue
+                types = [f.type, *(t.type for t in f.tolerances)]
+                inner = sorted({name for t in types for name in models_in(t)
+                                if name in models and models[name].known is not None})
+                if inner:
+                    self.fail(f.rule[1:], f"{inner[0]} is known only off the page (x-deskkit-known on the schema): a "
+                              "property the page documents cannot hold it; mark this property with x-deskkit-known")
 
     def error_fields(self, schema: dict[str, Any], base: str,
                      props: dict[str, tuple[Any, str]]) -> tuple[str | None, str | None, str | None] | None:
@@ -525,7 +615,7 @@ class TypeBuilder:
                 self.fail(f"{at}/quirk", f"quirk {quirk.id!r} has scope {quirk.scope}, not property")
                 continue
             tolerated: TypeRef | None
-            shape: Literal["single-item-list", "alternative"]
+            shape: Literal["single-item-list", "alternative", "relaxed"]
             if "shape" in entry:
                 # The value inside the one-item array is a use-site of its own (null is not tolerated there).
                 shape, json_type = "single-item-list", "array"
@@ -540,6 +630,17 @@ class TypeBuilder:
                 json_type = tolerated.json_type if tolerated is not None else ""
             if tolerated is None:
                 continue
+            if shape == "alternative" and isinstance(documented, Scalar) and json_type == documented.json_type:
+                # The same JSON type: a wider schema than the documented one (a relaxation), checked after it.
+                if not isinstance(tolerated, Scalar) or documented.enum is not None or tolerated.enum is not None \
+                        or documented.const is not None or tolerated.const is not None:
+                    self.fail(f"{at}/schema", "a tolerated schema of the property's own type relaxes its constraints "
+                              "(length, pattern, format, range); an enumeration is relaxed with "
+                              "x-deskkit-known-values or an every-enum quirk")
+                    continue
+                message = f"breaks {_constraints(documented)} (quirk {quirk.id} accepts it)"
+                out.append(Tolerance(quirk.id, "relaxed", tolerated, message, f"#{pointer}", quirk.rule))
+                continue
             # The parser picks the shape by JSON type, so every shape at one property needs its own.
             if json_type in seen_types:
                 self.fail(at, f"the tolerated shape is a JSON {json_type}, like another shape of this "
@@ -550,6 +651,35 @@ class TypeBuilder:
                        else f"{phrase(tolerated)} where the contract has {phrase(documented)}")
             out.append(Tolerance(quirk.id, shape, tolerated, message, f"#{pointer}", quirk.rule))
         return tuple(out)
+
+
+def _evidence(entries: list[dict[str, Any]]) -> tuple[Evidence, ...]:
+    return tuple(Evidence(e["source"], e.get("pointer", ""), e.get("seen", "")) for e in entries)
+
+
+def _kind_of(schema: dict[str, Any]) -> str | None:
+    """The one JSON type a schema names (``[T, "null"]`` counts as T; an untyped enum is a string)."""
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        others = [k for k in kind if k != "null"]
+        kind = others[0] if len(others) == 1 else None
+    if kind is None and "enum" in schema:
+        kind = "string"
+    return kind if isinstance(kind, str) else None
+
+
+def _signature(enum: EnumDef) -> tuple[tuple[str, str | None], ...]:
+    """What two declarations of one enumeration name must share: values, and the level of each known one."""
+    return tuple((m.value, m.known.level if m.known else None) for m in enum.members)
+
+
+def _constraints(t: Scalar) -> str:
+    """The documented constraints of a scalar, in words (what a relaxation lets a value break)."""
+    words = [name for name, value in (("its length", t.min_length if t.min_length is not None else t.max_length),
+                                      ("its pattern", t.pattern), ("its format", t.format),
+                                      ("its range", t.minimum if t.minimum is not None else t.maximum))
+             if value is not None]
+    return " or ".join(words) or "its constraints"
 
 
 def is_object_model(schema: dict[str, Any]) -> bool:

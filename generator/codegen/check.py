@@ -3,26 +3,52 @@ every JSON Schema keyword it reads.
 
 Meaning that needs more than structure (a ``$ref`` that resolves, a quirk that is declared, a tolerated
 shape the parser can tell apart) is checked while the intermediate model is built (:mod:`.build`).
+
+A spec that passed is remembered (its data's digest with the structure schema's, under ``~/.cache/deskkit``,
+like the compiled templates; ``DESKKIT_NO_CACHE=1`` turns it off): checking it again would give the same
+answer, and importing jsonschema is a third of ``deskkit generate --check``. A spec that fails is checked
+every time, so its errors are always printed.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from functools import cache
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
 
 from ..errors import SpecError, SpecIssue
 from .load import YAML_LOADER, Spec, escape_token
 
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
+
+
+def _schema_text() -> str:
+    return resources.files(__package__).joinpath("spec.schema.yaml").read_text(encoding="utf-8")
+
 
 @cache
 def _structure_validator() -> Draft202012Validator:
-    text = resources.files(__package__).joinpath("spec.schema.yaml").read_text(encoding="utf-8")
-    return Draft202012Validator(yaml.load(text, Loader=YAML_LOADER))
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(yaml.load(_schema_text(), Loader=YAML_LOADER))
+
+
+def _passed_marker(spec: Spec) -> Path | None:
+    """The file that records that this spec's data passed this structure schema (None: no cache)."""
+    if os.environ.get("DESKKIT_NO_CACHE"):
+        return None
+    digest = hashlib.sha256(_schema_text().encode())
+    digest.update(json.dumps(spec.data, sort_keys=True, default=repr).encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deskkit" / "checked"
+    return root / digest.hexdigest()
 
 
 def _pointer(prefix: str, error: ValidationError) -> str:
@@ -54,9 +80,18 @@ def _sorted(errors: Any) -> list[ValidationError]:
 
 def check_spec(spec: Spec) -> None:
     """Raise :class:`SpecError` listing every structural problem; return quietly when there is none."""
+    marker = _passed_marker(spec)
+    if marker is not None and marker.exists():
+        return
     issues: list[SpecIssue] = [
         spec.issue(_pointer("", error), _message(error))
         for error in _sorted(_structure_validator().iter_errors(spec.data))
     ]
     if issues:
         raise SpecError(issues)
+    if marker is not None:
+        try:
+            marker.parent.mkdir(parents=True, exist_ok=True)
+            marker.touch()
+        except OSError:
+            pass  # no cache: checked again next time

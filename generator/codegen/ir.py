@@ -30,11 +30,35 @@ FORMATS = frozenset({"date-time", "date", "uuid", "ipv4", "ipv6", "email", "uri"
 JsonScalar = Literal["string", "integer", "number", "boolean", "null"]
 
 
+Level = Literal["sdk", "captures"]
+#: How well something off the page is known, in words (the parser's findings and the docs say it this way).
+LEVEL_PHRASES: dict[str, str] = {"sdk": "declared by the vendor outside the page (its SDK, API definition or "
+                                        "other documentation)", "captures": "seen in captured responses"}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    source: str
+    pointer: str
+    seen: str
+
+
+@dataclass(frozen=True)
+class Known:
+    """``x-deskkit-known`` / an ``x-deskkit-known-values`` entry: something the page does not document, known
+    at ``level`` (``sdk``: declared by the vendor elsewhere; ``captures``: seen in real responses)."""
+
+    level: Level
+    evidence: tuple[Evidence, ...]
+    rule: str  # where it is declared in the spec
+
+
 @dataclass(frozen=True)
 class EnumMember:
     name: str
     value: str
     description: str
+    known: Known | None = None  # a value the page does not list (x-deskkit-known-values); None: documented
 
 
 @dataclass(frozen=True)
@@ -46,7 +70,13 @@ class EnumDef:
 
     @property
     def values(self) -> tuple[str, ...]:
-        return tuple(m.value for m in self.members)
+        """The documented values (what the page lists)."""
+        return tuple(m.value for m in self.members if m.known is None)
+
+    @property
+    def known_members(self) -> tuple[EnumMember, ...]:
+        """The values known off the page (typed in tolerant mode, refused in strict mode)."""
+        return tuple(m for m in self.members if m.known is not None)
 
 
 @dataclass(frozen=True)
@@ -69,6 +99,11 @@ class Scalar:
     nullable: bool = False  # `type: [T, "null"]`: null is conformant here
     null_quirk: str | None = None  # the quirk that tolerates null here (None: null is a problem)
     enum_quirk: str | None = None  # the quirk that tolerates a string outside ``enum``
+    # x-deskkit-known-values on a string without `enum`: values seen or declared elsewhere (annotation only:
+    # the page allows any string here)
+    examples: tuple[EnumMember, ...] = ()
+    # relaxations: (quirk id, site of the wider schema of the same JSON type) a failing value may still meet
+    relaxed: tuple[tuple[str, str], ...] = ()
     kind: Literal["scalar"] = "scalar"
 
 
@@ -160,11 +195,12 @@ class Tolerance:
     """A shape the observed contract accepts at a property, besides the documented one.
 
     ``type`` is the tolerated value's own use-site: for ``single-item-list`` the documented type found
-    inside the one-item array, for ``alternative`` the other type.
+    inside the one-item array, for ``alternative`` the other type, for ``relaxed`` a wider schema of the
+    documented scalar's own JSON type (a value it refuses may still meet this one).
     """
 
     quirk: str
-    shape: Literal["single-item-list", "alternative"]
+    shape: Literal["single-item-list", "alternative", "relaxed"]
     type: TypeRef
     message: str
     rule: str  # the property's rule (what the documented contract says there)
@@ -182,6 +218,7 @@ class Field:
     tolerances: tuple[Tolerance, ...] = ()
     flatten: str | None = None
     default: tuple[Any] | None = None  # (value,) when the spec gives a default (documentation: not filled in)
+    known: Known | None = None  # x-deskkit-known: a property the page does not document (off the page)
 
     @property
     def pointer_token(self) -> str:
@@ -190,6 +227,11 @@ class Field:
     @property
     def wraps(self) -> bool:
         return any(t.shape == "single-item-list" for t in self.tolerances)
+
+    @property
+    def shapes(self) -> tuple[Tolerance, ...]:
+        """The tolerated shapes the parser tells apart by JSON type (relaxations are checked by the site)."""
+        return tuple(t for t in self.tolerances if t.shape != "relaxed")
 
 
 @dataclass(frozen=True)
@@ -202,10 +244,16 @@ class Model:
     closed: bool = False  # additionalProperties: false: another key is a problem
     closed_rule: str = ""
     error_fields: tuple[str | None, str | None, str | None] | None = None  # x-deskkit-error: code, message, id
+    known: Known | None = None  # x-deskkit-known on the schema: the whole model is known off the page
 
     @property
     def wraps(self) -> bool:
         return any(f.wraps for f in self.fields)
+
+    @property
+    def off_page(self) -> bool:
+        """Whether some property is known only off the page (its parser keeps a list of mismatched keys)."""
+        return any(f.known is not None for f in self.fields)
 
     def sites(self) -> Iterator[TypeRef]:
         """Every use-site of the model's properties, tolerated shapes and extra keys."""
@@ -215,13 +263,6 @@ class Model:
                 yield from walk(tol.type)
         if self.extra is not None:
             yield from walk(self.extra)
-
-
-@dataclass(frozen=True)
-class Evidence:
-    source: str
-    pointer: str
-    seen: str
 
 
 @dataclass(frozen=True)

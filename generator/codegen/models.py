@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .ir import Api, Field, Parameter, Scalar, TypeRef, walk
+from .ir import Api, EnumDef, Field, Parameter, Scalar, TypeRef, walk
 from .pyfmt import pyrepr, sort_all
 
 # The Python type(s) a JSON type arrives as from json.loads, for the parser's dispatch.
@@ -123,9 +123,10 @@ def json_type_test(var: str, json_type: str) -> str:
 
 
 def is_simple(f: Field) -> bool:
-    """A field parsed by one ``if``: an optional, untolerated, non-enum, non-nullable scalar."""
-    return (f.type.kind == "scalar" and f.type.enum is None and not f.tolerances and not f.required
-            and not f.type.nullable)
+    """A field parsed by one ``if``: an optional, documented, non-enum, non-nullable scalar without tolerated
+    shapes (a relaxation is checked on the failure path)."""
+    return (f.type.kind == "scalar" and f.type.enum is None and not f.shapes and not f.required
+            and not f.type.nullable and f.known is None)
 
 
 def ptr_expr(base: str, suffix: str) -> str:
@@ -140,11 +141,21 @@ def leaf_model(f: Field) -> str:
 
 
 def ordered_sites(api: Api) -> list[TypeRef]:
-    """Every use-site, inner ones (items, values, variants) before the sites that refer to them."""
+    """Every use-site, inner ones (items, values, variants, the wider sites of a relaxation) before the sites
+    that refer to them."""
+    every = {t.site: t for t in api.sites()}
     out: dict[str, TypeRef] = {}
-    for t in api.sites():
+
+    def add(t: TypeRef) -> None:
         for inner in reversed(list(walk(t))):
+            if isinstance(inner, Scalar):
+                for _, wider in inner.relaxed:
+                    if wider not in out:
+                        add(every[wider])
             out.setdefault(inner.site, inner)
+
+    for t in every.values():
+        add(t)
     return list(out.values())
 
 
@@ -165,6 +176,11 @@ def site_expr(t: TypeRef) -> str:
     else:
         if t.enum is not None:
             args.append(f"enum={t.enum.name}")
+            if t.enum.known_members:
+                args.append(f"known_values=_KV_{t.enum.name}")
+        if t.relaxed:
+            args.append("relaxed=(" + "".join(f"({pyrepr(q)}, _S_{wider}), " for q, wider in t.relaxed).rstrip(" ")
+                        + ")")
         if t.pattern is not None:
             args.append(f"pattern=_RE_{t.site}")
         named |= {"format": t.format, "min_length": t.min_length, "max_length": t.max_length,
@@ -176,6 +192,15 @@ def site_expr(t: TypeRef) -> str:
     if len(call) <= 80 and "\n" not in call:
         return f"Site({call})"
     return "Site(\n" + "".join(f"    {arg},\n" for arg in args) + ")"
+
+
+def known_values(enum: EnumDef) -> str:
+    """The ``(wire value, level)`` pairs of an enumeration's values known off the page, as a tuple literal."""
+    pairs = [pyrepr((m.value, m.known.level)) for m in enum.known_members if m.known is not None]
+    flat = "(" + ", ".join(pairs) + ("," if len(pairs) == 1 else "") + ")"
+    if len(flat) <= 70:
+        return flat
+    return "(\n" + "".join(f"    {pair},\n" for pair in pairs) + ")"
 
 
 def parameter_expr(p: Parameter) -> str:
@@ -196,6 +221,8 @@ def runtime_imports(api: Api) -> str:
         names |= {"UNSET", "Context", "Finding", "Model", "Unset", "dump"}
     if api.tolerances:
         names.add("Tolerance")
+    if any(m.off_page for m in api.models):
+        names.add("Known")
     if any(f.flatten for m in api.models for f in m.fields):
         names.add("flatten")
     if any(h.kind == "map" for h in api.helpers()):
@@ -229,7 +256,7 @@ def typing_imports(api: Api) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "py_type": py_type, "annotation": annotation, "check_fails": check_fails, "type_test": type_test,
     "json_type_test": json_type_test, "site_expr": site_expr, "leaf_model": leaf_model,
-    "parameter_expr": parameter_expr,
+    "parameter_expr": parameter_expr, "known_values": known_values,
 }
 GLOBALS: dict[str, Callable[..., Any]] = {"ptr_expr": ptr_expr, "is_simple": is_simple, "ordered_sites": ordered_sites,
                                           "runtime_imports": runtime_imports, "typing_imports": typing_imports}

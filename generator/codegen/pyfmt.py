@@ -7,6 +7,7 @@ Spec strings reach generated code only through these functions, never raw, so a 
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from typing import Any
 
@@ -49,6 +50,15 @@ def sort_all(names: list[str]) -> list[str]:
     return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
 
 
+def import_order(names: list[str]) -> list[str]:
+    """Names of a ``from x import (...)`` as ruff's isort keeps them: CONSTANTS, Classes, functions; within
+    each, a case-insensitive natural order (``UserGroup`` before ``UseUpPolicy``, ``Url2`` before ``Url10``)."""
+    def key(n: str) -> tuple[int, list[tuple[int, str]], str]:
+        natural = [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", n.lower())]
+        return (0 if n.isupper() else 1 if n[0].isupper() else 2, natural, n)
+    return sorted(names, key=key)
+
+
 def docstring(text: str, indent: int = 4) -> str:
     """A safe, wrapped triple-quoted docstring body (no closing quotes or escapes can leak)."""
     # Escaping every quote (not just triple ones) also covers a quote next to the closing delimiter.
@@ -70,4 +80,4 @@ def comment(text: str, indent: int = 4, prefix: str = "#: ") -> str:
 
 
 FILTERS = {"pyrepr": pyrepr, "pyrepr_wrapped": pyrepr_wrapped, "pylist_wrapped": pylist_wrapped,
-           "sort_all": sort_all, "docstring": docstring, "comment": comment}
+           "sort_all": sort_all, "import_order": import_order, "docstring": docstring, "comment": comment}

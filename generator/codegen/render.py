@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from ..errors import DeskkitError
-from . import client, models, pyfmt, strategies
+from . import client, fast, models, pyfmt, strategies
 from .ir import Api
 from .schemas import documented_schema, error_schema, observed_schema
 
@@ -31,6 +31,7 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("models.py.j2", "models.py"),
     ("strategies.py.j2", "strategies.py"),
     ("client.py.j2", "client.py"),
+    ("_fast.py.j2", "_fast.py"),
 )
 #: Static files copied into the package (Python ones under the generated header).
 STATIC: tuple[str, ...] = ("_runtime.py", "_draw.py", "_http.py", "signing.py", "py.typed")
@@ -90,9 +91,11 @@ def environment(templates: Traversable) -> jinja2.Environment:
     env.filters.update(models.FILTERS)
     env.filters.update(strategies.FILTERS)
     env.filters.update(client.FILTERS)
+    env.filters.update(fast.FILTERS)
     env.filters["prefix"] = lambda text, prefix: f"{prefix}{text}"
     env.globals.update(models.GLOBALS)
     env.globals.update(client.GLOBALS)
+    env.globals.update(fast.GLOBALS)
     return env
 
 

@@ -1,8 +1,12 @@
 """The documented and observed contracts as JSON Schema 2020-12, built from the same IR as the parser.
 
-documented: exactly the tables (unknown fields allowed, as in the parser, unless additionalProperties: false).
+documented: exactly the tables (unknown fields allowed, as in the parser, unless additionalProperties: false);
+            nothing known off the page (x-deskkit-known properties, x-deskkit-known-values); a schema known
+            off the page as a whole is under $defs (it validates alone) but no documented property holds it.
 observed:   documented, plus at each property its tolerated shapes and ``null`` (when those quirks are
-            declared), and any string where an enumeration is documented (the every-enum quirk).
+            declared), any string where an enumeration is documented (the every-enum quirk), the values known
+            off the page, and the properties known off the page — typed, with their level, and holding any
+            value (the page promises nothing there: a value unlike the known one is kept untyped).
 
 Every model is under ``$defs`` (validate any of them with ``{"$ref": "…#/$defs/NAME"}``); the root is the
 success body of the spec's first operation. Formats are emitted as ``format`` and checked by validators with
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .ir import Api, ArrayOf, Field, MapOf, Model, ModelRef, Scalar, TypeRef, UnionOf
+from .ir import Api, ArrayOf, Field, Known, MapOf, Model, ModelRef, Scalar, TypeRef, UnionOf
 
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -63,10 +67,17 @@ def _union_schema(t: UnionOf, observed: bool) -> dict[str, Any]:
 def _scalar_schema(t: Scalar, observed: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": t.json_type}
     if t.enum is not None:
+        known = [m.value for m in t.enum.known_members]
         if observed and t.enum_quirk is not None:
-            out["$comment"] = f"documented: one of {list(t.enum.values)}; any string kept ({t.enum_quirk})"
+            also = f"; known off the page: {known}" if known else ""
+            out["$comment"] = f"documented: one of {list(t.enum.values)}{also}; any string kept ({t.enum_quirk})"
+        elif observed and known:
+            out["enum"] = [*t.enum.values, *known]
+            out["$comment"] = f"documented: one of {list(t.enum.values)}; known off the page: {known}"
         else:
             out["enum"] = list(t.enum.values)
+    if observed and t.examples:
+        out["examples"] = [m.value for m in t.examples]
     if t.const is not None:
         out["const"] = t.const[0]
     for key, value in (("minLength", t.min_length), ("maxLength", t.max_length), ("format", t.format),
@@ -78,7 +89,18 @@ def _scalar_schema(t: Scalar, observed: bool) -> dict[str, Any]:
     return out
 
 
+def _known(known: Known) -> dict[str, Any]:
+    return {"level": known.level, "evidence": [e.source for e in known.evidence]}
+
+
 def _field_schema(f: Field, observed: bool) -> dict[str, Any]:
+    if f.known is not None:  # observed only: typed, but any value is kept (the page promises nothing)
+        out: dict[str, Any] = {"anyOf": [_type_schema(f.type, observed), {
+            "$comment": "any other value is kept untyped, as an undocumented field: the page promises nothing here"}]}
+        if f.description:
+            out["description"] = f.description
+        out["x-deskkit-known"] = _known(f.known)
+        return out
     documented = _type_schema(f.type, observed)
     shapes = [documented]
     if observed:
@@ -90,7 +112,7 @@ def _field_schema(f: Field, observed: bool) -> dict[str, Any]:
                 shapes.append({**_type_schema(tol.type, observed), "$comment": f"tolerated: {tol.quirk}"})
         if f.type.null_quirk is not None:
             shapes.append({"type": "null", "$comment": f"tolerated: {f.type.null_quirk}"})
-    out: dict[str, Any] = {"anyOf": shapes} if len(shapes) > 1 else dict(documented)
+    out = {"anyOf": shapes} if len(shapes) > 1 else dict(documented)
     if f.description:
         out["description"] = f.description
     if f.default is not None:
@@ -102,7 +124,9 @@ def _model_schema(m: Model, observed: bool) -> dict[str, Any]:
     out: dict[str, Any] = {"type": "object"}
     if m.description:
         out["description"] = m.description
-    out["properties"] = {f.wire: _field_schema(f, observed) for f in m.fields}
+    if m.known is not None:
+        out["x-deskkit-known"] = _known(m.known)
+    out["properties"] = {f.wire: _field_schema(f, observed) for f in m.fields if observed or f.known is None}
     required = [f.wire for f in m.fields if f.required]
     if required:
         out["required"] = required

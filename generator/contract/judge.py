@@ -8,7 +8,7 @@ from typing import Any
 from .bindings import Bindings
 from .captures import Capture
 from .jsontext import NotJson, loads
-from .results import FindingRecord, Position, Result
+from .results import FindingRecord, OffPageRecord, Position, Result
 
 
 def _where(capture: Capture, operation: str, verdict: Any) -> Result:
@@ -30,8 +30,8 @@ def _unreadable(capture: Capture, operation: str, reason: str, at: Position | No
     if at:
         result["at"] = at
     result["problems"] = [{"pointer": "", "message": reason + where, "rule": None, "quirk": None,
-                           "quirk_rule": None}]
-    result["undocumented_fields"] = []
+                           "quirk_rule": None, "known": None}]
+    result["undocumented_fields"], result["off_page"] = [], []
     return result
 
 
@@ -60,7 +60,12 @@ def crashed(capture: Capture, operation: str, exc: BaseException) -> Result:
 
 def _records(findings: Any) -> list[FindingRecord]:
     return [{"pointer": f.pointer, "message": f.message, "rule": f.rule, "quirk": f.quirk,
-             "quirk_rule": f.quirk_rule} for f in findings]
+             "quirk_rule": f.quirk_rule, "known": getattr(f, "known", None)} for f in findings]
+
+
+def _off_page(findings: Any, refused: bool) -> list[OffPageRecord]:
+    return [{"pointer": f.pointer, "message": f.message, "rule": f.rule, "quirk": f.quirk,
+             "quirk_rule": f.quirk_rule, "known": f.known, "refused_in_strict": refused} for f in findings]
 
 
 def _model(capture: Capture, op: Any) -> Any:
@@ -106,25 +111,35 @@ class Judge:
         if model is None:
             result = _where(capture, operation, "violation")
             result["problems"] = [{"pointer": "", "message": f"a body where the contract has none (status "
-                                   f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None}]
-            result["undocumented_fields"] = []
+                                   f"{capture.status})", "rule": None, "quirk": None, "quirk_rule": None,
+                                   "known": None}]
+            result["undocumented_fields"], result["off_page"] = [], []
             return result
         found = model.judge(data)
-        if not (found.problems or found.deviations or found.unknown_fields):
+        off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
+        if not (found.problems or found.deviations or found.unknown_fields or off_page):
             return clean(capture, operation, found.verdict)
         result = _where(capture, operation, found.verdict)
-        problems = _records(found.problems) + _records(found.deviations)
-        if found.problems and found.deviations:
+        # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off
+        # the page, with the fields the page does not document.
+        deviations = [d for d in found.deviations if d.quirk is not None]
+        values = [d for d in found.deviations if d.quirk is None]
+        problems = _records(found.problems) + _records(deviations)
+        if found.problems and deviations:
             problems.sort(key=lambda p: p["pointer"])
         result["problems"] = problems
         result["undocumented_fields"] = list(found.unknown_fields)
+        known = _off_page(off_page, False) + _off_page(values, True)
+        if off_page and values:
+            known.sort(key=lambda p: p["pointer"])
+        result["off_page"] = known
         return result
 
 
 def clean(capture: Capture, operation: str, verdict: Any = "conformant") -> Result:
     """A result with nothing to report."""
     result = _where(capture, operation, verdict)
-    result["problems"], result["undocumented_fields"] = [], []
+    result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
     return result
 
 

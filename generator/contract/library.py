@@ -32,7 +32,8 @@ def judge_lines(lines: Iterable[bytes | bytearray | str], *, package: str | None
 
 
 def summarize(results: Iterable[Result]) -> Summary:
-    """Counts per verdict, quirks seen and undocumented fields, as the JSON report's summary has them."""
+    """Counts per verdict, quirks seen, undocumented fields and what is known only off the page, as the JSON
+    report's summary has them."""
     summary = Summary()
     for result in results:
         summary.count(result)

@@ -6,7 +6,6 @@ or a small batch of other captures. Workers judge and render whole units and sen
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -16,13 +15,15 @@ from .jsontext import NotJson, loads
 from .judge import UNDECODED, Judge, clean, crashed
 from .report import RENDERERS
 from .results import Chunk, Result
+from .typed import checker
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
     """Judge and render ``captures``, grouped into one chunk per run of the same source.
 
-    The common case is made cheap: a body the model's quick check (``conforms``, where the bindings have
-    one) finds conformant with nothing to report gets no result record, and its text is the one
+    The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
+    the model's fast pass (``conforms``) does, with nothing to report (no deviation, no unknown field, no field
+    or value known only off the page: those are counted), gets no result record, and its text is the one
     :class:`CleanText` made for its source, with its line number in it. Anything else is judged in full."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
@@ -34,22 +35,28 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     verdicts: dict[str, int] = {}
     quirks: Counter[str] = Counter()
     undocumented: Counter[str] = Counter()
+    off_page: Counter[tuple[str, str]] = Counter()
 
     def flush() -> None:
         if source is not None:
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
-                             joiner.join(t for t in texts if t)))
+                             joiner.join(t for t in texts if t), off_page))
 
     for capture in captures:
         if capture.source != source:
             flush()
             source = capture.source
-            texts, verdicts, quirks, undocumented = [], {}, Counter(), Counter()
+            texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         try:
             operation, model = judge.route(capture)
+            check = checker(model)
+            if check is not None and capture.body and check(capture.body):
+                verdicts["conformant"] = verdicts.get("conformant", 0) + 1
+                texts.append(clean_text(capture, operation))
+                continue
             conforms = getattr(model, "conforms", None)
             data = UNDECODED
-            if conforms is not None and capture.body:
+            if check is None and conforms is not None and capture.body:  # (after msgspec, the judge tries it)
                 try:
                     data = loads(capture.body)
                 except NotJson:
@@ -70,6 +77,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
         if result["undocumented_fields"]:
             undocumented.update(result["undocumented_fields"])
+        if result["off_page"]:
+            off_page.update((p["known"] or "", p["pointer"]) for p in result["off_page"])
         texts.append(text)
     flush()
     return out
@@ -126,6 +135,8 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
         for unit in units:
             yield from run_unit(unit, package, renders)
         return
+    import multiprocessing  # here: --jobs 1 does not pay for importing it
+
     # fork keeps start-up cheap (the bindings are already imported); results stream back in order.
     context = multiprocessing.get_context("fork")
     with context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:

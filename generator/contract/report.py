@@ -20,18 +20,19 @@ from collections import Counter
 from collections.abc import Callable
 from functools import lru_cache
 from typing import IO, Any, Final, Protocol
-from xml.sax.saxutils import escape, quoteattr
 
-from .results import VERDICTS, Chunk, Result, fails
+from .results import VERDICTS, Chunk, OffPageRecord, Result, fails
 
 
 class Summary:
-    """Counts per verdict, skipped inputs, and how often each quirk was seen (evidence for the spec)."""
+    """Counts per verdict, skipped inputs, how often each quirk was seen (evidence for the spec), and how
+    often the service relied on something the page does not promise (known off the page, by level)."""
 
     def __init__(self) -> None:
         self.verdicts: Counter[str] = Counter()
         self.quirks: Counter[str] = Counter()
         self.undocumented: Counter[str] = Counter()
+        self.off_page: Counter[tuple[str, str]] = Counter()
         self.skipped = 0
         self.skipped_reasons: dict[str, int] = {}
 
@@ -40,6 +41,15 @@ class Summary:
         self.quirks.update(chunk.quirks)
         for pointer, count in chunk.undocumented.items():
             self.undocumented[_generalize(pointer)] += count
+        for (level, pointer), count in chunk.off_page.items():
+            self.off_page[level, _generalize(pointer)] += count
+
+    def levels(self) -> Counter[str]:
+        """Off-page findings per level of knowledge."""
+        out: Counter[str] = Counter()
+        for (level, _), count in self.off_page.items():
+            out[level] += count
+        return out
 
     def count(self, result: Result) -> None:
         """Add one result."""
@@ -47,12 +57,15 @@ class Summary:
         self.quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
         for pointer in result["undocumented_fields"]:
             self.undocumented[_generalize(pointer)] += 1
+        for record in result.get("off_page", ()):
+            self.off_page[record["known"] or "", _generalize(record["pointer"])] += 1
 
     def merge(self, other: Summary) -> Summary:
         """Add the counts of ``other`` (the summary of another batch) to these; returns self."""
         self.verdicts.update(other.verdicts)
         self.quirks.update(other.quirks)
         self.undocumented.update(other.undocumented)
+        self.off_page.update(other.off_page)
         self.skipped += other.skipped
         for reason, count in other.skipped_reasons.items():
             self.skipped_reasons[reason] = self.skipped_reasons.get(reason, 0) + count
@@ -64,6 +77,10 @@ class Summary:
         out["skipped_reasons"] = dict(sorted(self.skipped_reasons.items()))
         out["quirks"] = dict(sorted(self.quirks.items()))
         out["undocumented_fields"] = dict(sorted(self.undocumented.items()))
+        by_level: dict[str, dict[str, int]] = {}
+        for (level, pointer), count in sorted(self.off_page.items()):
+            by_level.setdefault(level, {})[pointer] = count
+        out["off_page"] = by_level
         return out
 
     def failed(self, strict: bool) -> int:
@@ -140,16 +157,17 @@ def _json_string(text: str) -> str:
 
 def render_json(result: Result) -> str:
     """``json.dumps(result)``, byte for byte; clean results (the common case) skip the general encoder."""
-    if result["problems"] or result["undocumented_fields"] or set(result) - _CLEAN_KEYS:
+    if result["problems"] or result["undocumented_fields"] or result["off_page"] or set(result) - _CLEAN_KEYS:
         return json_safe(json.dumps(result, ensure_ascii=False))
     where = "".join(f', "{key}": {result[key]}' for key in ("line", "entry") if key in result)
     return (f'{{"source": {_json_string(result["source"])}{where}, '
             f'"operation": {_json_string(result["operation"])}, "contract": {_json_string(result["contract"])}, '
-            f'"verdict": {_json_string(result["verdict"])}, "problems": [], "undocumented_fields": []}}')
+            f'"verdict": {_json_string(result["verdict"])}, "problems": [], "undocumented_fields": [], '
+            f'"off_page": []}}')
 
 
 _CLEAN_KEYS: Final = {"source", "line", "entry", "operation", "contract", "verdict", "problems",
-                      "undocumented_fields"}
+                      "undocumented_fields", "off_page"}
 
 
 class JsonWriter:
@@ -181,7 +199,13 @@ def _where(result: Result) -> str:
     return "body"
 
 
+def _off_page_tag(record: OffPageRecord) -> str:
+    quirk = f"; quirk {record['quirk']}" if record["quirk"] else ""
+    return f"known: {record['known']}{quirk}" + ("; refused in strict mode" if record["refused_in_strict"] else "")
+
+
 def render_text(result: Result) -> str:
+    # Fields known off the page alone leave a response conformant and unlisted: the summary counts them.
     if result["verdict"] == "conformant" and not result["undocumented_fields"]:
         return ""
     lines = [f"  {_where(result)}: {result['verdict']}"]
@@ -189,6 +213,9 @@ def render_text(result: Result) -> str:
         tag = f"quirk {problem['quirk']}" if problem["quirk"] else "violation"
         rule = f"  [{problem['rule']}]" if problem["rule"] else ""
         lines.append(f"    {problem['pointer'] or '/'}: {problem['message']} ({tag}){rule}")
+    for known in result["off_page"]:
+        rule = f"  [{known['rule']}]" if known["rule"] else ""
+        lines.append(f"    {known['pointer'] or '/'}: {known['message']} ({_off_page_tag(known)}){rule}")
     lines += [f"    {pointer}: undocumented field (kept; the spec does not describe it)"
               for pointer in result["undocumented_fields"]]
     text = "\n".join(lines) + "\n"
@@ -223,13 +250,19 @@ class TextWriter:
     def close(self, summary: Summary) -> None:
         self._flush_source()
         quirks = ", ".join(f"{q} x{n}" for q, n in sorted(summary.quirks.items()))
-        self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "") + "\n")
+        levels = ", ".join(f"{level} x{n}" for level, n in sorted(summary.levels().items()))
+        self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "")
+                       + (f"; off the page: {levels}" if levels else "") + "\n")
 
 
 def _junit_case(result: Result, strict: bool) -> str:
+    from xml.sax.saxutils import escape, quoteattr  # here: it imports urllib.request, a tenth of start-up
+
     verdict = result["verdict"]
-    details = "\n".join(visible(f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"]
-                                                                             else "")) for p in result["problems"])
+    lines = [f"{p['pointer'] or '/'}: {p['message']}" + (f" (quirk {p['quirk']})" if p["quirk"] else "")
+             for p in result["problems"]]
+    lines += [f"{k['pointer'] or '/'}: {k['message']} ({_off_page_tag(k)})" for k in result["off_page"]]
+    details = "\n".join(visible(line) for line in lines)
     out = f"    <testcase classname={quoteattr(visible(result['source']))} name={quoteattr(_where(result))}>\n"
     if fails(verdict, strict):
         out += f"      <failure type={quoteattr(verdict)} message={quoteattr(verdict)}>{escape(details)}</failure>\n"
@@ -262,6 +295,8 @@ class JunitWriter:
         self.tests = self.failures = 0
 
     def _flush_source(self) -> None:
+        from xml.sax.saxutils import quoteattr
+
         if self.source is None:
             return
         self.suites.write(f"  <testsuite name={quoteattr(visible(self.source))} tests=\"{self.tests}\" "

@@ -14,13 +14,22 @@ VERDICTS: tuple[Verdict, ...] = ("conformant", "tolerated", "violation", "unread
 
 
 class FindingRecord(TypedDict):
-    """One finding, as the library's ``Finding`` has it: pointer, message, rule, quirk, quirk_rule."""
+    """One finding, as the library's ``Finding`` has it: pointer, message, rule, quirk, quirk_rule, known."""
 
     pointer: str
     message: str
     rule: str | None
     quirk: str | None
     quirk_rule: str | None
+    known: str | None
+
+
+class OffPageRecord(FindingRecord):
+    """Something the page does not document but the spec knows off the page (``known``: its level, ``sdk`` or
+    ``captures``): a field, never counted against the page, or an enumeration value the page does not list
+    (``refused_in_strict``, so the verdict is ``tolerated``)."""
+
+    refused_in_strict: bool
 
 
 class Position(TypedDict):
@@ -41,6 +50,7 @@ class Result(TypedDict):
     at: NotRequired[Position]  # unreadable: where decoding stopped
     problems: list[FindingRecord]
     undocumented_fields: list[str]
+    off_page: list[OffPageRecord]  # what the service relies on that the page does not promise
 
 
 def fails(verdict: str, strict: bool) -> bool:
@@ -57,3 +67,4 @@ class Chunk(NamedTuple):
     quirks: Counter[str]
     undocumented: Counter[str]
     text: str
+    off_page: Counter[tuple[str, str]]  # (level, pointer) of each off-page finding

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any, Final
 
+from hypothesis import assume
 from hypothesis import strategies as st
 
 from ._runtime import Model, Prop, Site, canonical, escape, is_multiple
@@ -161,11 +162,19 @@ FORMAT_MISSES: Final[dict[str, list[str]]] = {
 
 @dataclass(frozen=True)
 class Injected:
-    """One change made to a valid payload: where (pointer into the result), which quirk or mutation."""
+    """One change made to a valid payload: where (pointer into the result), which quirk or mutation, and for
+    what is known off the page, its level."""
 
     pointer: str
     quirk: str | None = None
     mutation: str | None = None
+    known: str | None = None
+
+
+#: The changes :func:`Strategies.observed` makes: a field the page does not document (the parser lists it in
+#: ``off_page``), and an enumeration value it does not list (a deviation, refused in strict mode).
+KNOWN_FIELD: Final = "field known off the page"
+KNOWN_VALUE: Final = "value known off the page"
 
 
 @dataclass(frozen=True)
@@ -201,14 +210,20 @@ class _Spot:
     prop: Prop | None
 
 
-def _outside(values: list[str]) -> st.SearchStrategy[str]:
-    """A string a documented enumeration does not list: a new value, a case change, an empty string."""
+def _outside(values: list[str], known: Mapping[str, str] | None = None) -> st.SearchStrategy[str]:
+    """A string a documented enumeration does not list, nor its values known off the page: a new value, a
+    case change, an empty string."""
+    taken = set(values) | set(known or ())
     near = [v.lower() if v != v.lower() else v.upper() for v in values] + ["", " ", values[0] + "_NEW"]
-    return st.one_of(st.sampled_from(near), TEXT).filter(lambda s: s not in values)
+    return st.one_of(st.sampled_from(near), TEXT).filter(lambda s: s not in taken)
 
 
 def _enum_values(site: Site) -> list[str]:
     return list(site.members)
+
+
+def _outside_site(site: Site) -> st.SearchStrategy[str]:
+    return _outside(_enum_values(site), site.known_levels)
 
 
 class Strategies:
@@ -219,15 +234,18 @@ class Strategies:
         self.schema, self.models, self.closed = schema, models, closed
         self._payloads: dict[str, st.SearchStrategy[dict[str, Any]]] = {}
         self.recursive = _recursive(schema)
-        self.quirk_ids = frozenset(q for props in schema.values() for prop in props for q in _quirks_of(prop))
+        # Quirks show only where the page documents something: a property known off the page holds none.
+        self.quirk_ids = frozenset(q for props in schema.values() for prop in props if prop.known is None
+                                   for q in _quirks_of(prop))
         self._capable: dict[tuple[str, frozenset[str]], bool] = {}
+        self._observable: dict[str, bool] = {}
 
     # -- valid payloads: the documented contract --------------------------------------------------------
     def payloads(self, model: str) -> st.SearchStrategy[dict[str, Any]]:
         """Valid payloads of ``model`` (raw JSON data, documented contract)."""
         found = self._payloads.get(model)
         if found is None:
-            props = self.schema[model]
+            props = [p for p in self.schema[model] if p.known is None]  # the page's properties only
             found = objects({p.wire: self.value(p.site) for p in props if p.required},
                             {p.wire: self.value(p.site) for p in props if not p.required})
             self._payloads[model] = found
@@ -281,7 +299,7 @@ class Strategies:
         key = (model, allowed)
         if key not in self._capable:
             self._capable[key] = False  # a cycle adds nothing by itself
-            self._capable[key] = any(self._prop_capable(p, allowed) for p in self.schema[model])
+            self._capable[key] = any(self._prop_capable(p, allowed) for p in self.schema[model] if p.known is None)
         return self._capable[key]
 
     def _prop_capable(self, prop: Prop, allowed: frozenset[str]) -> bool:
@@ -314,7 +332,8 @@ class Strategies:
     def _force_object(self, draw: st.DrawFn, model: str, ptr: str, allowed: frozenset[str],
                       injected: list[Injected], keep: str | None = None) -> dict[str, Any]:
         """A payload of ``model`` with a quirk forced at one property that can carry one, others by chance."""
-        capable = [p for p in self.schema[model] if p.wire != keep and self._prop_capable(p, allowed)]
+        capable = [p for p in self.schema[model] if p.wire != keep and p.known is None
+                   and self._prop_capable(p, allowed)]
         target = draw(st.sampled_from(capable))
         base = draw(self.payloads(model))
         out = self._inject_object(draw, model, {k: v for k, v in base.items() if k != target.wire}, ptr, allowed,
@@ -365,7 +384,7 @@ class Strategies:
                 return _with_tag(forced, key=site.discriminator, tag=tag)
             return self._force_value(draw, variant, ptr, allowed, injected)
         injected.append(Injected(ptr, site.enum_quirk))
-        return draw(_outside(_enum_values(site)))
+        return draw(_outside_site(site))
 
     def _apply(self, draw: st.DrawFn, prop: Prop, choice: Any, item: Any, at: str, allowed: frozenset[str],
                injected: list[Injected]) -> Any:
@@ -376,7 +395,11 @@ class Strategies:
             return None
         if choice == "enum":
             injected.append(Injected(at, site.enum_quirk))
-            return draw(_outside(_enum_values(site)))
+            return draw(_outside_site(site))
+        if choice.shape == "relaxed":  # a value the documented site refuses and the wider one accepts
+            injected.append(Injected(at, choice.quirk))
+            wider = choice.site
+            return draw(_breaking_string(site).filter(lambda s: wider.problem(s) is None))
         if choice.shape == "single-item-list":
             injected.append(Injected(at, choice.quirk))
             if item is None:  # a nullable property's null is not wrapped: the tolerated shape holds a value
@@ -427,7 +450,57 @@ class Strategies:
                 if model is not None else value
         if site.enum_quirk in allowed and draw(st.integers(0, 3)) == 0:
             injected.append(Injected(ptr, site.enum_quirk))
-            return draw(_outside(_enum_values(site)))
+            return draw(_outside_site(site))
+        return value
+
+    # -- observed payloads: valid, plus what is known off the page -------------------------------------
+    def observed(self, model: str) -> st.SearchStrategy[Drawn]:
+        """Valid payloads with fields and enumeration values known off the page added, at least one."""
+        if not self._model_observable(model):
+            raise ValueError(f"nothing known off the page can show in a {model} payload")
+        return _observed(self, model)
+
+    def _model_observable(self, model: str) -> bool:
+        if model not in self._observable:
+            self._observable[model] = False  # a cycle adds nothing by itself
+            self._observable[model] = any(p.known is not None or self._site_observable(p.site)
+                                          for p in self.schema[model])
+        return self._observable[model]
+
+    def _site_observable(self, site: Site) -> bool:
+        if site.known_levels or (site.model is not None and self._model_observable(site.model)):
+            return True
+        return any(self._site_observable(s) for s in (site.items, site.values, *site.variants) if s is not None)
+
+    def _observe_object(self, draw: st.DrawFn, model: str, value: dict[str, Any], ptr: str,
+                        injected: list[Injected]) -> dict[str, Any]:
+        props = {p.wire: p for p in self.schema[model]}
+        out = {key: self._observe_value(draw, props[key].site, item, f"{ptr}/{escape(key)}", injected)
+               if key in props else item for key, item in value.items()}
+        for prop in props.values():
+            if prop.known is not None and prop.wire not in out and draw(st.booleans()):
+                injected.append(Injected(f"{ptr}/{escape(prop.wire)}", None, KNOWN_FIELD, prop.known.level))
+                out[prop.wire] = draw(self.value(prop.site))
+        return out
+
+    def _observe_value(self, draw: st.DrawFn, site: Site, value: Any, ptr: str, injected: list[Injected]) -> Any:
+        if value is None:
+            return value
+        if site.model is not None:
+            return self._observe_object(draw, site.model, value, ptr, injected)
+        if site.items is not None and not site.unique_items:
+            return [self._observe_value(draw, site.items, x, f"{ptr}/{i}", injected) for i, x in enumerate(value)]
+        if site.values is not None:
+            return {k: self._observe_value(draw, site.values, x, f"{ptr}/{escape(k)}", injected)
+                    for k, x in value.items()}
+        if site.variants and site.discriminator is not None:
+            index = dict(site.tags).get(value.get(site.discriminator))
+            model = site.variants[index].model if index is not None else None
+            return self._observe_object(draw, model, value, ptr, injected) if model is not None else value
+        if site.known_levels and draw(st.integers(0, 2)) == 0:
+            known = draw(st.sampled_from(sorted(site.known_levels)))
+            injected.append(Injected(ptr, None, KNOWN_VALUE, site.known_levels[known]))
+            return known
         return value
 
     # -- invalid payloads: one targeted mutation that breaks both contracts ------------------------------
@@ -458,8 +531,8 @@ class Strategies:
 
     def _mutations(self, spot: _Spot, value: Any) -> list[tuple[str, st.SearchStrategy[Any]]]:
         site, prop = spot.site, spot.prop
-        tolerated = {t.site.json_type if t.shape == "alternative" else "array" for t in prop.tolerances} \
-            if prop is not None else set()
+        tolerated = {t.site.json_type if t.shape == "alternative" else "array" for t in prop.tolerances
+                     if t.shape != "relaxed"} if prop is not None else set()
         if site.null_quirk is not None or site.nullable:
             tolerated.add("null")
         own = set(site.json_type.split(" or "))
@@ -470,14 +543,16 @@ class Strategies:
         if site.json_type == "string" and site.enum is None and not site.const and (
                 site.pattern is not None or site.format is not None or site.min_length is not None
                 or site.max_length is not None):
-            out.append(("string constraint miss", _breaking_string(site)))
+            wider = [w for _, w in site.relaxed]
+            out.append(("string constraint miss", _breaking_string(site).filter(
+                lambda s: all(w.problem(s) is not None for w in wider))))
         if site.json_type in ("integer", "number"):
             out += _number_misses(site)
         if site.const:
             miss = _const_miss(site.const[0])
             out.append(("const miss", st.just(miss)))
         if site.enum is not None and site.enum_quirk is None:
-            out.append(("enum miss", _outside(_enum_values(site))))
+            out.append(("enum miss", _outside_site(site)))
         if site.items is not None and site.unique_items and type(value) is list:
             twice = (st.just([*value, value[0]]) if value
                      else self.value(site.items).map(lambda x: [x, copy.deepcopy(x)]))
@@ -540,6 +615,20 @@ def _quirky(draw: st.DrawFn, strategies: Strategies, model: str, allowed: frozen
     injected: list[Injected] = []
     payload = strategies._force_object(draw, model, "", allowed, injected)
     return Drawn("quirky", payload, tuple(injected))
+
+
+@st.composite
+def _observed(draw: st.DrawFn, strategies: Strategies, model: str) -> Drawn:
+    injected: list[Injected] = []
+    payload = strategies._observe_object(draw, model, draw(strategies.payloads(model)), "", injected)
+    if not injected:  # force one: a field at the top when the model has one, else draw again
+        known = [p for p in strategies.schema[model] if p.known is not None]
+        assume(known)
+        prop = draw(st.sampled_from(known))
+        assert prop.known is not None
+        injected.append(Injected(f"/{escape(prop.wire)}", None, KNOWN_FIELD, prop.known.level))
+        payload[prop.wire] = draw(strategies.value(prop.site))
+    return Drawn("observed", payload, tuple(injected))
 
 
 @st.composite
@@ -684,5 +773,5 @@ def _breaking_string(site: Site) -> st.SearchStrategy[str]:
         lambda s: site.problem(s) is not None)
 
 
-__all__ = ["FORMATS", "FORMAT_MISSES", "KEYS", "TEXT", "VALUES", "Drawn", "Injected", "Strategies", "bounded_text",
-           "objects", "patterned"]
+__all__ = ["FORMATS", "FORMAT_MISSES", "KEYS", "KNOWN_FIELD", "KNOWN_VALUE", "TEXT", "VALUES", "Drawn", "Injected",
+           "Strategies", "bounded_text", "objects", "patterned"]

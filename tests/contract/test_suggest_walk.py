@@ -39,10 +39,10 @@ def test_through_a_map_and_into_an_undocumented_field() -> None:
 
 def test_a_page_of_desktops() -> None:
     desktop: dict[str, Any] = copy.deepcopy(documented_example()["desktop"])
-    desktop["product"]["architecture"] = "arm"
+    desktop["product"]["gpu_vendor"] = "arm"  # a field no one declares (architecture is known: SDK)
     page = {"desktops": [desktop, desktop], "total_count": 2}
-    place = CONTRACT.locate(LIST, page, "/desktops/1/product/architecture")
-    assert place is not None and (place.owner, place.key, place.site) == ("ProductInfo", "architecture", None)
+    place = CONTRACT.locate(LIST, page, "/desktops/1/product/gpu_vendor")
+    assert place is not None and (place.owner, place.key, place.site) == ("ProductInfo", "gpu_vendor", None)
     prop = CONTRACT.locate(LIST, page, "/desktops/1/product")
     assert prop is not None and prop.prop is not None
     assert (prop.prop.wire, prop.owner) == ("product", "DesktopDetailInfo")

@@ -31,32 +31,37 @@ def violation() -> dict[str, Any]:
     return doc
 
 
-def test_the_page_example_is_tolerated_with_its_four_quirks() -> None:
+def test_the_page_example_is_tolerated_with_two_quirks_and_two_values_known_from_captures() -> None:
     code, report = run_json(str(EXAMPLE))
     assert code == 0
     (result,) = report["results"]
     assert result["verdict"] == "tolerated" and result["source"] == str(EXAMPLE)
     assert [(p["pointer"], p["quirk"]) for p in result["problems"]] == [
-        ("/desktop", "desktop-as-list"), ("/desktop/0/addresses", "addresses-as-list"),
-        ("/desktop/0/data_volumes/0/type", "undocumented-enum-value"),
-        ("/desktop/0/task_status", "undocumented-enum-value")]
+        ("/desktop", "desktop-as-list"), ("/desktop/0/addresses", "addresses-as-list")]
+    assert [(p["pointer"], p["known"], p["refused_in_strict"]) for p in result["off_page"]] == [
+        ("/desktop/0/data_volumes/0/type", "captures", True), ("/desktop/0/task_status", "captures", True)]
     assert result["problems"][0]["rule"] == "#/components/schemas/ShowDesktopDetailResponse/properties/desktop"
     assert result["problems"][0]["quirk_rule"] == "#/x-deskkit-quirks/desktop-as-list"
     assert result["operation"] == "ShowDesktopDetail"
-    assert report["summary"]["quirks"] == {"addresses-as-list": 1, "desktop-as-list": 1,
-                                           "undocumented-enum-value": 2}
+    assert report["summary"]["quirks"] == {"addresses-as-list": 1, "desktop-as-list": 1}
+    assert report["summary"]["off_page"] == {"captures": {"/desktop/*/data_volumes/*/type": 1,
+                                                          "/desktop/*/task_status": 1}}
     assert deskkit("validate", "--strict", str(EXAMPLE)).returncode == 1
 
 
 def test_library_and_report_give_one_finding_the_same_rule_and_quirk_rule() -> None:
     """The same finding reads the same in the library (``Deviation``) and in the JSON report."""
     parsed = w.ShowDesktopDetailResponse.from_dict(load_example(), tolerant=True)
-    (library,) = [d for d in parsed.deviations if d.pointer == "/desktop/0/data_volumes/0/type"]
+    (library,) = [d for d in parsed.deviations if d.pointer == "/desktop/0/addresses"]
     _, report = run_json(str(EXAMPLE))
-    (reported,) = [p for p in report["results"][0]["problems"] if p["pointer"] == "/desktop/0/data_volumes/0/type"]
+    (reported,) = [p for p in report["results"][0]["problems"] if p["pointer"] == "/desktop/0/addresses"]
     assert reported == library._asdict()
-    assert library.rule == "#/components/schemas/VolumeDetail/properties/type"
-    assert library.quirk_rule == "#/x-deskkit-quirks/undocumented-enum-value"
+    assert library.rule == "#/components/schemas/DesktopDetailInfo/properties/addresses"
+    assert library.quirk_rule == "#/x-deskkit-quirks/addresses-as-list"
+    (value,) = [d for d in parsed.deviations if d.pointer == "/desktop/0/data_volumes/0/type"]
+    (off,) = [p for p in report["results"][0]["off_page"] if p["pointer"] == "/desktop/0/data_volumes/0/type"]
+    assert off == value._asdict() | {"refused_in_strict": True}
+    assert value.rule == "#/components/schemas/VolumeDetail/properties/type" and value.known == "captures"
 
 
 def test_violation_inside_a_quirk_is_still_found(tmp_path: Path) -> None:
@@ -70,7 +75,8 @@ def test_violation_inside_a_quirk_is_still_found(tmp_path: Path) -> None:
     assert code == 1 and result["verdict"] == "violation"
     bad = [p for p in result["problems"] if p["quirk"] is None]
     assert bad == [{"pointer": "/desktop/0/data_volumes/0/size", "message": "expected integer, found number",
-                    "rule": "#/components/schemas/VolumeDetail/properties/size", "quirk": None, "quirk_rule": None}]
+                    "rule": "#/components/schemas/VolumeDetail/properties/size", "quirk": None, "quirk_rule": None,
+                    "known": None}]
     assert result["undocumented_fields"] == ["/desktop/0/new_field"]
 
 
@@ -91,7 +97,8 @@ def test_json_lines_with_a_broken_line_judges_the_rest(tmp_path: Path) -> None:
     assert report["results"][5]["undocumented_fields"] == ["/request_id"]
     assert report["summary"] | {"quirks": None, "undocumented_fields": None} == {
         "conformant": 2, "tolerated": 1, "violation": 1, "unreadable": 2, "skipped": 0, "skipped_reasons": {},
-        "quirks": None, "undocumented_fields": None}
+        "quirks": None, "undocumented_fields": None, "off_page": {
+            "captures": {"/desktop/*/data_volumes/*/type": 1, "/desktop/*/task_status": 1}}}
     assert report["summary"]["undocumented_fields"] == {"/request_id": 1}
 
 
@@ -330,10 +337,11 @@ def test_har_mixing_both_operations_judges_each_entry_against_its_own(tmp_path: 
     assert [p["pointer"] for p in report["results"][3]["problems"]] == ["/desktop"]
     quirks = sorted((p["quirk"], p["pointer"]) for p in report["results"][0]["problems"])
     assert quirks == sorted([("addresses-as-list", "/desktops/0/addresses"),
-                             ("addresses-as-list", "/desktops/1/addresses"),
-                             ("undocumented-enum-value", "/desktops/0/data_volumes/0/type"),
-                             ("undocumented-enum-value", "/desktops/0/task_status"),
-                             ("undocumented-enum-value", "/desktops/1/task_status")])
+                             ("addresses-as-list", "/desktops/1/addresses")])
+    assert sorted((p["pointer"], p["known"]) for p in report["results"][0]["off_page"]) == [
+        ("/desktops/0/data_volumes/0/type", "captures"), ("/desktops/0/in_maintenance_mode", "sdk"),
+        ("/desktops/0/task_status", "captures"), ("/desktops/1/in_maintenance_mode", "sdk"),
+        ("/desktops/1/task_status", "captures")]
     assert report["summary"]["skipped_reasons"] == {"HAR entry for another request": 1}
 
 

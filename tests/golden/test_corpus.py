@@ -273,7 +273,7 @@ def parses(model: Any, data: Any, tolerant: bool) -> bool:
 def agreement(model: Any, documented: Draft202012Validator, observed: Draft202012Validator,
               drawn: st.SearchStrategy[Any]) -> Callable[[], None]:
     """A property: each drawn payload parses exactly when the schema of its contract accepts it, and valid,
-    quirky and invalid payloads land where they should."""
+    quirky, observed (known off the page) and invalid payloads land where they should."""
 
     @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(drawn)
@@ -283,7 +283,15 @@ def agreement(model: Any, documented: Draft202012Validator, observed: Draft20201
         strict, tolerant = parses(model, data, False), parses(model, data, True)
         assert strict == documented.is_valid(data), list(documented.iter_errors(data))
         assert tolerant == observed.is_valid(data), list(observed.iter_errors(data))
-        assert strict == (drawn.kind == "valid") and tolerant == (drawn.kind != "invalid")
+        values = [i for i in drawn.injected if i.mutation == "value known off the page"]
+        assert strict == (drawn.kind == "valid" or (drawn.kind == "observed" and not values))
+        assert tolerant == (drawn.kind != "invalid")
+        if drawn.kind == "observed":  # what is known off the page: fields listed, values deviations
+            parsed = model.from_dict(data, tolerant=True)
+            fields = [i for i in drawn.injected if i.mutation == "field known off the page"]
+            assert sorted((f.pointer, f.known) for f in parsed.off_page) == sorted((i.pointer, i.known) for i in fields)
+            assert sorted((d.pointer, d.quirk, d.known) for d in parsed.deviations) == sorted(
+                (i.pointer, None, i.known) for i in values)
         if drawn.kind == "quirky":
             found = model.from_dict(data, tolerant=True).deviations
             assert sorted((d.quirk, d.pointer) for d in found) == sorted((i.quirk, i.pointer) for i in drawn.injected)
@@ -308,6 +316,8 @@ def test_strategies_parsers_and_schemas_agree(corpus: Path, name: str) -> None:
         kinds = [strategies.valid(model_name), strategies.invalid(model_name)]
         with contextlib.suppress(ValueError):  # ValueError: no quirk can show in this model
             kinds.append(strategies.quirky(model_name))
+        with contextlib.suppress(ValueError):  # nothing known off the page can show in this model
+            kinds.append(strategies.observed(model_name))
 
         agree = agreement(model, documented, observed, st.one_of(kinds))
         agree()

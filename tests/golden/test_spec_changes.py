@@ -17,8 +17,8 @@ from tests.helpers import deskkit, import_fresh
 def edited_spec(tmp_path: Path) -> Path:
     spec: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     schemas = spec["components"]["schemas"]
-    schemas["VolumeDetail"]["properties"]["type"]["enum"].append("GPSSD")
-    schemas["VolumeDetail"]["properties"]["type"]["x-enum-descriptions"].append("General purpose SSD")
+    schemas["VolumeDetail"]["properties"]["type"]["enum"].append("ESSD")
+    schemas["VolumeDetail"]["properties"]["type"]["x-enum-descriptions"].append("Extreme SSD")
     schemas["DesktopDetailInfo"]["properties"]["hibernation"] = {"$ref": "#/components/schemas/Hibernation",
                                                                 "description": "Hibernation settings."}
     schemas["Hibernation"] = {
@@ -45,12 +45,12 @@ def test_spec_edits_flow_into_the_bindings(tmp_path: Path) -> None:
     bindings = import_fresh(out, "workspace_desktop")
     payload = documented_example()
     desktop = payload["desktop"]
-    desktop["data_volumes"][0]["type"] = "GPSSD"
+    desktop["data_volumes"][0]["type"] = "ESSD"
     desktop["hibernation"] = {"enabled": True, "idle_minutes": 30, "mode": "s4"}
     desktop["gpu_count"] = 2
     parsed = bindings.ShowDesktopDetailResponse.from_dict(payload)
     assert parsed.unknown_fields == ()
-    assert parsed.desktop.data_volumes[0].type is bindings.VolumeType.GPSSD
+    assert parsed.desktop.data_volumes[0].type is bindings.VolumeType.ESSD
     assert isinstance(parsed.desktop.hibernation, bindings.Hibernation)
     assert parsed.desktop.hibernation.mode is bindings.HibernationMode.S4
     assert parsed.desktop.gpu_count == 2
@@ -78,4 +78,4 @@ def test_spec_edits_flow_into_the_bindings(tmp_path: Path) -> None:
         bindings.Hibernation.from_dict(deep)
     schema = json.loads((out / "workspace_desktop" / "schemas" / "documented.schema.json").read_text())
     assert schema["$defs"]["Hibernation"]["required"] == ["enabled"]
-    assert "GPSSD" in schema["$defs"]["VolumeDetail"]["properties"]["type"]["enum"]
+    assert "ESSD" in schema["$defs"]["VolumeDetail"]["properties"]["type"]["enum"]

@@ -38,3 +38,29 @@ def test_user_code_reading_a_tolerantly_parsed_desktop_passes_mypy_strict(tmp_pa
 def test_mypy_still_catches_a_misuse(tmp_path: Path) -> None:
     result = mypy(tmp_path, USER_CODE + "r.desktop.computer_name.upper()\n")
     assert result.returncode == 1 and "union-attr" in result.stdout
+
+
+SDK_DECLARED = '''
+from workspace_desktop import HourPackageInfo, ShowDesktopDetailResponse, Unset, UseUpPolicy
+
+r = ShowDesktopDetailResponse.from_dict({"desktop": {"in_maintenance_mode": True}}, tolerant=True)
+maintenance: bool | Unset | None = r.desktop.in_maintenance_mode   # declared by the SDK, not on the page
+progress: int | Unset | None = r.desktop.process
+hours: HourPackageInfo | Unset | None = r.desktop.hour_package_info
+if isinstance(hours, HourPackageInfo):
+    policy: UseUpPolicy | str | Unset | None = hours.use_up_policy
+print(maintenance, progress, [f.known for f in r.desktop.off_page])
+'''
+
+
+def test_fields_known_off_the_page_are_typed_for_mypy_strict(tmp_path: Path) -> None:
+    result = mypy(tmp_path, SDK_DECLARED)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_mypy_catches_a_known_field_used_as_the_wrong_type(tmp_path: Path) -> None:
+    result = mypy(tmp_path, SDK_DECLARED + "flag: bool = r.desktop.in_maintenance_mode\n")
+    assert result.returncode == 1 and "assignment" in result.stdout
+    result = mypy(tmp_path, SDK_DECLARED.replace("bool | Unset | None = r.desktop.in_maintenance_mode",
+                                                 "str | Unset | None = r.desktop.in_maintenance_mode"))
+    assert result.returncode == 1 and 'expression has type "bool | Unset | None"' in result.stdout

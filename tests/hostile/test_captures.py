@@ -91,7 +91,8 @@ def test_one_hostile_capture_never_takes_down_another(tmp_path: Path) -> None:
     assert [r["verdict"] for r in results["60-last.jsonl"]] == ["conformant", "tolerated"]
     assert report["summary"] | {"skipped_reasons": {}, "quirks": {}, "undocumented_fields": {}} == {
         "conformant": 5, "tolerated": 1, "violation": 1, "unreadable": 2, "skipped": 0, "skipped_reasons": {},
-        "quirks": {}, "undocumented_fields": {}}
+        "quirks": {}, "undocumented_fields": {}, "off_page": {
+            "captures": {"/desktop/*/data_volumes/*/type": 1, "/desktop/*/task_status": 1}}}
     assert validate("--jobs", "2", folder).stdout == validate(folder).stdout
 
 

@@ -85,7 +85,7 @@ def test_the_example_output_is_what_the_command_prints(tmp_path: Path, monkeypat
     text = SPEC.read_text(encoding="utf-8")
     text = text.replace("computer_name: {type: string, description: Desktop name.}",
                         "desktop_name: {type: string, description: Desktop name.}")
-    text = text.replace("enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")
+    text = text.replace("enum: [SAS, SSD]", "enum: [SAS, SSD, ESSD]")
     (tmp_path / "renamed.yaml").write_text(text, encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     out = io.StringIO()

@@ -64,13 +64,13 @@ def test_all_order_matches_ruff() -> None:
 
 @pytest.mark.parametrize("result", [
     {"source": "a.jsonl", "line": 3, "operation": "ShowDesktopDetail", "contract": "success",
-     "verdict": "conformant", "problems": [], "undocumented_fields": []},
+     "verdict": "conformant", "problems": [], "undocumented_fields": [], "off_page": []},
     {"source": 'we"ird\\ née.har', "entry": 0, "operation": "Op_1", "contract": "error", "verdict": "conformant",
-     "problems": [], "undocumented_fields": []},
+     "problems": [], "undocumented_fields": [], "off_page": []},
     {"source": "<stdin>", "operation": "o", "contract": "success", "verdict": "conformant", "problems": [],
-     "undocumented_fields": []},
+     "undocumented_fields": [], "off_page": []},
     {"source": "x", "operation": "o", "contract": "success", "verdict": "unreadable", "reason": "empty body",
-     "problems": [], "undocumented_fields": []},
+     "problems": [], "undocumented_fields": [], "off_page": []},
 ])
 def test_fast_json_rendering_is_byte_identical_to_json_dumps(result: Result) -> None:
     import json

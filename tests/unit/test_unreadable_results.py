@@ -21,5 +21,6 @@ def test_an_unreadable_line_names_its_operation_reason_and_position(line: str, r
     assert result["operation"] == "ShowDesktopDetail"
     assert result["reason"].startswith(reason) and result["at"] == at
     assert result["problems"] == [{"pointer": "", "message": f"{result['reason']} at line {at['line']} column "
-                                   f"{at['column']}", "rule": None, "quirk": None, "quirk_rule": None}]
+                                   f"{at['column']}", "rule": None, "quirk": None, "quirk_rule": None,
+                                   "known": None}]
     assert result["undocumented_fields"] == []

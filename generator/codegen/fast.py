@@ -1,0 +1,131 @@
+"""What ``_fast.py.j2`` prints: the fast first pass of the parsers (see that template's docstring).
+
+The fast pass accepts a value only where the full parser certainly accepts it as documented, with nothing to
+report; anything else makes it give up (the full pass then decides). So every test here is a *sufficient*
+condition of the full parser's: the same inline checks (:func:`.models.check_fails`), except for date-time,
+where one regex that admits only days every month has stands for the calendar arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from .ir import Api, Field, Model, Scalar, TypeRef
+from .models import FORMAT_CHECKS, check_fails
+from .pyfmt import sort_all
+
+
+def documented(model: Model) -> list[Field]:
+    """The properties the page documents: the fast pass counts them, so any other key (an unknown field, or
+    one known only off the page, which the full pass reports) makes it give up."""
+    return [f for f in model.fields if getattr(f, "known", None) is None]
+
+
+def fast_fails(t: Scalar, var: str) -> str:
+    """An inline test true when ``var`` is not certainly a conformant value of scalar ``t`` (enums are
+    looked up instead): the full parser's test, with the quick date-time check."""
+    if t.format != "date-time" or t.const is not None:
+        return check_fails(t, var)
+    tests = [f"type({var}) is str"]
+    if t.min_length is not None:
+        tests.append(f"len({var}) >= {t.min_length}")
+    if t.max_length is not None:
+        tests.append(f"len({var}) <= {t.max_length}")
+    if day_pattern(t) is not None:
+        tests.append(f"_DT_{t.site}.match({var}) is not None")
+    else:
+        if t.pattern is not None:
+            tests.append(f"_RE_{t.site}.search({var}) is not None")
+        tests.append(f"_DAY.match({var}) is not None")
+    return f"not ({' and '.join(tests)})"
+
+
+#: The start of a date-time whose day every month has: with the site's pattern, enough for the format check.
+DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
+
+
+def day_pattern(t: Scalar) -> str | None:
+    """A date-time site's pattern and :data:`DAY` as one regex, matched at the start: it matches only where
+    both do (so it is enough for both checks). None when the pattern sets flags for the whole regex."""
+    if t.format != "date-time" or t.pattern is None or re.match(r"\(\?[aiLmsux]+\)", t.pattern):
+        return None
+    return rf"(?={DAY})(?:{t.pattern})"
+
+
+def _walked(api: Api) -> list[TypeRef]:
+    """Every use-site the fast pass walks, each once."""
+    found: dict[str, TypeRef] = {}
+    for model in api.models:
+        for f in documented(model):
+            for t in _inner(f.type):
+                found.setdefault(t.site, t)
+    return list(found.values())
+
+
+def fast_enums(api: Api) -> list[TypeRef]:
+    """The enum sites: the fast pass looks values up in their documented members (borrowed from the site)."""
+    return [t for t in _walked(api) if isinstance(t, Scalar) and t.enum is not None]
+
+
+def fast_patterns(api: Api) -> list[TypeRef]:
+    """The patterned scalars: the fast pass borrows their compiled regex from ``models.py``."""
+    return [t for t in _walked(api) if isinstance(t, Scalar) and t.pattern is not None and t.const is None
+            and t.enum is None]
+
+
+def fast_helpers(api: Api) -> list[TypeRef]:
+    """The arrays and maps of the documented properties, each checked by a helper of its own (unions are
+    left to the full pass)."""
+    return [t for t in _walked(api) if t.kind in ("array", "map")]
+
+
+def _inner(t: TypeRef) -> list[TypeRef]:
+    """``t`` and the sites inside it the fast pass walks (not inside unions: it gives up there)."""
+    out = [t]
+    if t.kind == "array":
+        out += _inner(t.items)
+    elif t.kind == "map":
+        out += _inner(t.values)
+    return out
+
+
+def fast_runtime_imports(api: Api) -> str:
+    """The names ``_fast.py`` takes from ``_runtime``."""
+    names = {"Model", "decode"}
+    if api.models:
+        names |= {"Bail", "UNSET"}
+    for t in _walked(api):
+        if isinstance(t, Scalar) and t.const is None and t.enum is None:
+            if t.format is not None and t.format != "date-time":
+                names.add(FORMAT_CHECKS[t.format])
+            if t.multiple_of is not None:
+                names.add("is_multiple")
+        if isinstance(t, Scalar) and t.const is not None and type(t.const[0]) in (int, float):
+            names.add("json_equal")
+        if t.kind == "array" and getattr(t, "unique_items", False):
+            names.add("all_unique")
+    return "".join(f"    {name},\n" for name in sort_all(list(names)))
+
+
+def fast_day_sites(api: Api) -> list[tuple[str, str]]:
+    """(site, regex) of the date-time sites checked by one regex (:func:`day_pattern`)."""
+    out = []
+    for t in _walked(api):
+        if isinstance(t, Scalar) and t.enum is None and t.const is None and (pattern := day_pattern(t)) is not None:
+            out.append((t.site, pattern))
+    return out
+
+
+def uses_date_time(api: Api) -> bool:
+    return any(isinstance(t, Scalar) and t.format == "date-time" and t.const is None and t.enum is None
+               for t in _walked(api))
+
+
+FILTERS: dict[str, Callable[..., Any]] = {"fast_fails": fast_fails, "documented": documented}
+GLOBALS: dict[str, Callable[..., Any]] = {"fast_enums": fast_enums, "fast_patterns": fast_patterns,
+                                          "fast_day_sites": fast_day_sites, "day": lambda: DAY,
+                                          "fast_helpers": fast_helpers,
+                                          "fast_runtime_imports": fast_runtime_imports,
+                                          "uses_date_time": uses_date_time}
