@@ -20,6 +20,10 @@ from hypothesis import HealthCheck, Phase, settings
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile("ci", max_examples=200, deadline=None, derandomize=True, database=None, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow])
+#   mutation — for `python -m tests.mutation` (mutmut): few examples, derandomized, no example database (forked
+#         workers would share it, and examples found against one mutant would replay against the next).
+settings.register_profile("mutation", max_examples=10, deadline=None, derandomize=True, database=None,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("samples", database=None, deadline=None, phases=[Phase.generate],
                           suppress_health_check=list(HealthCheck))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
@@ -70,3 +74,14 @@ def example() -> dict[str, Any]:
 @pytest.fixture
 def documented() -> dict[str, Any]:
     return documented_example()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Under mutmut, concurrent forked pytest sessions would share (and prune) the numbered
+    /tmp/pytest-of-<user>/pytest-N folders: give each session a private basetemp."""
+    if os.environ.get("MUTANT_UNDER_TEST") and config.option.basetemp is None:
+        import tempfile
+
+        parent = Path.cwd() / "tmp"  # mutmut runs in mutants/: removed with it
+        parent.mkdir(exist_ok=True)
+        config.option.basetemp = tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=parent)

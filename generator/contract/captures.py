@@ -335,7 +335,8 @@ def _har_entries(data: bytes) -> list[Any]:
 
 
 _ENTRIES = re.compile(r'"entries"\s*:\s*\[')
-_SKIP = re.compile(r"[\s,]*")
+_SPACE = re.compile(r"[ \t\n\r]*")  # RFC 8259's whitespace
+_NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # what may follow a number's prefix at the end of the text read
 
 
 class _Text:
@@ -386,17 +387,24 @@ def _stream_har_entries(handle: BinaryIO, block: int = 1 << 20,
         buffer.fill(max(0, len(buffer.text) - 64))  # keep a tail: the key may straddle two blocks
     position = found.end()
     index = 0
+    after = "["  # what came last: the array's opening, an entry, or the comma after one (RFC 8259's grammar)
     while True:
         text = buffer.text
-        position = _SKIP.match(text, position).end()  # type: ignore[union-attr]
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
         if position >= len(text):
             if buffer.eof:
                 raise _NotHar("the entries array is not closed")
             buffer.fill(position)
             position = 0
             continue
-        if text[position] == "]":
+        if text[position] == "]" and after != ",":
             return
+        if after == "entry":
+            if text[position] != ",":
+                raise _NotHar(f"expected ',' or ']' after entry /log/entries/{index - 1} at "
+                              f"{buffer.where(position)}")
+            position, after = position + 1, ","
+            continue
         try:
             entry, end = decoder.raw_decode(text, position)
         except json.JSONDecodeError as exc:
@@ -414,13 +422,13 @@ def _stream_har_entries(handle: BinaryIO, block: int = 1 << 20,
             reason, offset = jsontext.explain(text, exc, position)
             at = f" at {buffer.where(offset)}" if offset is not None else ""
             raise _NotHar(f"entry /log/entries/{index}: {reason}{at}") from None
-        if end >= len(text) and not buffer.eof and not isinstance(entry, dict | list):
-            buffer.fill(position)  # a number at the very end may go on in the next block
+        if not buffer.eof and not isinstance(entry, dict | list) and _NUMBER_GOES_ON.fullmatch(text, end):
+            buffer.fill(position)  # a number at the very end may go on in the next block ("1." then "5")
             position = 0
             continue
         yield entry
         index += 1
-        position = end
+        position, after = end, "entry"
 
 
 def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:

@@ -54,6 +54,9 @@ def _text_or_trouble(seed: int) -> str:
 
 #: Any text JSON can carry: ASCII, non-ASCII, emoji, control characters, classic troublemakers.
 TEXT: Final = st.integers(0, 2**48).map(_text_or_trouble)
+#: Free-form keys (maps): TEXT, and a fair share of what JSON Pointer must escape ('~', '/') or what breaks naive
+#: pointer code (the empty key, '~0'/'~1' read literally, non-ASCII).
+KEYS: Final = st.one_of(st.sampled_from(["", "~", "/", "~0", "~1", "a/b", "~/", "/~1", "名字/~", "ключ"]), TEXT)
 
 
 def objects(required: dict[str, st.SearchStrategy[Any]],
@@ -184,8 +187,11 @@ class Drawn:
 
 
 _JSON_SAMPLES: Final[dict[str, list[Any]]] = {
-    "string": ["", "x", "名字"], "integer": [0, -1, 2**53], "number": [0.5, -1.25], "boolean": [True, False],
-    "array": [[], [1]], "object": [{}, {"k": "v"}], "null": [None],
+    # With Python's own traps, each a kind of its own: bool is an int, 1.0 == 1 (an integral float is a JSON
+    # integer: kept from integer and number sites).
+    "string": ["", "x", "名字"], "boolean": [True, False], "integer": [0, -1, 2**53],
+    "integral float": [1.0, -0.0, 2.0**53], "number": [0.5, -1.25], "array": [[], [1]], "object": [{}, {"k": "v"}],
+    "null": [None],
 }
 _ORDER: Final = ["wrong JSON type", "string constraint miss", "below minimum", "above maximum",
                  "at the exclusive minimum", "at the exclusive maximum", "not a multiple", "const miss", "enum miss",
@@ -263,7 +269,7 @@ class Strategies:
         if site.items is not None:
             return self._array(site, site.min_items or 0)
         if site.values is not None:
-            return st.dictionaries(TEXT, self.value(site.values), max_size=2)
+            return st.dictionaries(KEYS, self.value(site.values), max_size=2)
         if site.variants:
             if site.discriminator is None:
                 return st.one_of([self.value(v) for v in site.variants])
@@ -363,7 +369,7 @@ class Strategies:
                                                                                   injected))
             return out
         if site.values is not None:
-            mapping = draw(st.dictionaries(TEXT, self.value(site.values), min_size=1, max_size=2))
+            mapping = draw(st.dictionaries(KEYS, self.value(site.values), min_size=1, max_size=2))
             chosen = draw(st.sampled_from(sorted(mapping)))
             return {key: self._force_value(draw, site.values, f"{ptr}/{escape(key)}", allowed, injected)
                     if key == chosen else self._inject_value(draw, site.values, item, f"{ptr}/{escape(key)}", allowed,
@@ -531,10 +537,9 @@ class Strategies:
             tolerated.add("null")
         own = set(site.json_type.split(" or "))
         kinds = own | ({"integer"} if "number" in own else set()) | tolerated
-        wrong = [v for kind, values in _JSON_SAMPLES.items() if kind not in kinds for v in values]
-        if "integer" in own:
-            wrong = [v for v in wrong if not (isinstance(v, float) and v.is_integer())]
-        out: list[tuple[str, st.SearchStrategy[Any]]] = [("wrong JSON type", st.sampled_from(wrong))]
+        if kinds & {"integer", "number"}:
+            kinds.add("integral float")
+        out: list[tuple[str, st.SearchStrategy[Any]]] = [("wrong JSON type", _wrong_type(kinds))]
         if site.json_type == "string" and site.enum is None and not site.const and (
                 site.pattern is not None or site.format is not None or site.min_length is not None
                 or site.max_length is not None):
@@ -566,6 +571,13 @@ class Strategies:
 
 
 _EXTRA_KEY: Final = "x-not-in-the-contract"
+
+
+def _wrong_type(kinds: set[str]) -> st.SearchStrategy[Any]:
+    """A value of none of ``kinds``: the kind first (evenly: ``sampled_from`` leans hard on a list's first item),
+    then a value, so booleans and integral floats, each a kind of its own, get their share."""
+    wrong = [kind for kind in _JSON_SAMPLES if kind not in kinds]
+    return st.integers(0, 2**16).flatmap(lambda n: st.sampled_from(_JSON_SAMPLES[wrong[n % len(wrong)]]))
 
 
 def _with_tag(payload: dict[str, Any], *, key: str, tag: str) -> dict[str, Any]:
@@ -761,5 +773,5 @@ def _breaking_string(site: Site) -> st.SearchStrategy[str]:
         lambda s: site.problem(s) is not None)
 
 
-__all__ = ["FORMATS", "FORMAT_MISSES", "KNOWN_FIELD", "KNOWN_VALUE", "TEXT", "VALUES", "Drawn", "Injected",
+__all__ = ["FORMATS", "FORMAT_MISSES", "KEYS", "KNOWN_FIELD", "KNOWN_VALUE", "TEXT", "VALUES", "Drawn", "Injected",
            "Strategies", "bounded_text", "objects", "patterned"]
