@@ -15,6 +15,7 @@ its own package name (tests/data/suggest/spec.yaml), so the shipped spec can gro
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -338,3 +339,63 @@ def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFi
     at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
     assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
     assert capsys.readouterr().out == readme[at:readme.index("```", at)]
+
+
+def test_a_second_run_proposes_nothing_the_spec_knows_off_the_page(run: Run, tmp_path: Path) -> None:
+    """Suggest on the patched spec (its bindings regenerated), the same captures plus one: what the first run
+    added is known off the page now, so it is counted, not proposed again (the patch is empty but for the new
+    member of HourPackageInfo, which is added plain: that schema is known off the page as a whole)."""
+    patched = run.out / "patched.yaml"
+    bindings = tmp_path / "bindings"
+    assert deskkit("generate", "--spec", str(patched), "--out", str(bindings)).returncode == 0
+    captures = tmp_path / "captures"
+    shutil.copytree(HERE / "captures", captures)
+    (captures / "more.json").write_text(json.dumps({"desktop": {
+        "desktop_id": "d9", "desktop_type": "POOLED", "process": 7, "hour_package_info": {"renewal": True}}}))
+    args = ["suggest", str(captures), "--spec", str(patched), "--package", PACKAGE]
+    done = deskkit(*args, "--format", "json", env={"PYTHONPATH": str(bindings)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["enum_values"] == []
+    [renewal] = [f for f in report["undocumented_fields"] if f["proposed"]]
+    assert renewal["pointer"] == "/components/schemas/HourPackageInfo/properties/renewal"
+    assert "x-deskkit-known" not in renewal["proposed"] and "known off the page already" in renewal["note"]
+    assert [op["path"] for op in report["patch"]] == [renewal["pointer"]]
+    known = {(k["rule"].rsplit("/", 1)[1], k["what"]): (k["seen"]["occurrences"], k["seen"]["responses"])
+             for k in report["known_off_page"]}
+    assert known == {("process", "field"): (4, 4), ("hour_package_info", "field"): (2, 2),
+                     ("architecture", "field"): (2, 2), ("request_id", "field"): (1, 1),
+                     ("desktop_type", "value"): (3, 3), ("charge_mode", "value"): (1, 1), ("type", "value"): (1, 1)}
+    assert {k["level"] for k in report["known_off_page"]} == {"captures"}
+    text = deskkit(*args, env={"PYTHONPATH": str(bindings)}).stdout
+    assert "\nalready known off the page (7): not proposed again\n" in text
+    assert "  /components/schemas/DesktopDetailInfo/properties/process: a field known off the page (captures), " \
+           "seen 4 times in 4 of 7 responses\n" in text
+    markdown = deskkit(*args, "--format", "markdown", env={"PYTHONPATH": str(bindings)}).stdout
+    assert "#### Already known off the page (7): not proposed again\n\n- `/components/schemas/DesktopDetailInfo/" \
+           "properties/desktop_type`: a value known off the page (captures), seen 3 times in 3 of 7 responses\n" \
+           in markdown
+    # The spec it writes generates (the plain member inside a known schema is what the generator wants).
+    out = tmp_path / "next.yaml"
+    assert deskkit(*args, "--apply", str(out), env={"PYTHONPATH": str(bindings)}).returncode == 0
+    assert deskkit("generate", "--spec", str(out), "--out", str(tmp_path / "next")).returncode == 0
+
+
+def test_a_closed_schema_gets_no_property_known_off_the_page(run: Run, tmp_path: Path) -> None:
+    """`additionalProperties: false`: the page forbids the field, and the generator refuses x-deskkit-known there;
+    so it is not proposed (the reason says what to do), and `--as documented` still adds it."""
+    text = SPEC.read_text(encoding="utf-8")
+    closed = tmp_path / "closed.yaml"
+    closed.write_text(text.replace("    ProductInfo:\n      type: object\n",
+                                   "    ProductInfo:\n      type: object\n      additionalProperties: false\n", 1))
+    bindings = tmp_path / "bindings"
+    assert deskkit("generate", "--spec", str(closed), "--out", str(bindings)).returncode == 0
+    args = ["suggest", CAPTURES, "--spec", str(closed), "--package", PACKAGE, "--format", "json"]
+    known = json.loads(deskkit(*args, env={"PYTHONPATH": str(bindings)}).stdout)
+    [architecture] = [f for f in known["undocumented_fields"] if f["pointer"].endswith("/architecture")]
+    assert architecture["proposed"] is None and "additionalProperties: false" in architecture["reason"]
+    assert "--as documented" in architecture["reason"]
+    assert not [op for op in known["patch"] if op["path"].endswith("/architecture")]
+    documented = json.loads(deskkit(*args, "--as", "documented", env={"PYTHONPATH": str(bindings)}).stdout)
+    [op] = [op for op in documented["patch"] if op["path"].endswith("/architecture")]
+    assert op["value"]["type"] == "string" and "x-deskkit-known" not in op["value"]
