@@ -72,6 +72,9 @@ def _parser() -> argparse.ArgumentParser:
                          "every line it does not touch kept as it is")
     suggest.add_argument("--operation", metavar="OPERATION_ID",
                          help="operation plain .json/.jsonl bodies answer (as for validate)")
+    suggest.add_argument("--as", dest="as_", choices=("known", "documented"), default="known",
+                         help="propose fields and enum values as known off the page from captures "
+                         "(x-deskkit-known, the default), or as documented (for whoever owns the page)")
 
     mock = sub.add_parser("mock", help="serve the spec's operations on loopback, with faults on demand")
     mock.add_argument("--host", default="127.0.0.1")
@@ -176,7 +179,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         from .contract.suggest import suggest
 
         return suggest(args.paths, args.spec, _package(args), args.min_count, args.format, args.patch, args.apply,
-                       args.operation)
+                       args.operation, documented=args.as_ == "documented")
     from .mock.config import MockConfig
 
     config = MockConfig(

@@ -1,6 +1,8 @@
 """`deskkit suggest` on a fixtures folder, as a user runs it: the patch it proposes, the spec it writes, and the
 loop closed — the patched spec generates, and the same captures judged by the regenerated bindings show no
-undocumented field, value or shape for what was added.
+undocumented field, value or shape for what was added. By default what only captures showed is proposed as
+known off the page (`x-deskkit-known`, level captures: the documented contract stays the page's, and validate
+lists those fields and values under `off_page`); `--as documented` adds them to the page's contract.
 
 The captures (tests/data/suggest/captures) hold: undocumented fields (`process`, an object `hour_package_info`,
 `product/architecture`, a gateway's `request_id` on a 404, an always-empty `internet_mode_list`), values outside
@@ -13,6 +15,7 @@ its own package name (tests/data/suggest/spec.yaml), so the shipped spec can gro
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,39 +46,65 @@ class Run:
     applied: str  # --apply
 
 
+def _suggest(out: Path, bindings: Path, *args: str) -> Run:
+    """`deskkit suggest` run once on the captures (the installed script), every output written."""
+    done = deskkit("suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
+                   "--patch", str(out / "patch.json"), "--apply", str(out / "patched.yaml"), *args,
+                   env={"PYTHONPATH": str(bindings)})
+    assert done.returncode == 0, done.stderr
+    return Run(out, bindings, json.loads(done.stdout), json.loads((out / "patch.json").read_text()),
+               (out / "patched.yaml").read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Run]:
-    """The fixture spec generated, and `deskkit suggest` run once on the captures (the installed script)."""
+    """The fixture spec generated, and `deskkit suggest` run once on the captures (as known off the page)."""
     out = tmp_path_factory.mktemp("suggest")
     bindings = out / "bindings"
     assert deskkit("generate", "--spec", str(SPEC), "--out", str(bindings)).returncode == 0
-    done = deskkit("suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--format", "json",
-                   "--patch", str(out / "patch.json"), "--apply", str(out / "patched.yaml"),
-                   env={"PYTHONPATH": str(bindings)})
-    assert done.returncode == 0, done.stderr
     sys.path.insert(0, str(bindings))  # for the cases that call the command in this process
-    yield Run(out, bindings, json.loads(done.stdout), json.loads((out / "patch.json").read_text()),
-              (out / "patched.yaml").read_text(encoding="utf-8"))
+    yield _suggest(out, bindings)
     sys.path.remove(str(bindings))
+
+
+@pytest.fixture(scope="module")
+def documented(run: Run, tmp_path_factory: pytest.TempPathFactory) -> Run:
+    """The same run with `--as documented`."""
+    return _suggest(tmp_path_factory.mktemp("documented"), run.bindings, "--as", "documented")
+
+
+@pytest.fixture(params=["known", "documented"])
+def either(request: pytest.FixtureRequest, run: Run) -> Run:
+    return run if request.param == "known" else request.getfixturevalue("documented")
 
 
 def test_the_patch_is_the_hand_written_one(run: Run) -> None:
     expected = json.loads((HERE / "expected-patch.json").read_text())
     assert run.patch == expected
-    assert run.report["patch"] == expected
+    assert run.report["patch"] == expected and run.report["proposed_as"] == "known"
 
 
-def test_apply_writes_what_the_patch_means(run: Run) -> None:
+def test_as_documented_the_patch_adds_plain_properties_and_enum_members(documented: Run) -> None:
+    expected = json.loads((HERE / "expected-patch-documented.json").read_text())
+    assert documented.patch == expected
+    assert documented.report["patch"] == expected and documented.report["proposed_as"] == "documented"
+    assert "x-deskkit-known" not in json.dumps(expected)
+
+
+def test_apply_writes_what_the_patch_means(either: Run) -> None:
     """The independent oracle: the jsonpatch library applies the patch to the spec as PyYAML reads it."""
     original = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    assert yaml.safe_load(run.applied) == jsonpatch.apply_patch(original, run.patch)
+    assert yaml.safe_load(either.applied) == jsonpatch.apply_patch(original, either.patch)
 
 
-def test_apply_keeps_every_line_it_does_not_touch(run: Run) -> None:
+@pytest.mark.parametrize(("mode", "flow_lines"), [("known", 2), ("documented", 12)])
+def test_apply_keeps_every_line_it_does_not_touch(mode: str, flow_lines: int, request: pytest.FixtureRequest) -> None:
     """Comments, order, quoting, wrapping: every original line is still there, in order. The only lines that
-    change are flow collections that got a value before their closing bracket."""
+    change are flow collections that got a value before their closing bracket: the 2 one-line properties that
+    get a tolerated shape, and (documented) the 4 enumerations, their 4 x-enum-descriptions and 2
+    x-enum-varnames; known values go in new lines."""
     before = SPEC.read_text(encoding="utf-8").splitlines()
-    after = run.applied.splitlines()
+    after = request.getfixturevalue("run" if mode == "known" else "documented").applied.splitlines()
     at, extended = 0, 0
     for old in before:  # each original line, in order: the same, or the same with an item before its bracket
         while at < len(after) and after[at] != old and not _extends(old, after[at]):
@@ -83,8 +112,7 @@ def test_apply_keeps_every_line_it_does_not_touch(run: Run) -> None:
         assert at < len(after), f"line lost or rewritten: {old!r}"
         extended += after[at] != old
         at += 1
-    # the 4 enumerations, their 4 x-enum-descriptions and 2 x-enum-varnames, and 2 one-line properties
-    assert extended == 12
+    assert extended == flow_lines
     comments = [line for line in before if line.lstrip().startswith("#")]
     assert comments and [line for line in after if line.lstrip().startswith("#")] == comments
 
@@ -93,41 +121,73 @@ def _extends(old: str, new: str) -> bool:
     return old.rstrip()[-1:] in ("]", "}") and new.startswith(old.rstrip()[:-1] + ", ")
 
 
-def test_the_patched_spec_generates_and_the_captures_agree(run: Run) -> None:
-    patched = run.out / "patched.yaml"
+ADDED_FIELDS = {"hour_package_info", "process", "architecture", "request_id"}
+ADDED_VALUES = {"desktop_type", "charge_mode", "type"}  # the properties whose enumerations grew
+
+
+def _regenerate_and_validate(run: Run) -> dict[str, Any]:
     regenerated = run.out / "regenerated"
-    done = deskkit("generate", "--spec", str(patched), "--out", str(regenerated))
+    done = deskkit("generate", "--spec", str(run.out / "patched.yaml"), "--out", str(regenerated))
     assert done.returncode == 0, done.stderr
     judged = deskkit("validate", CAPTURES, "--package", PACKAGE, "--format", "json",
                      env={"PYTHONPATH": str(regenerated)})
-    report = json.loads(judged.stdout)
+    report: dict[str, Any] = json.loads(judged.stdout)
     summary = report["summary"]
-    # Every field proposed is documented now; the one not proposed (only empty arrays seen) is still not.
+    # Every field proposed is in the spec now; the one not proposed (only empty arrays seen) is still not.
     assert summary["undocumented_fields"] == {"/desktop/internet_mode_list": 1}
-    # The values are enum members now (no response needs the every-enum quirk), the new quirks carry the shapes.
+    # The values are in the spec now (no response needs the every-enum quirk), the new quirks carry the shapes.
     assert "undocumented-enum-value" not in summary["quirks"]
     assert summary["quirks"]["flavor-as-list"] == 1 and summary["quirks"]["size-as-string"] == 1
     verdicts = {(r["source"].rsplit("/", 1)[1], r.get("line"), r.get("entry")): r["verdict"] for r in report["results"]}
     assert verdicts[("show.jsonl", 1, None)] == "tolerated"  # was a violation (string size, listed flavor)
     assert verdicts[("one.json", None, None)] == "violation"  # the date that is no date-time: not proposed
+    return report
+
+
+def test_the_patched_spec_generates_and_the_captures_agree(run: Run) -> None:
+    """Known off the page: what was added is listed under off_page (level captures), not as undocumented, and
+    the documented contract (documented.schema.json) is the page's as before."""
+    report = _regenerate_and_validate(run)
+    off_page = report["summary"]["off_page"]
+    assert set(off_page) == {"captures"}
+    assert {pointer.rsplit("/", 1)[1] for pointer in off_page["captures"]} == ADDED_FIELDS | ADDED_VALUES
+    records = [k for r in report["results"] for k in r["off_page"]]
+    assert {k["known"] for k in records} == {"captures"}
+    assert {k["rule"] for k in records if not k["refused_in_strict"]} == {
+        f"#{op['path']}/x-deskkit-known" for op in run.patch if op["path"].rsplit("/", 1)[1] in ADDED_FIELDS}
     before = json.loads(deskkit("validate", CAPTURES, "--package", PACKAGE, "--format", "json",
                                 env={"PYTHONPATH": str(run.bindings)}).stdout)["summary"]
-    assert {field.rsplit("/", 1)[1] for field in before["undocumented_fields"]} == {
-        "hour_package_info", "internet_mode_list", "process", "architecture", "request_id"}
-    assert before["violation"] == 2
+    assert {field.rsplit("/", 1)[1] for field in before["undocumented_fields"]} == ADDED_FIELDS | {"internet_mode_list"}
+    assert before["violation"] == 2 and not before.get("off_page")
+    # The documented contract is untouched: the same schema, but for the new component only off-page
+    # properties reach (and the file name in $comment).
+    schemas = [json.loads((folder / PACKAGE / "schemas" / "documented.schema.json").read_text())
+               for folder in (run.bindings, run.out / "regenerated")]
+    for schema in schemas:
+        schema.pop("$comment")
+    new_defs = schemas[1]["$defs"]
+    assert set(new_defs) - set(schemas[0]["$defs"]) == {"HourPackageInfo"}
+    assert new_defs.pop("HourPackageInfo")["x-deskkit-known"]["level"] == "captures"
+    assert schemas[0] == schemas[1]
 
 
-def test_deskkit_diff_shows_the_change(run: Run) -> None:
-    done = deskkit("diff", str(SPEC), str(run.out / "patched.yaml"), "--format", "json", "--fail-on", "none")
-    kinds = sorted((c["kind"], c["new"]["pointer"].rsplit("/", 2)[-2]) for c in json.loads(done.stdout)["changes"]
-                   if c["kind"] != "response-property-annotation-changed")
-    assert kinds == sorted([
-        ("quirk-declared", "x-deskkit-quirks"), ("quirk-declared", "x-deskkit-quirks"),
-        ("quirk-tolerance-added", "x-deskkit-tolerate"), ("quirk-tolerance-added", "x-deskkit-tolerate"),
-        ("schema-added", "schemas"),
-        *[("response-optional-property-added", "properties")] * 4,
-        *[("response-property-enum-value-added", "enum")] * 4,
-    ])
+def test_as_documented_the_patched_spec_generates_and_the_captures_agree(documented: Run) -> None:
+    report = _regenerate_and_validate(documented)
+    assert not report["summary"].get("off_page")  # documented now: nothing off the page
+
+
+def test_deskkit_diff_shows_the_change(run: Run, documented: Run) -> None:
+    def kinds(patched: Run) -> list[tuple[str, str]]:
+        done = deskkit("diff", str(SPEC), str(patched.out / "patched.yaml"), "--format", "json", "--fail-on", "none")
+        return sorted((c["kind"], c["new"]["pointer"].rsplit("/", 2)[-2]) for c in json.loads(done.stdout)["changes"]
+                      if c["kind"] != "response-property-annotation-changed")
+    quirks = [("quirk-declared", "x-deskkit-quirks"), ("quirk-declared", "x-deskkit-quirks"),
+              ("quirk-tolerance-added", "x-deskkit-tolerate"), ("quirk-tolerance-added", "x-deskkit-tolerate"),
+              ("schema-added", "schemas")]
+    assert kinds(run) == sorted([*quirks, *[("response-known-property-added", "properties")] * 4,
+                                 *[("known-value-added", "x-deskkit-known-values")] * 4])
+    assert kinds(documented) == sorted([*quirks, *[("response-optional-property-added", "properties")] * 4,
+                                        *[("response-property-enum-value-added", "enum")] * 4])
 
 
 def test_the_report_gives_the_evidence(run: Run) -> None:
@@ -155,11 +215,14 @@ def test_min_count_keeps_what_enough_responses_showed(run: Run, capsys: pytest.C
                  "--format", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert sorted(op["path"] for op in report["patch"]) == [
-        "/components/schemas/DesktopDetailInfo/properties/desktop_type/enum/-",
-        "/components/schemas/DesktopDetailInfo/properties/desktop_type/x-enum-descriptions/-",
+        "/components/schemas/DesktopDetailInfo/properties/desktop_type/x-deskkit-known-values",
         "/components/schemas/DesktopDetailInfo/properties/process",
         "/components/schemas/ProductInfo/properties/architecture"]
     assert report["corpus"]["below_min_count"] == 7
+    [pooled] = [op["value"] for op in report["patch"] if op["path"].endswith("/x-deskkit-known-values")]
+    assert pooled == [{"value": "POOLED", "level": "captures", "evidence": [
+        {"source": f"captures: {CAPTURES}/session.har entry 0 (2 of 6 responses)",
+         "pointer": "/desktops/0/desktop_type", "seen": 'string x2; e.g. "POOLED"'}]}]
 
 
 def test_text_and_markdown(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
@@ -190,7 +253,8 @@ def test_keys_that_need_escaping(run: Run, tmp_path: Path, capsys: pytest.Captur
     assert "not proposed: its name holds a lone surrogate" in text
     [op] = json.loads((tmp_path / "p.json").read_text())
     assert op["path"] == "/components/schemas/DesktopDetailInfo/properties/a~1b~0c\x1b[31m"
-    assert jsonpointer.resolve_pointer(yaml.safe_load(out.read_text()), op["path"])["type"] == "integer"
+    added = jsonpointer.resolve_pointer(yaml.safe_load(out.read_text()), op["path"])
+    assert added["type"] == "integer" and added["x-deskkit-known"]["level"] == "captures"
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -275,3 +339,63 @@ def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFi
     at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
     assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
     assert capsys.readouterr().out == readme[at:readme.index("```", at)]
+
+
+def test_a_second_run_proposes_nothing_the_spec_knows_off_the_page(run: Run, tmp_path: Path) -> None:
+    """Suggest on the patched spec (its bindings regenerated), the same captures plus one: what the first run
+    added is known off the page now, so it is counted, not proposed again (the patch is empty but for the new
+    member of HourPackageInfo, which is added plain: that schema is known off the page as a whole)."""
+    patched = run.out / "patched.yaml"
+    bindings = tmp_path / "bindings"
+    assert deskkit("generate", "--spec", str(patched), "--out", str(bindings)).returncode == 0
+    captures = tmp_path / "captures"
+    shutil.copytree(HERE / "captures", captures)
+    (captures / "more.json").write_text(json.dumps({"desktop": {
+        "desktop_id": "d9", "desktop_type": "POOLED", "process": 7, "hour_package_info": {"renewal": True}}}))
+    args = ["suggest", str(captures), "--spec", str(patched), "--package", PACKAGE]
+    done = deskkit(*args, "--format", "json", env={"PYTHONPATH": str(bindings)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["enum_values"] == []
+    [renewal] = [f for f in report["undocumented_fields"] if f["proposed"]]
+    assert renewal["pointer"] == "/components/schemas/HourPackageInfo/properties/renewal"
+    assert "x-deskkit-known" not in renewal["proposed"] and "known off the page already" in renewal["note"]
+    assert [op["path"] for op in report["patch"]] == [renewal["pointer"]]
+    known = {(k["rule"].rsplit("/", 1)[1], k["what"]): (k["seen"]["occurrences"], k["seen"]["responses"])
+             for k in report["known_off_page"]}
+    assert known == {("process", "field"): (4, 4), ("hour_package_info", "field"): (2, 2),
+                     ("architecture", "field"): (2, 2), ("request_id", "field"): (1, 1),
+                     ("desktop_type", "value"): (3, 3), ("charge_mode", "value"): (1, 1), ("type", "value"): (1, 1)}
+    assert {k["level"] for k in report["known_off_page"]} == {"captures"}
+    text = deskkit(*args, env={"PYTHONPATH": str(bindings)}).stdout
+    assert "\nalready known off the page (7): not proposed again\n" in text
+    assert "  /components/schemas/DesktopDetailInfo/properties/process: a field known off the page (captures), " \
+           "seen 4 times in 4 of 7 responses\n" in text
+    markdown = deskkit(*args, "--format", "markdown", env={"PYTHONPATH": str(bindings)}).stdout
+    assert "#### Already known off the page (7): not proposed again\n\n- `/components/schemas/DesktopDetailInfo/" \
+           "properties/desktop_type`: a value known off the page (captures), seen 3 times in 3 of 7 responses\n" \
+           in markdown
+    # The spec it writes generates (the plain member inside a known schema is what the generator wants).
+    out = tmp_path / "next.yaml"
+    assert deskkit(*args, "--apply", str(out), env={"PYTHONPATH": str(bindings)}).returncode == 0
+    assert deskkit("generate", "--spec", str(out), "--out", str(tmp_path / "next")).returncode == 0
+
+
+def test_a_closed_schema_gets_no_property_known_off_the_page(run: Run, tmp_path: Path) -> None:
+    """`additionalProperties: false`: the page forbids the field, and the generator refuses x-deskkit-known there;
+    so it is not proposed (the reason says what to do), and `--as documented` still adds it."""
+    text = SPEC.read_text(encoding="utf-8")
+    closed = tmp_path / "closed.yaml"
+    closed.write_text(text.replace("    ProductInfo:\n      type: object\n",
+                                   "    ProductInfo:\n      type: object\n      additionalProperties: false\n", 1))
+    bindings = tmp_path / "bindings"
+    assert deskkit("generate", "--spec", str(closed), "--out", str(bindings)).returncode == 0
+    args = ["suggest", CAPTURES, "--spec", str(closed), "--package", PACKAGE, "--format", "json"]
+    known = json.loads(deskkit(*args, env={"PYTHONPATH": str(bindings)}).stdout)
+    [architecture] = [f for f in known["undocumented_fields"] if f["pointer"].endswith("/architecture")]
+    assert architecture["proposed"] is None and "additionalProperties: false" in architecture["reason"]
+    assert "--as documented" in architecture["reason"]
+    assert not [op for op in known["patch"] if op["path"].endswith("/architecture")]
+    documented = json.loads(deskkit(*args, "--as", "documented", env={"PYTHONPATH": str(bindings)}).stdout)
+    [op] = [op for op in documented["patch"] if op["path"].endswith("/architecture")]
+    assert op["value"]["type"] == "string" and "x-deskkit-known" not in op["value"]

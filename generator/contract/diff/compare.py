@@ -226,6 +226,7 @@ class Comparer:
                 if text not in new_values:
                     self._schema_change(node, site, "enum-value-removed", fact.at, n.enum_at,
                                         f"enum value {text} removed")
+        self._known_values(node, site, o, n)
         oc, nc = o.const, n.const
         if oc is None and nc is not None:
             self._schema_change(node, site, "const-added", self._in_old(nc.at, o.at), nc.at,
@@ -236,6 +237,19 @@ class Comparer:
         elif oc is not None and nc is not None and canonical(oc.value) != canonical(nc.value):
             self._schema_change(node, site, "const-changed", oc.at, nc.at,
                                 f"const {canonical(oc.value)} → {canonical(nc.value)}")
+
+    def _known_values(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
+        """``x-deskkit-known-values``: like a tolerance, they change the observed contract only."""
+        old_values = {canonical(f.value): f for f in o.known_values}
+        new_values = {canonical(f.value): f for f in n.known_values}
+        for text, fact in new_values.items():
+            if text not in old_values:
+                node.changes.append(self._fixed("known-value-added", self._in_old(fact.at, o.at), fact.at,
+                                                f"value {text} known off the page added", site.direction))
+        for text, fact in old_values.items():
+            if text not in new_values:
+                node.changes.append(self._fixed("known-value-removed", fact.at, self._in_new(fact.at, n.at),
+                                                f"value {text} known off the page removed", site.direction))
 
     def _constraints(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
         for word in (*LOWER, *UPPER):
@@ -351,6 +365,11 @@ class Comparer:
             kind = "request-property-removed" if request else \
                 f"response-{'required' if req else 'optional'}-property-removed"
             leaf = f"/{escape_token(name)}"
+            if not request and self.old.view(old_props[name]).known:
+                self._known_property(node, site, "response-known-property-removed", o.properties[name].at,
+                                     self._in_new(o.properties[name].at, n.at), f"property `{name}` known off the "
+                                     "page removed", leaf)
+                continue
             self._property_change(node, site, kind, o.properties[name].at, self._in_new(o.properties[name].at, n.at),
                                   f"{'required' if req else 'optional'} property `{name}` removed", leaf)
             if not request:  # its tolerated shapes go with it
@@ -365,6 +384,11 @@ class Comparer:
                 continue
             req = name in n.required
             leaf = f"/{escape_token(name)}"
+            if not request and self.new.view(new_props[name]).known:
+                self._known_property(node, site, "response-known-property-added",
+                                     self._in_old(n.properties[name].at, o.at), n.properties[name].at,
+                                     f"property `{name}` known off the page added", leaf)
+                continue
             if request:
                 kind = f"new-{'required' if req else 'optional'}-request-property"
                 self._property_change(node, site, kind, self._in_old(n.properties[name].at, o.at),
@@ -377,6 +401,14 @@ class Comparer:
                                       f"{'required' if req else 'optional'} property `{name}` added", leaf,
                                       self._added_effect(site, o, new_props[name], n.properties[name].at))
         self._additional(node, site, o, n)
+
+    def _known_property(self, node: Node, site: Site, kind: str, old_at: str, new_at: str, message: str,
+                        leaf: str) -> None:
+        """A response property the page does not document (``x-deskkit-known``): strict parsing keeps it as an
+        unknown field either way and the judge never fails it, so only tolerant bindings see a change."""
+        change = self._fixed(kind, old_at, new_at, message, site.direction)
+        change.leaf = leaf
+        node.changes.append(change)
 
     def _added_effect(self, site: Site, o: Schema, new: Key, new_at: str) -> Effect:
         """A response property added: its values were unknown fields, now they are checked (narrow) — unless

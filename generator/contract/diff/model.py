@@ -95,6 +95,8 @@ class Schema:
     variants_at: str = ""
     variant_refs: tuple[str | None, ...] = ()
     tolerate: tuple[Tolerate, ...] = ()
+    known_values: tuple[Fact, ...] = ()  # x-deskkit-known-values: values the page does not list
+    known: bool = False  # x-deskkit-known: not on the page (a property, or a schema as a whole)
     default: Fact | None = None
     deprecated: bool = False
     read_only: bool = False
@@ -421,6 +423,11 @@ class Document:
                 else:
                     s.enum_at = f"{at}/enum"
                 s.enum = facts
+        s.known = s.known or "x-deskkit-known" in raw
+        known = raw.get("x-deskkit-known-values")
+        if isinstance(known, list):
+            s.known_values += tuple(Fact(k["value"], f"{at}/x-deskkit-known-values/{i}")
+                                    for i, k in enumerate(known) if isinstance(k, dict) and "value" in k)
         if "const" in raw and s.const is None:
             s.const = Fact(raw["const"], f"{at}/const")
         for word in (*LOWER, *UPPER, "multipleOf"):

@@ -31,8 +31,9 @@ FORMATS = tuple(RENDERERS)
 
 
 def suggestions(paths: list[str], spec: Path, package: str, min_count: int = 1,
-                operation: str | None = None) -> Suggestions:
-    """What the captures at ``paths`` propose for ``spec`` (whose bindings are ``package``)."""
+                operation: str | None = None, documented: bool = False) -> Suggestions:
+    """What the captures at ``paths`` propose for ``spec`` (whose bindings are ``package``); ``documented``:
+    as plain properties and enum members, not as known off the page from captures."""
     check_paths(paths, sys.stdin)
     bindings = load_bindings(package)
     if operation is not None and operation not in {op.id for op in bindings.operations}:
@@ -41,17 +42,17 @@ def suggestions(paths: list[str], spec: Path, package: str, min_count: int = 1,
     loaded = load_spec(spec)
     collector = Collector(bindings)
     corpus = collector.run(paths, operation)
-    return Builder(corpus, collector.contract, loaded, package, min_count).build()
+    return Builder(corpus, collector.contract, loaded, package, min_count, documented).build()
 
 
 def suggest(paths: list[str], spec: Path | None, package: str, min_count: int = 1, fmt: str = "text",
             patch_out: Path | None = None, apply_out: Path | None = None, operation: str | None = None,
-            out: TextIO | None = None) -> int:
+            out: TextIO | None = None, documented: bool = False) -> int:
     """Print the report; write the patch and the patched spec when asked. 0, or 2 when a capture could not be
     read (each named on standard error with its position; the report and the patch cover the others)."""
     if spec is None:
         spec, _ = find_spec(Path.cwd())
-    found = suggestions(paths, spec, package, min_count, operation)
+    found = suggestions(paths, spec, package, min_count, operation, documented)
     patched = apply_text(_read(spec), found.patch, str(spec)) if apply_out is not None else None
     if patch_out is not None:
         _write(patch_out, json.dumps(found.patch, indent=2, ensure_ascii=False) + "\n")

@@ -1,6 +1,7 @@
 """Read captures the way ``deskkit validate`` does (the same planner and judge), and sort what the judge found
 into what the spec could say: undocumented fields (by model and property), values outside an enumeration,
-shapes no quirk declares, nulls no quirk tolerates, declared quirks seen, and the rest.
+shapes no quirk declares, nulls no quirk tolerates, declared quirks seen, and the rest; and what the spec already
+knows off the page (``x-deskkit-known``), counted so the report can say it was seen, never proposed again.
 
 Only responses the judge found something in are decoded again and walked; memory holds one capture at a time
 plus, per place, counts and a few examples (see :mod:`.shapes`).
@@ -118,6 +119,7 @@ class Corpus:
     nulls: Seen = field(default_factory=Seen)  # null for an optional property, where no quirk tolerates it
     quirks: dict[str, Seen] = field(default_factory=dict)  # declared quirk → responses that needed it
     other: dict[tuple[str, str | None], OtherSeen] = field(default_factory=dict)  # (pointer, rule) →
+    known: dict[tuple[str, str, bool], Seen] = field(default_factory=dict)  # (rule, level, value?) → off the page
 
 
 class Collector:
@@ -153,6 +155,10 @@ class Collector:
         if result["verdict"] == "unreadable" and len(self.corpus.unreadable) < UNREADABLE_KEPT:
             reason = result.get("reason") or result["problems"][0]["message"]
             self.corpus.unreadable.append((position(capture, result), reason))
+        for known in result["off_page"]:  # the spec says this already: counted, never proposed again
+            rule = (known["rule"] or "").removeprefix("#").removesuffix("/x-deskkit-known")
+            key = (rule, known["known"] or "", known["refused_in_strict"])
+            self.corpus.known.setdefault(key, Seen()).add(index, capture, known["pointer"])
         if result["verdict"] == "unreadable" or not (result["problems"] or result["undocumented_fields"]):
             return
         root, data = self._body(capture, result)

@@ -2,10 +2,16 @@
 (RFC 6902, ``add`` operations only) against the spec the bindings were generated from.
 
 - an undocumented field → a property of the schema that owns it (``/components/schemas/M/properties/p``),
-  typed from the values seen (:mod:`.shapes`); objects become new components;
-- a value outside an enumeration → the value appended to ``enum`` (and to ``x-enum-descriptions`` /
-  ``x-enum-varnames`` when the spec keeps them), in every enumeration of the same title and values (the
-  generator makes one class of them, so they must stay equal);
+  typed from the values seen (:mod:`.shapes`); objects become new components. By default it is marked as known
+  off the page, from captures (``x-deskkit-known: {level: captures, evidence}``): captures show what a service
+  sends, not what its page promises. ``documented`` (``--as documented``, for whoever owns the page) adds it
+  plain. A closed schema (``additionalProperties: false``) forbids the field on the page, so nothing off the
+  page can be declared there: not proposed, the report says why;
+- a value outside an enumeration → an ``x-deskkit-known-values`` entry (level captures, with its evidence),
+  or with ``documented`` the value appended to ``enum`` (and to ``x-enum-descriptions`` / ``x-enum-varnames``
+  when the spec keeps them); in every enumeration of the same title and values either way (the generator
+  makes one class of them, so they must stay equal);
+- what the spec already knows off the page → counted for the report, never proposed again;
 - a shape no quirk declares → a quirk (``x-deskkit-quirks``, scope ``property``, the first capture as its
   evidence) and the tolerated shape on the property (``x-deskkit-tolerate``); null where no quirk tolerates
   it → one ``every-property`` quirk;
@@ -26,7 +32,7 @@ from ...codegen import naming
 from ...codegen.load import Spec, escape_token
 from ...errors import DeskkitError
 from .collect import Corpus, DeviationSeen, FieldSeen, OtherSeen, Seen
-from .shapes import Context, Shape, propose
+from .shapes import Context, Shape, example, propose
 from .walk import Contract, tokens
 
 KIND_WORDS = {"array": "list", "object": "object", "string": "string", "integer": "integer", "number": "number",
@@ -44,6 +50,7 @@ class FieldProposal:
     schema: dict[str, Any] | None  # None: not proposed (``reason`` says why)
     reason: str = ""
     left_out: list[str] = field(default_factory=list)  # members of an object that could not be typed
+    note: str = ""  # how it was proposed, when not as the run asked
 
 
 @dataclass
@@ -69,6 +76,16 @@ class QuirkProposal:
 
 
 @dataclass
+class KnownSeen:
+    """Something the spec already knows off the page, seen in the captures: reported, not proposed."""
+
+    rule: str  # the property (for a value: the property whose enumeration lists it)
+    level: str
+    value: bool  # a value beside an enumeration (else a field)
+    seen: Seen
+
+
+@dataclass
 class Retirement:
     quirk: str
     rule: str
@@ -81,11 +98,13 @@ class Suggestions:
     skipped: int
     skipped_reasons: dict[str, int]
     min_count: int
+    documented: bool = False  # --as documented: plain properties and enum members
     fields: list[FieldProposal] = field(default_factory=list)
     enum_values: list[EnumProposal] = field(default_factory=list)
     quirks: list[QuirkProposal] = field(default_factory=list)
     retire: list[Retirement] = field(default_factory=list)
     other: list[OtherSeen] = field(default_factory=list)
+    known: list[KnownSeen] = field(default_factory=list)
     below_min: int = 0  # proposals left out by --min-count
     patch: list[dict[str, Any]] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)  # (position, reason): the first few
@@ -134,12 +153,13 @@ def apply_add(data: Any, op: dict[str, Any]) -> None:
 class Builder:
     """Turns a :class:`Corpus` into :class:`Suggestions` against one spec."""
 
-    def __init__(self, corpus: Corpus, contract: Contract, spec: Spec, package: str, min_count: int = 1) -> None:
+    def __init__(self, corpus: Corpus, contract: Contract, spec: Spec, package: str, min_count: int = 1,
+                 documented: bool = False) -> None:
         self.corpus, self.contract, self.spec, self.package = corpus, contract, spec, package
-        self.min_count = min_count
+        self.min_count, self.documented = min_count, documented
         self.patched = copy.deepcopy(spec.data)  # the spec as the patch built so far leaves it
         self.out = Suggestions(corpus.responses, dict(corpus.verdicts), corpus.skipped, corpus.skipped_reasons,
-                               min_count)
+                               min_count, documented)
         quirks = spec.data.get("x-deskkit-quirks") or {}
         self.quirk_ids = set(quirks)
         self.null_quirk = any(isinstance(q, dict) and q.get("scope") == "every-property" for q in quirks.values())
@@ -162,6 +182,8 @@ class Builder:
             self.out.retire = [Retirement(q, f"#/x-deskkit-quirks/{escape_token(q)}")
                                for q in sorted(self.contract.quirks) if q not in self.corpus.quirks]
         self.out.other = sorted(self.corpus.other.values(), key=lambda o: (-o.responses, o.pointer))
+        self.out.known = [KnownSeen(rule, level, value, seen)
+                          for (rule, level, value), seen in sorted(self.corpus.known.items())]
         self.out.patch = self.components + ops
         return self.out
 
@@ -196,6 +218,13 @@ class Builder:
         return (f"seen in captures: {seen.responses} of {self.corpus.responses} responses (first: {seen.first} "
                 f"at {seen.pointer or '/'})")
 
+    def known(self, seen: Seen, what: str) -> dict[str, Any]:
+        """An ``x-deskkit-known`` declaration at level captures: the first capture, how many responses had it,
+        and what was seen (``what``)."""
+        return {"level": "captures", "evidence": [{
+            "source": f"captures: {seen.first} ({seen.responses} of {self.corpus.responses} responses)",
+            "pointer": seen.pointer, "seen": what}]}
+
     # -- undocumented fields ------------------------------------------------------------------------
     def field(self, owner: str, wire: str, seen: FieldSeen) -> list[dict[str, Any]]:
         if not self.kept(seen):
@@ -203,7 +232,6 @@ class Builder:
         owner_pointer = self.contract.rules[owner].removeprefix("#")
         pointer = f"{owner_pointer}/properties/{escape_token(wire)}"
         shape: Shape = seen.shape
-        cx = Context(lambda hint, props: self.component(owner, hint, props, seen), not self.null_quirk)
         proposal = FieldProposal(pointer, seen, dict(shape.types.most_common()), list(shape.examples), None)
         self.out.fields.append(proposal)
         if _has(self.patched, pointer):
@@ -212,23 +240,39 @@ class Builder:
         if not _writable(wire):
             proposal.reason = "its name holds a lone surrogate (\\udXXX), which a YAML spec cannot hold"
             return []
+        owner_node = self.node(owner_pointer)
+        off_page = not self.documented
+        if off_page and owner_node.get("additionalProperties", True) is False:
+            proposal.reason = (f"{owner} allows no other properties (additionalProperties: false): the page forbids "
+                               "this field, so it cannot be known off the page; `--as documented` adds it to the "
+                               "page's contract, or declare a quirk that tolerates it")
+            return []
+        if off_page and "x-deskkit-known" in owner_node:  # the generator refuses a marker inside a known schema
+            off_page = False
+            proposal.note = f"a plain property: {owner} as a whole is known off the page already"
+        cx = Context(lambda hint, props: self.component(owner, hint, props, seen, off_page), not self.null_quirk)
         found = propose(shape, wire, cx, not self.null_quirk)
         proposal.left_out = cx.left_out
         if found.schema is None:
             proposal.reason = found.reason
             return []
-        proposal.schema = self.mark(found.schema, seen)
-        owner_node = self.node(owner_pointer)
+        proposal.schema = self.mark(found.schema, seen, off_page)
         if "properties" not in owner_node:
             return [self.add(f"{owner_pointer}/properties", {wire: proposal.schema})]
         return [self.add(pointer, proposal.schema)]
 
-    def mark(self, schema: dict[str, Any], seen: Seen) -> dict[str, Any]:
-        """A proposed property, marked as known from captures only, with its evidence."""
+    def mark(self, schema: dict[str, Any], seen: FieldSeen, off_page: bool) -> dict[str, Any]:
+        """A proposed property, described as seen in captures only: with its evidence, or (off the page) with
+        a word, the evidence being in its ``x-deskkit-known``."""
+        if off_page:
+            return {**schema, "description": "Not in the documented contract; seen in captures.",
+                    "x-deskkit-known": self.known(seen, _types(dict(seen.shape.types.most_common()),
+                                                               seen.shape.examples[0]))}
         return {**schema, "description": f"Not in the documented contract; {self.evidence(seen)}."}
 
-    def component(self, owner: str, hint: str, properties: dict[str, Any], seen: Seen) -> str:
-        """Add a component for an object seen in captures; the ``$ref`` to it."""
+    def component(self, owner: str, hint: str, properties: dict[str, Any], seen: Seen, off_page: bool) -> str:
+        """Add a component for an object seen in captures; the ``$ref`` to it. ``off_page``: the whole schema
+        is known from captures (only properties off the page hold it)."""
         name = naming.pascal(hint)
         if name in self.names:
             name = naming.pascal(owner) + name
@@ -236,8 +280,13 @@ class Builder:
         while name in self.names:
             name, number = f"{base}{number}", number + 1
         self.names.add(name)
-        schema = {"type": "object", "description": f"Not in the documented contract; {self.evidence(seen)}.",
-                  "properties": properties}
+        schema: dict[str, Any] = {"type": "object"}
+        if off_page:
+            schema["description"] = "Not in the documented contract; seen in captures."
+            schema["x-deskkit-known"] = self.known(seen, _members(properties))
+        else:
+            schema["description"] = f"Not in the documented contract; {self.evidence(seen)}."
+        schema["properties"] = properties
         self.components.append(self.add(f"/components/schemas/{escape_token(name)}", schema))
         return f"#/components/schemas/{escape_token(name)}"
 
@@ -255,8 +304,15 @@ class Builder:
         ops: list[dict[str, Any]] = []
         for pointer in pointers:
             node = self.node(pointer)
-            if value in node.get("enum", []):
+            known = node.get("x-deskkit-known-values")
+            if value in node.get("enum", []) or (isinstance(known, list) and any(
+                    isinstance(k, dict) and k.get("value") == value for k in known)):
                 proposal.reason = "already in the spec: the bindings are older than the spec (run `deskkit generate`)"
+                continue
+            if not self.documented:
+                entry = {"value": value, **self.known(seen, _types({"string": seen.count}, example(value)))}
+                ops.append(self.add(f"{pointer}/x-deskkit-known-values/-", entry) if isinstance(known, list)
+                           else self.add(f"{pointer}/x-deskkit-known-values", [entry]))
                 continue
             ops.append(self.add(f"{pointer}/enum/-", value))
             if isinstance(node.get("x-enum-descriptions"), list):
@@ -333,7 +389,7 @@ class Builder:
         if model is not None and kind == "array" and shape.items is not None \
                 and set(shape.items.types) == {"object"}:
             return {"type": "array", "items": {"$ref": self.contract.rules[model]}}
-        cx = Context(lambda hint, props: self.component(owner, hint, props, seen), not self.null_quirk)
+        cx = Context(lambda hint, props: self.component(owner, hint, props, seen, False), not self.null_quirk)
         found = propose(shape, wire, cx, False)
         return found.schema
 
@@ -365,6 +421,18 @@ class Builder:
         if "x-deskkit-quirks" not in self.patched:
             return self.add("/x-deskkit-quirks", {quirk: declaration})
         return self.add(f"/x-deskkit-quirks/{escape_token(quirk)}", declaration)
+
+
+def _types(types: dict[str, int], first: str) -> str:
+    """The JSON types seen with their counts, and an example (already cut): ``integer x2, null x1; e.g. 100``."""
+    return ", ".join(f"{t} x{c}" for t, c in types.items()) + f"; e.g. {first}"
+
+
+def _members(properties: dict[str, Any]) -> str:
+    """What a new component's objects held, for its evidence: its members (their values are in the
+    properties' schemas)."""
+    text = ", ".join(properties)
+    return "objects with " + (text if len(text) <= 80 else text[:79] + "…")
 
 
 def _phrase(json_types: str) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..report import visible
 from .collect import Seen
-from .propose import EnumProposal, FieldProposal, QuirkProposal, Suggestions
+from .propose import EnumProposal, FieldProposal, KnownSeen, QuirkProposal, Suggestions
 
 
 def _seen(seen: Seen, total: int) -> dict[str, Any]:
@@ -27,9 +27,11 @@ def as_dict(s: Suggestions) -> dict[str, Any]:
         "corpus": {"responses": n, "verdicts": dict(sorted(s.verdicts.items())), "skipped": s.skipped,
                    "skipped_reasons": dict(sorted(s.skipped_reasons.items())), "min_count": s.min_count,
                    "below_min_count": s.below_min},
+        "proposed_as": "documented" if s.documented else "known",
         "undocumented_fields": [
             {"pointer": f.pointer, "types": f.types, "examples": f.examples, "seen": _seen(f.seen, n),
-             "proposed": f.schema, "reason": f.reason or None, "left_out": f.left_out} for f in s.fields],
+             "proposed": f.schema, "reason": f.reason or None, "note": f.note or None, "left_out": f.left_out}
+            for f in s.fields],
         "enum_values": [
             {"enum": e.enum, "pointers": e.pointers, "value": e.value, "seen": _seen(e.seen, n),
              "tolerated_by": e.tolerated_by, "reason": e.reason or None} for e in s.enum_values],
@@ -37,6 +39,8 @@ def as_dict(s: Suggestions) -> dict[str, Any]:
             {"quirk": q.quirk, "pointer": q.pointer or None, "summary": q.summary, "examples": q.examples,
              "seen": _seen(q.seen, n), "tolerate": q.tolerate, "declaration": q.declaration or None,
              "reason": q.reason or None} for q in s.quirks],
+        "known_off_page": [{"rule": k.rule, "level": k.level, "what": "value" if k.value else "field",
+                            "seen": _seen(k.seen, n)} for k in s.known],
         "retire_candidates": [{"quirk": r.quirk, "rule": r.rule, "seen_in": 0, "of": s.readable} for r in s.retire],
         "not_proposed": [{"pointer": o.pointer, "message": o.message, "rule": o.rule, "seen": _seen(o, n)}
                          for o in s.other],
@@ -66,13 +70,18 @@ def render_text(s: Suggestions) -> str:
     n = s.responses
     out = [_headline(s)]
     if s.fields:
-        out.append(f"\nundocumented fields ({len(s.fields)}): proposed as properties")
+        how = "properties" if s.documented else "properties known off the page (x-deskkit-known, level captures)"
+        out.append(f"\nundocumented fields ({len(s.fields)}): proposed as {how}")
         for f in s.fields:
             out += _field_lines(f, n)
     if s.enum_values:
-        out.append(f"\nvalues outside a documented enumeration ({len(s.enum_values)}): proposed as enum values")
+        how = "enum values" if s.documented else "values known off the page (x-deskkit-known-values, level captures)"
+        out.append(f"\nvalues outside a documented enumeration ({len(s.enum_values)}): proposed as {how}")
         for e in s.enum_values:
-            out += _enum_lines(e, n)
+            out += _enum_lines(e, n, s.documented)
+    if s.known:
+        out.append(f"\nalready known off the page ({len(s.known)}): not proposed again")
+        out += [f"  {visible(k.rule) or '/'}: {_known(k, n)}" for k in s.known]
     if s.quirks:
         out.append(f"\nshapes no quirk declares ({len(s.quirks)}): proposed as quirks")
         for q in s.quirks:
@@ -93,6 +102,12 @@ def render_text(s: Suggestions) -> str:
     out.append(f"\npatch: {len(s.patch)} operation(s) (--patch FILE writes them as JSON Patch, --apply OUT.yaml "
                "the patched spec)")
     return "\n".join(out) + "\n"
+
+
+def _known(k: KnownSeen, n: int) -> str:
+    times = "time" if k.seen.count == 1 else "times"
+    return (f"{'a value' if k.value else 'a field'} known off the page ({k.level}), seen {k.seen.count} {times} "
+            f"in {k.seen.responses} of {n} responses")
 
 
 def _unread(s: Suggestions) -> str:
@@ -122,15 +137,17 @@ def _field_lines(f: FieldProposal, n: int) -> list[str]:
     lines = [f"  {visible(f.pointer)}", f"    {_count(f.seen, n)}; types: {types}; examples: "
              f"{visible(', '.join(f.examples))}", f"    first: {_first(f.seen)}"]
     lines.append(f"    proposed: {_schema(f.schema)}" if f.schema else f"    not proposed: {f.reason}")
+    lines += [f"    note: {f.note}"] if f.note else []
     lines += [f"    left out: {visible(item)}" for item in f.left_out]
     return lines
 
 
-def _enum_lines(e: EnumProposal, n: int) -> list[str]:
+def _enum_lines(e: EnumProposal, n: int, documented: bool) -> list[str]:
     how = f"tolerated by quirk {e.tolerated_by}" if e.tolerated_by else "a violation (no quirk tolerates it)"
     lines = [f"  {e.enum}: {visible(json.dumps(e.value, ensure_ascii=False))} {_count(e.seen, n)}, {how}",
              f"    first: {_first(e.seen)}"]
-    lines += [f"    add to {p}/enum" for p in e.pointers] if not e.reason else [f"    not proposed: {e.reason}"]
+    where = "enum" if documented else "x-deskkit-known-values"
+    lines += [f"    add to {p}/{where}" for p in e.pointers] if not e.reason else [f"    not proposed: {e.reason}"]
     return lines
 
 
@@ -174,6 +191,9 @@ def render_markdown(s: Suggestions) -> str:
             tolerate = f"`{_cell(json.dumps(q.tolerate))}`" if q.tolerate else _cell(q.reason or "(scope quirk)")
             out.append(f"| `{q.quirk}` | `{_cell(q.pointer or '(every property)')}` | {_cell(q.summary)} | "
                        f"{q.seen.responses}/{n} | {_cell(_first(q.seen))} | {tolerate} |")
+    if s.known:
+        out += ["", f"#### Already known off the page ({len(s.known)}): not proposed again", ""]
+        out += [f"- `{_cell(k.rule or '/')}`: {_cell(_known(k, n))}" for k in s.known]
     if s.retire:
         out += ["", f"#### Declared quirks never needed in these {s.readable} readable responses ({len(s.retire)})", ""]
         out += [f"- `{r.quirk}` (`{r.rule}`): a candidate to retire (not in the patch)" for r in s.retire]
