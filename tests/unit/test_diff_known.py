@@ -41,6 +41,9 @@ NO_ENUM_QUIRK = ("  odd-enum-value:\n    summary: A string outside a documented 
 PARAM = "schema: {type: string, enum: [available, sold]}"
 PARAM_KNOWN = ("schema: {type: string, enum: [available, sold], x-deskkit-known-values: "
                "[{value: pending, level: sdk, evidence: [{source: SDK ListPetsRequest.status}]}]}")
+PARAM_MARKER = ("          in: query\n          schema: {type: string, enum",
+                "          in: query\n          x-deskkit-known: {level: sdk, evidence: [{source: SDK}]}\n"
+                "          schema: {type: string, enum")
 COLOR = ("        color: {type: string, description: Coat colour., "
          "x-deskkit-known: {level: captures, evidence: [{source: a capture}]}}\n")
 
@@ -116,6 +119,16 @@ CASES: list[tuple[str, Edits, Edits, list[Expect]]] = [
      [(PARAM, PARAM_KNOWN)], [],
      [Expect("request-parameter-known-value-removed", f"{LIST}/parameters/1/schema/x-deskkit-known-values/0",
              f"{LIST}/parameters/1/schema", (B, B, I), PARAM[:-1], PARAM[:-1])]),
+    ("a query parameter marked known off the page: an annotation",
+     [], [PARAM_MARKER],
+     [Expect("request-parameter-known-changed", f"{LIST}/parameters/1", f"{LIST}/parameters/1/x-deskkit-known",
+             (I, I, I), "- name: status", "x-deskkit-known: {level: sdk, evidence: [{source: SDK}]}")]),
+    ("a query parameter's level changed",
+     [PARAM_MARKER], [(PARAM_MARKER[0], PARAM_MARKER[1].replace("sdk", "captures"))],
+     [Expect("request-parameter-known-changed", f"{LIST}/parameters/1/x-deskkit-known",
+             f"{LIST}/parameters/1/x-deskkit-known", (I, I, I),
+             "x-deskkit-known: {level: sdk, evidence: [{source: SDK}]}",
+             "x-deskkit-known: {level: captures, evidence: [{source: SDK}]}")]),
     ("values worth knowing of a free string: an annotation",
      [], [("name: {type: string, description: Full name.}",
            "name: {type: string, description: Full name., x-deskkit-known-values: "

@@ -25,6 +25,7 @@ from .model import (
     Key,
     Known,
     Operation,
+    Parameter,
     Schema,
     canonical,
     covers,
@@ -111,6 +112,10 @@ def _nearest(doc: Document, other: str, fallback: str) -> str:
 
 def _values(s: Schema) -> str:
     return canonical([[k.value, k.level, k.evidence] for k in s.known_values])
+
+
+def _level(known: Known | None) -> str:
+    return "documented" if known is None else f"known off the page ({known.level})"
 
 
 def _types(types: frozenset[str] | None) -> str:
@@ -729,6 +734,7 @@ class Comparer:
                 kind = "request-parameter-deprecated" if np.deprecated else "request-parameter-reactivated"
                 node.changes.append(self._fixed(kind, op.at, np.at, f"parameter `{np.name}` "
                                                 f"{'deprecated' if np.deprecated else 'no longer deprecated'}"))
+            self._known_parameter(node, op, np)
             od, nd = self.old.view(op.schema).default, self.new.view(np.schema).default
             if not np.required and canonical(od and od.value) != canonical(nd and nd.value):
                 node.changes.append(self._fixed("request-parameter-default-value-changed", od.at if od else op.at,
@@ -739,6 +745,16 @@ class Comparer:
                                                 "leaves it out gets the new default)"))
             node.children.append((Site(op.schema, np.schema, "request", "parameter", not op.required, op.at, np.at),
                                   ""))
+
+    def _known_parameter(self, node: Node, op: Parameter, np: Parameter) -> None:
+        """x-deskkit-known on a parameter is an annotation: the client sends the parameter either way."""
+        was, now = op.known, np.known
+        if _level(was) == _level(now) and (was and was.evidence) == (now and now.evidence):
+            return
+        message = f"parameter `{np.name}`: {_level(was)} → {_level(now)}" if _level(was) != _level(now) else \
+            f"parameter `{np.name}` ({_level(now)}): evidence changed"
+        node.changes.append(self._fixed("request-parameter-known-changed", was.at if was else op.at,
+                                        now.at if now else np.at, message))
 
     def _request_body(self, o: Operation, n: Operation) -> None:
         ob, nb = o.body, n.body

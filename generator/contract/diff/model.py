@@ -141,6 +141,7 @@ class Parameter:
     style: str
     explode: bool
     deprecated: bool
+    known: Known | None = None  # x-deskkit-known: a parameter the page does not document (an annotation)
 
 
 @dataclass(frozen=True)
@@ -274,8 +275,10 @@ class Document:
             key = (location, name.lower() if location == "header" else name)
             if location == "path" and name in names:
                 key = ("path", str(names.index(name)))
+            marker = param.get("x-deskkit-known")
+            known = self._known(marker, f"{p_at}/x-deskkit-known") if marker is not None else None
             out[key] = Parameter(name, location, bool(param.get("required")), schema_key, p_at, style, explode,
-                                 bool(param.get("deprecated")))
+                                 bool(param.get("deprecated")), known)
         return out
 
     def _body(self, raw: Any, at: str) -> Body | None:

@@ -186,6 +186,7 @@ FIXED_RULES: dict[str, Rule] = {
     "request-parameter-default-value-changed": _f(B, B, I, "request-parameter-default-value-* (ERR)"),
     "request-parameter-deprecated": _f(I, I, I, "request-parameter-deprecated (INFO)"),
     "request-parameter-reactivated": _f(I, I, I, "request-parameter-reactivated (INFO)"),
+    "request-parameter-known-changed": _f(I, I, I, "— (oasdiff reads no x- key)"),
     "request-body-added-required": _f(B, B, I, "request-body-added-required (ERR)"),
     "request-body-added-optional": _f(N, N, I, "request-body-added-optional (INFO)"),
     "request-body-removed": _f(B, B, I, "request-body-removed (ERR)"),
