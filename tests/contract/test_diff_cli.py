@@ -20,13 +20,13 @@ import pytest
 
 from generator.cli import main
 from tests.conftest import DATA, SPEC
-from tests.helpers import deskkit
+from tests.helpers import ROOT, deskkit
 
 PETS = DATA / "diff" / "pets.yaml"
 RENAME = ("computer_name: {type: string, description: Desktop name.}",
           "desktop_name: {type: string, description: Desktop name.}")
 # One change, breaking only for strict clients: the every-enum quirk lets tolerant ones read the new value.
-ENUM_ADDED = ("enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")
+ENUM_ADDED = ("enum: [SAS, SSD]", "enum: [SAS, SSD, ESSD]")  # (SATA is known off the page: a promotion)
 # One change, breaking for nobody: a description.
 DESCRIBED = ("description: Desktop ID.,", "description: The desktop's ID.,")
 
@@ -280,3 +280,19 @@ def test_usage_errors_exit_2(run: Callable[..., Run]) -> None:
     assert run(str(SPEC)).returncode == 2
     assert run(str(SPEC), str(SPEC), "--format", "xml").returncode == 2
     assert run(str(SPEC), str(SPEC), "--fail-on", "maybe").returncode == 2
+
+
+def test_the_vendors_evidence_in_the_shipped_spec_breaks_nobody(run: Callable[..., Run]) -> None:
+    """The spec before and after x-deskkit-known was filled in, as the README's command reads it."""
+    before = "git:5a5bf26:spec/workspace-desktop.openapi.yaml"
+    if subprocess.run(["git", "cat-file", "-e", "5a5bf26"], cwd=ROOT, check=False).returncode != 0:
+        pytest.skip("this checkout lacks commit 5a5bf26 (a shallow clone?)")
+    done = run(before, "spec/workspace-desktop.openapi.yaml", "--format", "json", cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr  # --fail-on breaking: nothing breaks anyone
+    report = json.loads(done.stdout)
+    jsonschema.validate(report, REPORT_SCHEMA)
+    kinds = [c["kind"] for c in report["changes"]]
+    assert kinds.count("response-known-property-added") == 36
+    assert "response-optional-property-added" not in kinds
+    markdown = run(before, "spec/workspace-desktop.openapi.yaml", "--format", "markdown", cwd=ROOT)
+    assert markdown.returncode == 0 and markdown.stdout.count("response-known-property-added") >= 36

@@ -185,7 +185,7 @@ def test_deskkit_diff_shows_the_change(run: Run, documented: Run) -> None:
               ("quirk-tolerance-added", "x-deskkit-tolerate"), ("quirk-tolerance-added", "x-deskkit-tolerate"),
               ("schema-added", "schemas")]
     assert kinds(run) == sorted([*quirks, *[("response-known-property-added", "properties")] * 4,
-                                 *[("known-value-added", "x-deskkit-known-values")] * 4])
+                                 *[("response-property-known-value-added", "x-deskkit-known-values")] * 4])
     assert kinds(documented) == sorted([*quirks, *[("response-optional-property-added", "properties")] * 4,
                                         *[("response-property-enum-value-added", "enum")] * 4])
 

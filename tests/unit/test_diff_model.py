@@ -151,6 +151,12 @@ def test_a_schema_reached_two_to_the_twenty_ways_is_compared_once(tmp_path: Path
     (("          schema: {$ref: \"#/components/schemas/Thing\"}\n  responses:",
       "          schema: 7\n  responses:"), "/components/requestBodies/Thing/content/application~1json/schema"),
     (("properties:\n        size:", "properties: [1]\n        size:"), None),
+    (("description: Size.}", "description: Size., x-deskkit-known: {level: page, evidence: []}}"),
+     "/components/schemas/Thing/properties/size/x-deskkit-known"),
+    (("description: Size.}", "description: Size., x-deskkit-known-values: {value: a}}"),
+     "/components/schemas/Thing/properties/size/x-deskkit-known-values"),
+    (("description: Size.}", "description: Size., enum: [a], x-deskkit-known-values: [b]}"),
+     "/components/schemas/Thing/properties/size/x-deskkit-known-values/0"),
 ])
 def test_malformed_places_the_structure_check_does_not_cover_are_refused(tmp_path: Path, edit: tuple[str, str],
                                                                           pointer: str | None) -> None:

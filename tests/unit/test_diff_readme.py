@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from generator.contract.diff import diff
-from generator.contract.diff.rules import FIXED_RULES, PROPERTY_RULES, SCHEMA_RULES, all_kinds, by_effect
+from generator.contract.diff.rules import (
+    FIXED_RULES,
+    KNOWN_RULES,
+    PROPERTY_RULES,
+    SCHEMA_RULES,
+    all_kinds,
+    by_effect,
+)
 from tests.conftest import SPEC
 from tests.helpers import ROOT
 
@@ -59,7 +66,8 @@ def test_every_schema_suffix_is_listed_once_with_its_effect() -> None:
 def test_every_other_kind_is_listed_once_with_its_classes() -> None:
     listed: list[str] = []
     for row in rows():
-        if len(row) == 4 and re.fullmatch(r"[BNI] [BNI] [BNI]", row[1]):
+        if len(row) == 4 and re.fullmatch(r"[BNI] [BNI] [BNI]", row[1]) and not re.fullmatch(r"[BNI] [BNI] [BNI]",
+                                                                                               row[2]):
             for name in names(row[0]):
                 if name in PROPERTY_RULES:
                     effect = PROPERTY_RULES[name].effect
@@ -74,8 +82,19 @@ def test_every_other_kind_is_listed_once_with_its_classes() -> None:
     assert sorted(listed) == sorted([*PROPERTY_RULES, *FIXED_RULES])
 
 
+def test_every_known_suffix_is_listed_once_with_its_classes_each_way() -> None:
+    listed: list[str] = []
+    for row in rows():
+        if len(row) == 4 and all(re.fullmatch(r"[BNI] [BNI] [BNI]", cell) for cell in row[1:3]) and row[3]:
+            for name in names(row[0]):
+                rule = KNOWN_RULES[name]
+                assert row[1:3] == [letters(rule.response), letters(rule.request)], name
+                listed.append(name)
+    assert sorted(listed) == sorted(KNOWN_RULES)
+
+
 def test_every_kind_the_diff_can_report_is_explained() -> None:
-    suffixes = tuple(SCHEMA_RULES)
+    suffixes = (*SCHEMA_RULES, *KNOWN_RULES)
     for kind in all_kinds():
         assert kind in PROPERTY_RULES or kind in FIXED_RULES or kind.endswith(suffixes), kind
 

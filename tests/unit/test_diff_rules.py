@@ -129,7 +129,8 @@ CASES: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
      [("enum: [available, pending, sold], description: Sale status.}",
        "enum: [available, pending, sold], description: Sale status.,\n"
        "                     x-deskkit-known-values: [{value: adopted, level: captures, evidence: [{source: x}]}]}")],
-     [Expect("known-value-added", f"{PET}/status", f"{PET}/status/x-deskkit-known-values/0", (I, N, N),
+     [Expect("response-property-known-value-added", f"{PET}/status", f"{PET}/status/x-deskkit-known-values/0",
+             (I, N, N),
              "status: {type: string, enum", "x-deskkit-known-values: [{value: adopted")]),
     ("response property known off the page added: not the response-optional-property-added of the page",
      [("            born: {type: string, format: date,",
@@ -496,7 +497,8 @@ REVERSED: list[tuple[str, list[tuple[str, str]], list[Expect]]] = [
      [("enum: [available, pending, sold], description: Sale status.}",
        "enum: [available, pending, sold], description: Sale status.,\n"
        "                     x-deskkit-known-values: [{value: adopted, level: captures, evidence: [{source: x}]}]}")],
-     [Expect("known-value-removed", f"{PET}/status/x-deskkit-known-values/0", f"{PET}/status", (I, B, B),
+     [Expect("response-property-known-value-removed", f"{PET}/status/x-deskkit-known-values/0", f"{PET}/status",
+             (I, B, N),
              "x-deskkit-known-values: [{value: adopted", "status: {type: string, enum")]),
     ("response property known off the page removed",
      [("            born: {type: string, format: date,",
@@ -632,11 +634,14 @@ def test_two_candidates_for_one_rename_are_reported_apart(tmp_path: Path) -> Non
 
 
 def test_folding_sata_into_the_enum_breaks_strict_clients_only(tmp_path: Path) -> None:
-    new = write(tmp_path, "new.yaml", edit(SPEC.read_text(encoding="utf-8"),
-                                           ("enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")))
-    base = "/components/schemas/VolumeDetail/properties/type/enum"
-    assert_changes(SPEC, new, [Expect("response-property-enum-value-added", base, f"{base}/2", (B, N, N),
-                                      "enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]")])
+    """SATA is known from captures: moving it onto the page is a promotion (tolerant bindings typed it already)."""
+    text = SPEC.read_text(encoding="utf-8")
+    start = text.index("            - value: SATA\n")
+    new = write(tmp_path, "new.yaml", edit(text, ("enum: [SAS, SSD]", "enum: [SAS, SSD, SATA]"),
+                                           (text[start: text.index("            - value: GPSSD\n")], "")))
+    base = "/components/schemas/VolumeDetail/properties/type"
+    assert_changes(SPEC, new, [Expect("response-property-known-value-promoted", f"{base}/x-deskkit-known-values/0",
+                                      f"{base}/enum/2", (B, I, N), "- value: SATA", "enum: [SAS, SSD, SATA]")])
 
 
 def test_retiring_the_shipped_desktop_as_list_quirk_breaks_tolerant_clients_and_captures(tmp_path: Path) -> None:

@@ -14,7 +14,22 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ...codegen.load import escape_token
-from .model import ANNOTATIONS, ANY, JSON_TYPES, LOWER, UPPER, Document, Key, Operation, Schema, canonical, covers
+from .model import (
+    ANNOTATIONS,
+    ANY,
+    JSON_TYPES,
+    LOWER,
+    UPPER,
+    Document,
+    Fact,
+    Key,
+    Known,
+    Operation,
+    Parameter,
+    Schema,
+    canonical,
+    covers,
+)
 from .rules import (
     FIXED_RULES,
     PROPERTY_RULES,
@@ -23,6 +38,7 @@ from .rules import (
     Direction,
     Effect,
     by_effect,
+    known_classes,
 )
 
 PATHS_PER_PART = 3  # paths to one value recorded per operation part (a schema used at many places in a body)
@@ -65,6 +81,7 @@ class Site:
     optional: bool
     old_anchor: str
     new_anchor: str
+    off_page: bool = False  # inside a property both files mark x-deskkit-known: only tolerant bindings type it
 
 
 @dataclass
@@ -93,8 +110,22 @@ def _nearest(doc: Document, other: str, fallback: str) -> str:
     return fallback
 
 
+def _values(s: Schema) -> str:
+    return canonical([[k.value, k.level, k.evidence] for k in s.known_values])
+
+
+def _level(known: Known | None) -> str:
+    return "documented" if known is None else f"known off the page ({known.level})"
+
+
 def _types(types: frozenset[str] | None) -> str:
     return "any type" if types is None else "|".join(t for t in JSON_TYPES if t in types) or "no type"
+
+
+def _off_page(site: Site, classes: Classes) -> Classes:
+    """Inside a property known off the page on both sides, nothing counts against the page: strict parsing
+    keeps it as an unknown field and captures list it off_page whatever it holds; only tolerant bindings type it."""
+    return classes._replace(strict="informational", captures="informational") if site.off_page else classes
 
 
 def _child_subject(subject: str) -> str:
@@ -118,15 +149,28 @@ class Comparer:
         classes = by_effect(site.direction, rule.effect)
         if tolerant_ok and site.direction == "response":  # OLD's declared quirks already accept the new values
             classes = classes._replace(tolerant="non-breaking")
-        node.changes.append(Change(f"{prefix}-{site.subject}-{suffix}", message, classes, rule.effect,
-                                   old_at or site.old_anchor, new_at or site.new_anchor, leaf))
+        node.changes.append(Change(f"{prefix}-{site.subject}-{suffix}", message, _off_page(site, classes),
+                                   rule.effect, old_at or site.old_anchor, new_at or site.new_anchor, leaf))
 
     def _property_change(self, node: Node, site: Site, kind: str, old_at: str, new_at: str, message: str,
                          leaf: str, effect: Effect | None = None) -> None:
         rule = PROPERTY_RULES[kind]
         assert rule.effect is not None
         effect = effect or rule.effect
-        node.changes.append(Change(kind, message, by_effect(site.direction, effect), effect, old_at, new_at, leaf))
+        node.changes.append(Change(kind, message, _off_page(site, by_effect(site.direction, effect)), effect, old_at,
+                                   new_at, leaf))
+
+    @staticmethod
+    def _known_change(node: Node, site: Site, suffix: str, old_at: str, new_at: str, message: str,
+                      leaf: str = "", captures_ok: bool = False) -> None:
+        """A change in what is known off the page: a property's kind reads ``{direction}-known-property-*``,
+        a value's ``{direction}-{subject}-known-value-*``."""
+        prefix = "request" if site.direction == "request" else "response"
+        kind = f"{prefix}-{suffix}" if suffix.startswith("known-property-") else f"{prefix}-{site.subject}-{suffix}"
+        classes = known_classes(suffix, site.direction)
+        if captures_ok and site.direction != "request":  # NEW's every-enum quirk still tolerates the value
+            classes = classes._replace(captures="non-breaking")
+        node.changes.append(Change(kind, message, _off_page(site, classes), "none", old_at, new_at, leaf))
 
     def _in_old(self, other: str, fallback: str) -> str:
         return _nearest(self.old, other, fallback)
@@ -164,9 +208,9 @@ class Comparer:
         return node
 
     def _site(self, parent: Site, old: Key, new: Key, old_anchor: str, new_anchor: str, *,
-              optional: bool = False, subject: str | None = None) -> Site:
+              optional: bool = False, subject: str | None = None, off_page: bool = False) -> Site:
         return Site(old, new, parent.direction, subject or _child_subject(parent.subject), optional,
-                    old_anchor or parent.old_anchor, new_anchor or parent.new_anchor)
+                    old_anchor or parent.old_anchor, new_anchor or parent.new_anchor, parent.off_page or off_page)
 
     def _type(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
         ot, nt = o.value_types, n.value_types
@@ -217,16 +261,30 @@ class Comparer:
         elif o.enum is not None and n.enum is not None:
             old_values = {canonical(f.value): f for f in o.enum}
             new_values = {canonical(f.value): f for f in n.enum}
+            old_known = {canonical(k.value): k for k in o.known_values}
+            new_known = {canonical(k.value): k for k in n.known_values}
             for text, fact in new_values.items():
-                if text not in old_values:
+                if text in old_values:
+                    continue
+                was = old_known.get(text)
+                if was is not None:
+                    self._known_change(node, site, "known-value-promoted", was.at, fact.at,
+                                       f"enum value {text}: known off the page ({was.level}) → documented")
+                else:
                     self._schema_change(node, site, "enum-value-added", o.enum_at, fact.at,
                                         f"enum value {text} added",
                                         tolerant_ok=enum_quirk and isinstance(fact.value, str))
             for text, fact in old_values.items():
-                if text not in new_values:
+                if text in new_values:
+                    continue
+                now = new_known.get(text)
+                if now is not None:
+                    self._known_change(node, site, "known-value-demoted", fact.at, now.at,
+                                       f"enum value {text}: documented → known off the page ({now.level})")
+                else:
                     self._schema_change(node, site, "enum-value-removed", fact.at, n.enum_at,
                                         f"enum value {text} removed")
-        self._known_values(node, site, o, n)
+            self._known_values(node, site, o, n, old_known, new_known, old_values, new_values)
         oc, nc = o.const, n.const
         if oc is None and nc is not None:
             self._schema_change(node, site, "const-added", self._in_old(nc.at, o.at), nc.at,
@@ -238,18 +296,25 @@ class Comparer:
             self._schema_change(node, site, "const-changed", oc.at, nc.at,
                                 f"const {canonical(oc.value)} → {canonical(nc.value)}")
 
-    def _known_values(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
-        """``x-deskkit-known-values``: like a tolerance, they change the observed contract only."""
-        old_values = {canonical(f.value): f for f in o.known_values}
-        new_values = {canonical(f.value): f for f in n.known_values}
-        for text, fact in new_values.items():
-            if text not in old_values:
-                node.changes.append(self._fixed("known-value-added", self._in_old(fact.at, o.at), fact.at,
-                                                f"value {text} known off the page added", site.direction))
-        for text, fact in old_values.items():
-            if text not in new_values:
-                node.changes.append(self._fixed("known-value-removed", fact.at, self._in_new(fact.at, n.at),
-                                                f"value {text} known off the page removed", site.direction))
+    def _known_values(self, node: Node, site: Site, o: Schema, n: Schema, old_known: dict[str, Known],
+                      new_known: dict[str, Known], old_values: dict[str, Fact], new_values: dict[str, Fact]) -> None:
+        """x-deskkit-known-values beside an enumeration on both sides (promotions and demotions are above)."""
+        for text, now in new_known.items():
+            was = old_known.get(text)
+            if was is None and text not in old_values:
+                self._known_change(node, site, "known-value-added", self._in_old(now.at, o.enum_at or o.at), now.at,
+                                   f"enum value {text} known off the page ({now.level})")
+            elif was is not None and was.level != now.level:
+                self._known_change(node, site, "known-value-level-changed", f"{was.at}/level", f"{now.at}/level",
+                                   f"enum value {text}: known at level {was.level} → {now.level}")
+            elif was is not None and was.evidence != now.evidence:
+                self._known_change(node, site, "known-value-evidence-changed", was.at, now.at,
+                                   f"enum value {text}: evidence, name or description changed")
+        for text, was in old_known.items():
+            if text not in new_known and text not in new_values:
+                self._known_change(node, site, "known-value-removed", was.at, self._in_new(was.at, n.enum_at or n.at),
+                                   f"enum value {text} no longer known off the page (it was {was.level})",
+                                   captures_ok=self.new.enum_quirk is not None)
 
     def _constraints(self, node: Node, site: Site, o: Schema, n: Schema) -> None:
         for word in (*LOWER, *UPPER):
@@ -313,6 +378,11 @@ class Comparer:
                                     oa.at if oa else self._in_old(na.at if na else "", o.at),
                                     na.at if na else self._in_new(oa.at if oa else "", n.at),
                                     f"`{word}` changed")
+        if o.enum is None and n.enum is None and _values(o) != _values(n):  # a free string: values worth knowing
+            self._schema_change(node, site, "annotation-changed",
+                                o.known_values_at or self._in_old(n.known_values_at, o.at),
+                                n.known_values_at or self._in_new(o.known_values_at, n.at),
+                                "`x-deskkit-known-values` changed (values worth knowing of a free string)")
         for word, was, now in (("readOnly", o.read_only, n.read_only), ("writeOnly", o.write_only, n.write_only)):
             if was != now:
                 self._schema_change(node, site, "annotation-changed", o.at, n.at, f"`{word}` {was} → {now}")
@@ -333,7 +403,8 @@ class Comparer:
         old_props, new_props = self._visible(self.old, o, site.direction), self._visible(self.new, n, site.direction)
         removed = [name for name in old_props if name not in new_props]
         added = [name for name in new_props if name not in old_props]
-        renames = self._renames(removed, added, old_props, new_props)
+        renames = self._renames([r for r in removed if o.properties[r].known is None],
+                                [a for a in added if n.properties[a].known is None], old_props, new_props)
         request = site.direction == "request"
         for name in old_props:
             if name not in new_props:
@@ -346,8 +417,10 @@ class Comparer:
                 kind = f"{'request' if request else 'response'}-property-became-{way}"
                 self._property_change(node, site, kind, o.required.get(name, o_at), n.required.get(name, n_at),
                                       f"property `{name}` became {way}", leaf)
+            ok, nk = o.properties[name].known, n.properties[name].known
+            self._known_property(node, site, name, ok, nk, o_at, n_at, leaf)
             node.children.append((self._site(site, old_props[name], new_props[name], o_at, n_at,
-                                              optional=not o_req), leaf))
+                                              optional=not o_req, off_page=ok is not None and nk is not None), leaf))
         for old_name, new_name in renames:
             o_at, n_at = o.properties[old_name].at, n.properties[new_name].at
             required = old_name in o.required or new_name in n.required
@@ -362,14 +435,15 @@ class Comparer:
             if name in paired_old:
                 continue
             req = name in o.required
+            leaf = f"/{escape_token(name)}"
+            was = o.properties[name].known
+            if was is not None:
+                self._known_change(node, site, "known-property-removed", o.properties[name].at,
+                                   self._in_new(o.properties[name].at, n.at),
+                                   f"property `{name}` (known off the page: {was.level}) removed", leaf)
+                continue
             kind = "request-property-removed" if request else \
                 f"response-{'required' if req else 'optional'}-property-removed"
-            leaf = f"/{escape_token(name)}"
-            if not request and self.old.view(old_props[name]).known:
-                self._known_property(node, site, "response-known-property-removed", o.properties[name].at,
-                                     self._in_new(o.properties[name].at, n.at), f"property `{name}` known off the "
-                                     "page removed", leaf)
-                continue
             self._property_change(node, site, kind, o.properties[name].at, self._in_new(o.properties[name].at, n.at),
                                   f"{'required' if req else 'optional'} property `{name}` removed", leaf)
             if not request:  # its tolerated shapes go with it
@@ -384,10 +458,11 @@ class Comparer:
                 continue
             req = name in n.required
             leaf = f"/{escape_token(name)}"
-            if not request and self.new.view(new_props[name]).known:
-                self._known_property(node, site, "response-known-property-added",
-                                     self._in_old(n.properties[name].at, o.at), n.properties[name].at,
-                                     f"property `{name}` known off the page added", leaf)
+            now = n.properties[name].known
+            if now is not None:
+                self._known_change(node, site, "known-property-added", self._in_old(n.properties[name].at, o.at),
+                                   n.properties[name].at,
+                                   f"property `{name}` added, known off the page ({now.level})", leaf)
                 continue
             if request:
                 kind = f"new-{'required' if req else 'optional'}-request-property"
@@ -402,13 +477,21 @@ class Comparer:
                                       self._added_effect(site, o, new_props[name], n.properties[name].at))
         self._additional(node, site, o, n)
 
-    def _known_property(self, node: Node, site: Site, kind: str, old_at: str, new_at: str, message: str,
-                        leaf: str) -> None:
-        """A response property the page does not document (``x-deskkit-known``): strict parsing keeps it as an
-        unknown field either way and the judge never fails it, so only tolerant bindings see a change."""
-        change = self._fixed(kind, old_at, new_at, message, site.direction)
-        change.leaf = leaf
-        node.changes.append(change)
+    def _known_property(self, node: Node, site: Site, name: str, ok: Known | None, nk: Known | None, o_at: str,
+                        n_at: str, leaf: str) -> None:
+        """x-deskkit-known on a property both files have: promoted, demoted, or its level or evidence changed."""
+        if ok is not None and nk is None:
+            self._known_change(node, site, "known-property-promoted", ok.at, n_at,
+                               f"property `{name}`: known off the page ({ok.level}) → documented", leaf)
+        elif ok is None and nk is not None:
+            self._known_change(node, site, "known-property-demoted", o_at, nk.at,
+                               f"property `{name}`: documented → known off the page ({nk.level})", leaf)
+        elif ok is not None and nk is not None and ok.level != nk.level:
+            self._known_change(node, site, "known-property-level-changed", f"{ok.at}/level", f"{nk.at}/level",
+                               f"property `{name}`: known at level {ok.level} → {nk.level}", leaf)
+        elif ok is not None and nk is not None and ok.evidence != nk.evidence:
+            self._known_change(node, site, "known-property-evidence-changed", ok.at, nk.at,
+                               f"property `{name}`: evidence changed", leaf)
 
     def _added_effect(self, site: Site, o: Schema, new: Key, new_at: str) -> Effect:
         """A response property added: its values were unknown fields, now they are checked (narrow) — unless
@@ -651,6 +734,7 @@ class Comparer:
                 kind = "request-parameter-deprecated" if np.deprecated else "request-parameter-reactivated"
                 node.changes.append(self._fixed(kind, op.at, np.at, f"parameter `{np.name}` "
                                                 f"{'deprecated' if np.deprecated else 'no longer deprecated'}"))
+            self._known_parameter(node, op, np)
             od, nd = self.old.view(op.schema).default, self.new.view(np.schema).default
             if not np.required and canonical(od and od.value) != canonical(nd and nd.value):
                 node.changes.append(self._fixed("request-parameter-default-value-changed", od.at if od else op.at,
@@ -661,6 +745,16 @@ class Comparer:
                                                 "leaves it out gets the new default)"))
             node.children.append((Site(op.schema, np.schema, "request", "parameter", not op.required, op.at, np.at),
                                   ""))
+
+    def _known_parameter(self, node: Node, op: Parameter, np: Parameter) -> None:
+        """x-deskkit-known on a parameter is an annotation: the client sends the parameter either way."""
+        was, now = op.known, np.known
+        if _level(was) == _level(now) and (was and was.evidence) == (now and now.evidence):
+            return
+        message = f"parameter `{np.name}`: {_level(was)} → {_level(now)}" if _level(was) != _level(now) else \
+            f"parameter `{np.name}` ({_level(now)}): evidence changed"
+        node.changes.append(self._fixed("request-parameter-known-changed", was.at if was else op.at,
+                                        now.at if now else np.at, message))
 
     def _request_body(self, o: Operation, n: Operation) -> None:
         ob, nb = o.body, n.body

@@ -55,9 +55,20 @@ class Fact:
 
 
 @dataclass(frozen=True)
+class Known:
+    """``x-deskkit-known`` on a property, or one ``x-deskkit-known-values`` entry: known off the page."""
+
+    level: str
+    evidence: str  # canonical JSON of the evidence (and, for a value, its name and description)
+    at: str
+    value: Any = None  # the value, for an x-deskkit-known-values entry
+
+
+@dataclass(frozen=True)
 class Prop:
     key: Key
     at: str  # the property's own pointer (.../properties/name) in the first piece naming it
+    known: Known | None = None  # x-deskkit-known on the property: the page does not document it
 
 
 @dataclass(frozen=True)
@@ -95,8 +106,8 @@ class Schema:
     variants_at: str = ""
     variant_refs: tuple[str | None, ...] = ()
     tolerate: tuple[Tolerate, ...] = ()
-    known_values: tuple[Fact, ...] = ()  # x-deskkit-known-values: values the page does not list
-    known: bool = False  # x-deskkit-known: not on the page (a property, or a schema as a whole)
+    known_values: tuple[Known, ...] = ()  # x-deskkit-known-values: values the page does not list
+    known_values_at: str = ""
     default: Fact | None = None
     deprecated: bool = False
     read_only: bool = False
@@ -130,6 +141,7 @@ class Parameter:
     style: str
     explode: bool
     deprecated: bool
+    known: Known | None = None  # x-deskkit-known: a parameter the page does not document (an annotation)
 
 
 @dataclass(frozen=True)
@@ -263,8 +275,10 @@ class Document:
             key = (location, name.lower() if location == "header" else name)
             if location == "path" and name in names:
                 key = ("path", str(names.index(name)))
+            marker = param.get("x-deskkit-known")
+            known = self._known(marker, f"{p_at}/x-deskkit-known") if marker is not None else None
             out[key] = Parameter(name, location, bool(param.get("required")), schema_key, p_at, style, explode,
-                                 bool(param.get("deprecated")))
+                                 bool(param.get("deprecated")), known)
         return out
 
     def _body(self, raw: Any, at: str) -> Body | None:
@@ -423,11 +437,6 @@ class Document:
                 else:
                     s.enum_at = f"{at}/enum"
                 s.enum = facts
-        s.known = s.known or "x-deskkit-known" in raw
-        known = raw.get("x-deskkit-known-values")
-        if isinstance(known, list):
-            s.known_values += tuple(Fact(k["value"], f"{at}/x-deskkit-known-values/{i}")
-                                    for i, k in enumerate(known) if isinstance(k, dict) and "value" in k)
         if "const" in raw and s.const is None:
             s.const = Fact(raw["const"], f"{at}/const")
         for word in (*LOWER, *UPPER, "multipleOf"):
@@ -448,6 +457,8 @@ class Document:
             if kind in raw:
                 self._merge_variants(s, kind, at, raw[kind])
         self._merge_tolerate(s, at, raw.get("x-deskkit-tolerate"))
+        if "x-deskkit-known-values" in raw:
+            self._merge_known_values(s, f"{at}/x-deskkit-known-values", raw["x-deskkit-known-values"])
         if "default" in raw:
             s.default = Fact(raw["default"], f"{at}/default")
         s.deprecated = s.deprecated or raw.get("deprecated") is True
@@ -494,7 +505,10 @@ class Document:
         for name in props:
             p_at = f"{at}/properties/{escape_token(str(name))}"
             known = s.properties.get(str(name))
-            s.properties[str(name)] = Prop((*known.key, p_at), known.at) if known else Prop((p_at,), p_at)
+            marker = props[name].get("x-deskkit-known") if isinstance(props[name], dict) else None
+            mark = self._known(marker, f"{p_at}/x-deskkit-known") if marker is not None else None
+            s.properties[str(name)] = Prop((*known.key, p_at), known.at, known.known or mark) if known \
+                else Prop((p_at,), p_at, mark)
         required = raw.get("required", [])
         if not isinstance(required, list):
             self._fail(f"{at}/required", "expected a list of property names")
@@ -540,6 +554,23 @@ class Document:
             shape = entry.get("shape")
             found.append(Tolerate(str(entry.get("quirk", "")), None if shape is None else str(shape), schema, e_at))
         s.tolerate = (*s.tolerate, *found)
+
+    def _known(self, raw: Any, at: str, extra: tuple[str, ...] = ()) -> Known | None:
+        """One known-off-the-page declaration ({level, evidence, ...}); None (and an issue) when malformed.
+        A marker on a component schema is not read: the properties holding it carry their own."""
+        if not isinstance(raw, dict) or raw.get("level") not in ("sdk", "captures"):
+            self._fail(at, "expected a mapping with level (sdk or captures) and evidence")
+            return None
+        return Known(str(raw["level"]), canonical([raw.get("evidence"), *(raw.get(k) for k in extra)]), at,
+                     raw.get("value"))
+
+    def _merge_known_values(self, s: Schema, at: str, raw: Any) -> None:
+        if not isinstance(raw, list):
+            self._fail(at, "expected a list of {value, level, evidence}")
+            return
+        found = [self._known(entry, f"{at}/{index}", ("name", "description")) for index, entry in enumerate(raw)]
+        s.known_values = (*s.known_values, *(k for k in found if k is not None))
+        s.known_values_at = s.known_values_at or at
 
     # -- the whole document ---------------------------------------------------------------------------
     def children(self, schema: Schema) -> Iterable[Key]:

@@ -13,7 +13,8 @@ Most schema changes are classified by their *effect* on the set of values a plac
 the values travel: a client reads responses (widening breaks it) and writes requests (narrowing breaks it);
 captures are responses, so for them narrowing a response can turn a verdict worse and requests do not matter.
 Quirk changes are not vendor changes (quirks record what was observed): they are judged by what regenerated
-bindings and re-judged captures stop accepting.
+bindings and re-judged captures stop accepting. So are changes of ``x-deskkit-known`` and
+``x-deskkit-known-values`` (what is known off the page, and how well): :data:`KNOWN_RULES`.
 """
 
 from __future__ import annotations
@@ -185,6 +186,7 @@ FIXED_RULES: dict[str, Rule] = {
     "request-parameter-default-value-changed": _f(B, B, I, "request-parameter-default-value-* (ERR)"),
     "request-parameter-deprecated": _f(I, I, I, "request-parameter-deprecated (INFO)"),
     "request-parameter-reactivated": _f(I, I, I, "request-parameter-reactivated (INFO)"),
+    "request-parameter-known-changed": _f(I, I, I, "— (oasdiff reads no x- key)"),
     "request-body-added-required": _f(B, B, I, "request-body-added-required (ERR)"),
     "request-body-added-optional": _f(N, N, I, "request-body-added-optional (INFO)"),
     "request-body-removed": _f(B, B, I, "request-body-removed (ERR)"),
@@ -207,15 +209,79 @@ FIXED_RULES: dict[str, Rule] = {
     "quirk-tolerance-removed": _f(I, B, B, "—"),
     "quirk-tolerance-narrowed": _f(I, B, B, "—"),
     "quirk-tolerance-widened": _f(I, N, N, "—"),
-    "known-value-added": _f(I, N, N, "—"),
-    "known-value-removed": _f(I, B, B, "—"),
-    "response-known-property-added": _f(I, N, I, "— (response-optional-property-added, INFO, for an x- marked one)"),
-    "response-known-property-removed": _f(I, B, I, "—"),
     "schema-added": _f(I, I, I, "— (a new model in the bindings)"),
     "schema-removed": _f(I, I, I, "api-schema-removed (INFO)"),
     "info-changed": _f(I, I, I, "— (info, servers: deployment metadata, no rules)"),
     "servers-changed": _f(I, I, I, "—"),
 }
+
+
+
+class KnownRule(NamedTuple):
+    """Classes of a change in what is known off the page, for each way the value travels (an error body:
+    strict and tolerant informational, captures as for a response). In a request the marker is an annotation
+    (the client sends known and documented properties and values alike), so only what can be sent counts."""
+
+    response: Classes
+    request: Classes
+    why: str
+
+
+# Known off the page (x-deskkit-known on a property, x-deskkit-known-values beside an enum). The kind is
+# "{request|response}-" + the suffix for a property, "{request|response}-{body|property|parameter}-" + the
+# suffix for a value. oasdiff has no equivalent (it reads no x- key; `x-extensible-enum` is the nearest).
+KNOWN_RULES: dict[str, KnownRule] = {
+    "known-property-added": KnownRule(
+        Classes(I, N, I), Classes(N, N, I),
+        "strict keeps it as an unknown field, as before; tolerant bindings type it; captures count it off_page "
+        "instead of undocumented (both conformant)"),
+    "known-property-removed": KnownRule(
+        Classes(I, B, I), Classes(B, B, I),
+        "tolerant bindings lose typed access (the value lands in unknown_fields); captures count it undocumented "
+        "instead of off_page"),
+    "known-property-promoted": KnownRule(
+        Classes(N, I, B), Classes(I, I, I),
+        "marker removed, the page documents it: strict bindings gain a typed field (as a documented addition); "
+        "tolerant had it typed; a capture holding a value unlike its schema (kept, `not as known`) now fails"),
+    "known-property-demoted": KnownRule(
+        Classes(B, I, N), Classes(I, I, I),
+        "marker added to a documented property: strict bindings lose typed access; tolerant keep it; captures "
+        "count it off_page, and a value unlike its schema is no longer a problem"),
+    "known-property-level-changed": KnownRule(Classes(I, I, I), Classes(I, I, I), "sdk ↔ captures: the level "
+                                              "reported with each off_page finding changes, nothing else"),
+    "known-property-evidence-changed": KnownRule(Classes(I, I, I), Classes(I, I, I), "evidence only"),
+    "known-value-added": KnownRule(
+        Classes(I, N, N), Classes(N, N, I),
+        "strict still refuses it; tolerant bindings type it (an enum member); a capture holding it is tolerated "
+        "(a deviation with its level) where it failed (or was tolerated through an every-enum quirk)"),
+    "known-value-removed": KnownRule(
+        Classes(I, B, B), Classes(B, B, I),
+        "tolerant bindings lose the enum member (refused, or a plain string through an every-enum quirk); "
+        "captures holding it fail (C is N when NEW declares an every-enum quirk)"),
+    "known-value-promoted": KnownRule(
+        Classes(B, I, N), Classes(I, I, I),
+        "the page now lists it: strict bindings from OLD refuse a value the page promises (as an enum value "
+        "added); tolerant had it; captures holding it turn conformant"),
+    "known-value-demoted": KnownRule(
+        Classes(B, I, B), Classes(I, I, I),
+        "the page no longer lists it: strict bindings refuse it; tolerant keep the member; captures holding it "
+        "turn from conformant to tolerated (they fail `deskkit validate --strict`)"),
+    "known-value-level-changed": KnownRule(Classes(I, I, I), Classes(I, I, I), "sdk ↔ captures"),
+    "known-value-evidence-changed": KnownRule(Classes(I, I, I), Classes(I, I, I),
+                                              "evidence, name or description only"),
+}
+KNOWN_PROPERTY = tuple(k for k in KNOWN_RULES if k.startswith("known-property-"))
+KNOWN_VALUE = tuple(k for k in KNOWN_RULES if k.startswith("known-value-"))
+
+
+def known_classes(suffix: str, direction: Direction) -> Classes:
+    rule = KNOWN_RULES[suffix]
+    if direction == "request":
+        return rule.request
+    if direction == "error":  # error bodies reach no model: only captures judged as errors see it
+        return rule.response._replace(strict=I, tolerant=I)
+    return rule.response
+
 
 SUBJECTS = ("body", "property", "parameter")
 
@@ -225,4 +291,7 @@ def all_kinds() -> list[str]:
     schema = [f"{d}-{s}-{suffix}" for d in ("request", "response") for s in SUBJECTS for suffix in SCHEMA_RULES
               if not (d == "response" and s == "parameter")
               and not (s == "parameter" and suffix == "default-value-changed")]  # a parameter's own rule
-    return sorted({*schema, *PROPERTY_RULES, *FIXED_RULES})
+    known = [f"{d}-{suffix}" for d in ("request", "response") for suffix in KNOWN_PROPERTY]
+    known += [f"{d}-{s}-{suffix}" for d in ("request", "response") for s in SUBJECTS for suffix in KNOWN_VALUE
+              if not (d == "response" and s == "parameter")]
+    return sorted({*schema, *PROPERTY_RULES, *FIXED_RULES, *known})
