@@ -20,6 +20,10 @@ from .report import Summary, writer
 
 def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None,
              dask: str | None = None) -> int:
+    if dask is not None:  # before any work: a bad address is one line, and its credentials never shown
+        from .cluster import check_address
+
+        check_address(dask)
     check_paths(paths, sys.stdin)
     bindings = load_bindings(package)
     if operation is not None and operation not in {op.id for op in bindings.operations}:

@@ -62,3 +62,29 @@ def test_an_unreachable_scheduler_is_a_usage_error(tmp_path: Path) -> None:
                    env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
     assert run.code == 2
     assert "cannot reach the scheduler" in run.stderr
+
+
+SECRET = "s3cretpw"
+
+
+@pytest.mark.parametrize(("address", "expected"), [
+    ("nonsense", "expected a scheduler address like tcp://host:8786"),
+    ("", "expected a scheduler address like tcp://host:8786"),
+    ("tcp://127.0.0.1", "expected a scheduler address like tcp://host:8786"),
+    ("tcp://127.0.0.1:1\nx", "expected a scheduler address like tcp://host:8786"),
+    ("tcp://127.0.0.1:70000", "port 70000 is out of range"),
+    ("gopher://127.0.0.1:1", "unsupported scheme gopher://"),
+    ("tls://127.0.0.1:1", "tls:// needs a CA file and client certificate"),
+    (f"tcp://user:{SECRET}@127.0.0.1:1", "--dask tcp://***@127.0.0.1:1: credentials do not belong"),
+    (f"tcp://user:{SECRET}://x@127.0.0.1:1", "--dask tcp://***@127.0.0.1:1: credentials do not belong"),
+    (f"user:{SECRET}@nonsense", "--dask '***@nonsense': expected a scheduler address"),
+])
+def test_a_bad_address_is_one_line_and_never_shows_its_credentials(tmp_path: Path, address: str,
+                                                                    expected: str) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(documented_example()))
+    run = validate(tmp_path / "a.json", "--dask", address, timeout=60,
+                   env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+    assert run.code == 2, run.stderr
+    assert run.stderr.count("\n") == 1 and run.stderr.startswith("deskkit: --dask "), run.stderr
+    assert expected in run.stderr
+    assert "Traceback" not in run.stderr and SECRET.encode() not in run.stderr.encode() + run.stdout
