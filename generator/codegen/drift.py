@@ -10,10 +10,16 @@ file and line:
   to — unless the schema declares the field in ``x-deskkit-sdk.left-out`` (with a reason): then ``left-out``;
 - ``type``: a field both have with different JSON types (``str`` is a string, ``list[X]`` an array, ...);
 - ``spec-only``: a property or schema the SDK does not have (informational: the page may know more);
-- ``stale``: a ``left-out`` entry naming a field the SDK no longer has, or that the spec now has.
+- ``stale``: a ``left-out`` entry naming a field the SDK no longer has, or that the spec now has, or an
+  ``x-deskkit-sdk: {model}`` naming a model the SDK does not have.
 
-The exit status is 1 when something is ``missing``, ``type`` or ``stale``, so the next SDK release shows its
-drift in one command. The module knows OpenAPI and the model convention, not any one vendor.
+An object schema without ``properties`` is compared too (every SDK field is then missing). The spec is first
+checked as ``deskkit generate`` checks it (so a malformed ``x-deskkit-sdk`` is refused with file:line and JSON
+Pointer).
+
+Exit status: 0 no drift; 1 something ``missing``, ``type`` or ``stale``, so the next SDK release shows its
+drift in one command; 2 the comparison cannot run (a bad spec, a module that cannot be imported or holds no
+SDK models). The module knows OpenAPI and the model convention, not any one vendor.
 """
 
 from __future__ import annotations
@@ -30,10 +36,12 @@ from typing import Any, Literal
 
 from ..errors import DeskkitError
 from . import find_spec
+from .check import check_spec
 from .load import Spec, escape_token, load_spec
 
 Kind = Literal["missing", "type", "spec-only", "left-out", "stale"]
 FAILING: frozenset[str] = frozenset({"missing", "type", "stale"})
+_MODULE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _SCALARS = {"str": "string", "int": "integer", "float": "number", "bool": "boolean", "date": "string",
             "datetime": "string"}
 
@@ -54,6 +62,18 @@ def _sdk_types(text: str) -> Iterator[str]:
             yield name
 
 
+def _is_model(value: Any) -> bool:
+    return isinstance(value, type) and isinstance(getattr(value, "openapi_types", None), dict)
+
+
+def _is_object(schema: Any) -> bool:
+    """An object schema the SDK may have a model for: with ``properties``, or ``type: object`` without any."""
+    if not isinstance(schema, dict):
+        return False
+    types = schema.get("type")
+    return "properties" in schema or types == "object" or (isinstance(types, list) and "object" in types)
+
+
 def _sdk_fields(model: Any) -> dict[str, str]:
     """Wire name → SDK type string."""
     names: dict[str, str] = getattr(model, "attribute_map", {})
@@ -67,8 +87,8 @@ class Drift:
         self.schemas: dict[str, Any] = spec.data.get("components", {}).get("schemas", {})
         self.sdk_name: dict[str, str | None] = {}  # schema → SDK model (None: declared as having none)
         for name, schema in self.schemas.items():
-            if isinstance(schema, dict) and "properties" in schema:
-                declared = schema.get("x-deskkit-sdk", {})
+            if _is_object(schema):
+                declared = schema.get("x-deskkit-sdk", {})  # its shape is checked by spec.schema.yaml
                 self.sdk_name[name] = declared.get("model", name)
         self.schema_of = {sdk: name for name, sdk in self.sdk_name.items() if sdk is not None}
         self.gaps: list[Gap] = []
@@ -88,7 +108,12 @@ class Drift:
             if sdk is None:
                 continue
             model = getattr(self.module, sdk, None)
-            if model is None or not hasattr(model, "openapi_types"):
+            if not _is_model(model) and "model" in self.schemas[name].get("x-deskkit-sdk", {}):
+                at = f"{base}/x-deskkit-sdk/model"
+                self.add("stale", name, "", f"at {at}: x-deskkit-sdk names SDK model {sdk}, which "
+                         f"{self.module.__name__} does not have", at)
+                continue
+            if not _is_model(model):
                 self.add("spec-only", name, "", f"no SDK model {sdk}: declare x-deskkit-sdk: {{model: null, "
                          "reason: ...}} if the SDK has none", base)
                 continue
@@ -172,8 +197,26 @@ class Drift:
         return None
 
 
+def sdk_module(name: str) -> Any:
+    """The SDK's model package, or a one-line :class:`DeskkitError` saying why it cannot be compared with."""
+    if not _MODULE_NAME.fullmatch(name):
+        raise DeskkitError(f"expected a module name like vendorsdk.v2.model, got {name!r}")
+    try:
+        module = importlib.import_module(name)
+    except Exception as exc:  # ImportError, or whatever the package raises while importing: one line
+        detail = " ".join(str(exc).split())
+        raise DeskkitError(f"cannot import {name}: {type(exc).__name__}: {detail}") from None
+    if not any(_is_model(value) for value in vars(module).values()):
+        raise DeskkitError(f"no SDK models found in {name}: expected a package of model classes with "
+                           "openapi_types (e.g. vendorsdk.v2.model)")
+    return module
+
+
 def drift(spec_path: Path, module_name: str) -> list[Gap]:
-    return Drift(load_spec(spec_path), importlib.import_module(module_name)).run()
+    module = sdk_module(module_name)
+    spec = load_spec(spec_path)
+    check_spec(spec)  # what `deskkit generate` refuses, drift refuses too: one line per problem, no traceback
+    return Drift(spec, module).run()
 
 
 def render(gaps: Sequence[Gap], spec_path: Path) -> str:
@@ -186,7 +229,10 @@ def render(gaps: Sequence[Gap], spec_path: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m generator.codegen.drift", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m generator.codegen.drift", description=__doc__.split("\n")[0],
+                                     epilog="exit status: 0 no drift; 1 missing, type or stale gaps (including an "
+                                     "x-deskkit-sdk model the SDK does not have); 2 a bad spec, or a module that "
+                                     "cannot be imported or holds no SDK models")
     parser.add_argument("module", help="the SDK's model package, e.g. vendorsdk.v2.model")
     parser.add_argument("--spec", type=Path, help="the spec (default: the one in spec/)")
     parser.add_argument("--format", choices=("text", "json"), default="text")
@@ -196,9 +242,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         gaps = drift(spec_path, args.module)
     except DeskkitError as exc:
         print(f"drift: {exc}", file=sys.stderr)
-        return 2
-    except ImportError as exc:
-        print(f"drift: cannot import {args.module}: {exc}", file=sys.stderr)
         return 2
     if args.format == "json":
         sys.stdout.write(json.dumps([asdict(g) for g in gaps], ensure_ascii=False, indent=1) + "\n")

@@ -5,7 +5,9 @@ read with PyYAML: not the drift module's walk."""
 
 from __future__ import annotations
 
+import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -116,3 +118,81 @@ def test_an_unimportable_module_is_one_clear_line() -> None:
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 2 and result.stderr.startswith("drift: cannot import no_such_sdk.models")
     assert "Traceback" not in result.stderr
+
+
+def run_module(module: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "generator.codegen.drift", module, *args], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
+                          env={**os.environ, "DESKKIT_NO_CACHE": "1"})
+
+
+def one_line_error(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("drift: "), result.stderr
+    return result.stderr
+
+
+def test_an_object_schema_without_properties_is_compared_and_lacks_every_sdk_field(tmp_path: Path) -> None:
+    path = tmp_path / "tag.yaml"
+    ping = (ROOT / "tests" / "data" / "specs" / "ping.yaml").read_text(encoding="utf-8")
+    path.write_text(ping + "components:\n  schemas:\n    Tag: {type: object}\n", encoding="utf-8")
+    result = run("--spec", str(path), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    gaps = json.loads(result.stdout)
+    assert {(g["kind"], g["schema"], g["field"]) for g in gaps} == {("missing", "Tag", w) for w in wire_fields("Tag")}
+    tag_line = 1 + path.read_text(encoding="utf-8").splitlines().index("    Tag: {type: object}")
+    assert {g["line"] for g in gaps} == {tag_line}
+
+
+@pytest.mark.parametrize("module", ["huaweicloudsdkworkspace", "os", "json"])
+def test_a_module_without_sdk_models_is_an_error_not_a_clean_run(module: str) -> None:
+    assert importlib.import_module(module) is not None  # it imports: the error is about what it holds
+    assert f"no SDK models found in {module}" in one_line_error(run_module(module))
+
+
+@pytest.mark.parametrize("module", ["", ".foo", "a..b", "os.", "x y"])
+def test_a_malformed_module_name_is_one_line(module: str) -> None:
+    assert f"expected a module name like vendorsdk.v2.model, got {module!r}" in one_line_error(run_module(module))
+
+
+def test_a_declared_model_the_sdk_lacks_is_stale_with_its_line_and_pointer(tmp_path: Path) -> None:
+    def edit(schemas: dict[str, Any]) -> None:
+        schemas["Tag"]["x-deskkit-sdk"] = {"model": "NoSuch"}
+
+    path = planted(tmp_path, edit)
+    result = run("--spec", str(path))
+    assert result.returncode == 1, result.stderr
+    lines = path.read_text(encoding="utf-8").splitlines()
+    model_line = 1 + next(i for i, text in enumerate(lines) if text.strip() == "model: NoSuch")
+    expected = (f"{path}:{model_line}: stale: Tag: at /components/schemas/Tag/x-deskkit-sdk/model: "
+                f"x-deskkit-sdk names SDK model NoSuch, which {MODULE} does not have")
+    assert expected in result.stdout.splitlines()
+    assert "exit status: 0 no drift; 1" in run("--help").stdout
+
+
+@pytest.mark.parametrize(("declared", "pointer", "expected"), [
+    (5, "/components/schemas/Tag/x-deskkit-sdk", "5 is not of type 'object'"),
+    ({"left-out": [{"field": "key"}]}, "/components/schemas/Tag/x-deskkit-sdk/left-out/0",
+     "'reason' is a required property"),
+    ({"left-out": ["key"]}, "/components/schemas/Tag/x-deskkit-sdk/left-out/0", "'key' is not of type 'object'"),
+    ({"model": None}, "/components/schemas/Tag/x-deskkit-sdk", "'reason' is a required property"),
+])
+def test_a_malformed_sdk_annotation_is_refused_by_drift_and_by_generate(tmp_path: Path, declared: Any, pointer: str,
+                                                                         expected: str) -> None:
+    def edit(schemas: dict[str, Any]) -> None:
+        schemas["Tag"]["x-deskkit-sdk"] = declared
+
+    path = planted(tmp_path, edit)
+    # the line of the annotation (or of its first left-out entry), counted in the file's own text
+    lines = path.read_text(encoding="utf-8").splitlines()
+    tag = lines.index("    Tag:")
+    at = next(i for i in range(tag, len(lines)) if lines[i].strip().startswith("x-deskkit-sdk:"))
+    if pointer.endswith("/0"):
+        at = next(i for i in range(at, len(lines)) if lines[i].strip().startswith("- "))
+    message = f"{path}:{at + 1}: at {pointer}: {expected}"
+    assert one_line_error(run("--spec", str(path))) == f"drift: {message}\n"
+    generate = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--spec", str(path), "--out",
+                               str(tmp_path / "out")], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              check=False, env={**os.environ, "DESKKIT_NO_CACHE": "1"})
+    assert generate.returncode == 2 and generate.stderr == f"deskkit: {message}\n"
