@@ -15,7 +15,9 @@ its own package name (tests/data/suggest/spec.yaml), so the shipped spec can gro
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +30,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.helpers import deskkit
 
 HERE = DATA / "suggest"
@@ -399,3 +401,27 @@ def test_a_closed_schema_gets_no_property_known_off_the_page(run: Run, tmp_path:
     documented = json.loads(deskkit(*args, "--as", "documented", env={"PYTHONPATH": str(bindings)}).stdout)
     [op] = [op for op in documented["patch"] if op["path"].endswith("/architecture")]
     assert op["value"]["type"] == "string" and "x-deskkit-known" not in op["value"]
+
+
+def test_apply_onto_the_spec_is_all_or_nothing(run: Run, tmp_path: Path) -> None:
+    """`--apply` onto the spec itself under a file size limit smaller than the patched spec: the write fails
+    with a one-line error, the spec keeps its bytes and no temporary file is left beside it."""
+    import resource
+
+    victim = tmp_path / "victim.yaml"
+    shutil.copyfile(SPEC, victim)
+    before = victim.read_bytes()
+    limit = 49 * 512  # `ulimit -f 49` (512-byte blocks): the spec is larger, so rewriting it must fail
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    assert len(before) > limit
+    exe = Path(sys.executable).with_name("deskkit")
+    done = subprocess.run([str(exe), "suggest", CAPTURES, "--spec", str(victim), "--package", PACKAGE,
+                           "--apply", str(victim)], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(run.bindings)}, preexec_fn=small_files)
+    assert done.returncode == 2, done.stderr
+    assert f"{victim}: cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert victim.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.yaml"]

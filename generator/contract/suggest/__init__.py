@@ -11,7 +11,11 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+import tempfile
+import threading
 from pathlib import Path
 from typing import TextIO
 
@@ -73,7 +77,39 @@ def _read(path: Path) -> str:
 
 
 def _write(path: Path, text: str) -> None:
+    """``text`` written whole or not at all: a temporary file beside ``path``, synced, then renamed over it, so
+    a failed write (a full disk, a file size limit) leaves what was there, even when ``path`` is the spec."""
+    data = text.encode("utf-8")
     try:
-        path.write_text(text, encoding="utf-8")
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise DeskkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
+    # Past a file size limit the kernel sends SIGXFSZ, which ends the process before the temporary file can be
+    # removed; ignored, the write fails with EFBIG instead and is cleaned up.
+    xfsz = getattr(signal, "SIGXFSZ", None)
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(xfsz, signal.SIG_IGN) if xfsz is not None and main else None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _keep_mode(path, temp)
+        os.replace(temp, path)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise DeskkitError(f"{path}: cannot write ({exc.strerror or exc}); left as it was") from None
+    finally:
+        if xfsz is not None and previous is not None:
+            signal.signal(xfsz, previous)
+
+
+def _keep_mode(path: Path, temp: str) -> None:
+    """The permissions a file being replaced had (mkstemp creates 0600); a new file gets the umask's."""
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(temp, mode)
