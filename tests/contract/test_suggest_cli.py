@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -335,12 +336,42 @@ def test_a_spec_that_is_not_yaml_is_named_with_its_line(run: Run, tmp_path: Path
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
-    """The README's example report is this command's output, verbatim."""
+def test_the_readme_shows_what_suggest_prints() -> None:
+    """The README's example command, run as written from the repository's root with nothing on PYTHONPATH (the
+    spec is generated for the run: the installed bindings are another spec's), prints the README's report."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
-    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
-    assert capsys.readouterr().out == readme[at:readme.index("```", at)]
+    start = readme.index("On the fixtures folder `tests/data/suggest/captures`")
+    command = readme[readme.index("```sh\n", start) + 6:readme.index("```", readme.index("```sh\n", start) + 6)]
+    at = readme.index("```text\n", start) + 8
+    args = shlex.split(command)
+    assert args[:2] == ["deskkit", "suggest"] and "--package" not in args
+    done = deskkit(*args[1:], env={"PYTHONPATH": "", "DESKKIT_PACKAGE": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == readme[at:readme.index("```", at)]
+
+
+def test_a_spec_without_package_is_judged_by_its_own_bindings(tmp_path: Path) -> None:
+    """`--spec` alone: a spec deskkit cannot generate is refused with its file and line (not judged by the
+    installed bindings, which proposed retiring quirks it never had); a spec the installed bindings were not
+    generated from is refused with `--package`, naming an operation that differs."""
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text('openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\n', encoding="utf-8")
+    body = tmp_path / "base.json"
+    body.write_text(json.dumps({"desktop": {"desktop_id": "d1"}}), encoding="utf-8")
+    done = deskkit("suggest", "--spec", str(tiny), str(body))
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{tiny}:3: at /paths" in done.stderr and "Traceback" not in done.stderr
+    small = tmp_path / "small.yaml"
+    small.write_text('openapi: 3.1.0\ninfo: {title: t, version: "1", x-deskkit-package: small_api}\npaths:\n'
+                     '  /x:\n    get:\n      operationId: GetX\n      responses: {"200": {description: ok}}\n',
+                     encoding="utf-8")
+    done = deskkit("suggest", "--spec", str(small), str(body), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["patch"] == []  # judged by GetX's contract: nothing to retire, nothing to add
+    done = deskkit("suggest", "--spec", str(small), str(body), "--package", "workspace_desktop")
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{small}: the bindings workspace_desktop were not generated from this spec (the spec lacks " \
+           in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_a_second_run_proposes_nothing_the_spec_knows_off_the_page(run: Run, tmp_path: Path) -> None:
