@@ -456,3 +456,30 @@ def test_apply_onto_the_spec_is_all_or_nothing(run: Run, tmp_path: Path) -> None
     assert f"{victim}: cannot write" in done.stderr and "Traceback" not in done.stderr
     assert victim.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.yaml"]
+
+
+def test_the_readme_suggest_flow_runs_as_written(tmp_path: Path) -> None:
+    """Every line of the README's suggest flow, run by a shell in a checkout-like folder (the shipped spec under
+    spec/, a captures/ folder and a HAR beside it): each succeeds (diff exits 1: it found breaking changes, as
+    documented), and afterwards the checkout is whole — `generate --check` and `suggest captures/` still work."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("deskkit suggest captures/ session.har")
+    lines = readme[start:readme.index("```", start)].strip().splitlines()
+    assert any("--apply" in line for line in lines) and not any("spec/next" in line for line in lines)
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(HERE / "captures", tmp_path / "captures")
+    shutil.copyfile(HERE / "captures" / "session.har", tmp_path / "session.har")
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for line in lines:
+        done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              check=False, timeout=300)
+        expected = (0, 1) if line.startswith("deskkit diff") else (0,)
+        assert done.returncode in expected, (line, done.stderr)
+        assert "Traceback" not in done.stderr and "several specs" not in done.stderr, line
+    assert "## " in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "proposed.json").read_text(encoding="utf-8"))
+    for args in (["generate", "--check"], ["suggest", "captures/"]):
+        done = subprocess.run(["deskkit", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              check=False, timeout=300)
+        assert done.returncode == 0, (args, done.stderr)
