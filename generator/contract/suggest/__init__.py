@@ -1,5 +1,6 @@
 """``deskkit suggest CAPTURES...``: spec changes proposed from captured responses, with evidence.
 
+    fresh     ``--spec`` without ``--package``: the spec's own bindings, generated for the run
     walk      a capture pointer → the model and property that own the value (the package's use-sites)
     collect   captures → judge (as ``deskkit validate``) → findings sorted by what the spec could say
     shapes    the values seen at one place → JSON types, examples, a proposed schema
