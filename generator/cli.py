@@ -60,8 +60,8 @@ def _parser() -> argparse.ArgumentParser:
 
     suggest = sub.add_parser("suggest", help="propose spec changes from captured responses, with evidence")
     suggest.add_argument("paths", nargs="+", metavar="PATH", help="captures, read as `deskkit validate` reads them")
-    suggest.add_argument("--spec", type=Path, help="the spec the bindings were generated from (default: the one in "
-                         "spec/)")
+    suggest.add_argument("--spec", type=Path, help="the spec to propose changes to (default: the one in spec/); "
+                         "without --package, the captures are judged against bindings generated from it")
     suggest.add_argument("--package", help=package_help)
     suggest.add_argument("--min-count", type=_positive, default=1, metavar="N",
                          help="propose only what at least N responses showed (default 1)")
@@ -178,7 +178,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "suggest":
         from .contract.suggest import suggest
 
-        return suggest(args.paths, args.spec, _package(args), args.min_count, args.format, args.patch, args.apply,
+        # --spec without --package: judged against bindings generated from that spec, not the installed ones
+        return suggest(args.paths, args.spec, args.package, args.min_count, args.format, args.patch, args.apply,
                        args.operation, documented=args.as_ == "documented")
     from .mock.config import MockConfig
 

@@ -22,8 +22,12 @@ exists (yours, or Hypothesis's own ``ci``, which it loads by itself when ``CI`` 
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import json
+import os
+import types
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,6 +174,12 @@ def _config(request: pytest.FixtureRequest, chosen: dict[str, Any], base: Path) 
     unknown = sorted(set(chosen) - known)
     if unknown:
         pytest.fail(f"{MARKER}: unknown setting(s) {unknown}; known: {sorted(known)}", pytrace=False)
+    hints = typing.get_type_hints(MockConfig)
+    # every setting of the wrong type, by the value's type only: a token or secret key must not be printed
+    wrong = [f"setting {name!r} expects {_expected(hints[name])}, got a value of type {type(value).__name__}"
+             for name, value in chosen.items() if not _fits(value, hints[name])]
+    if wrong:
+        pytest.fail(f"{MARKER}: " + "; ".join(wrong), pytrace=False)
     if chosen.get("fixtures") is not None:
         folder = Path(chosen["fixtures"])
         chosen = {**chosen, "fixtures": folder if folder.is_absolute() else base / folder}
@@ -179,6 +189,42 @@ def _config(request: pytest.FixtureRequest, chosen: dict[str, Any], base: Path) 
     except DeskkitError as exc:
         pytest.fail(f"{MARKER}: {exc}", pytrace=False)
     return config
+
+
+def _fits(value: Any, hint: Any) -> bool:
+    """Whether ``value`` is of the type a MockConfig field declares (the forms its fields use: a class, a union
+    with None, ``Mapping[str, float]``); an int is a float, a bool is neither."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return any(_fits(value, arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is not None and isinstance(origin, type) and issubclass(origin, collections.abc.Mapping):
+        key, item = typing.get_args(hint)
+        return isinstance(value, collections.abc.Mapping) and all(
+            _fits(k, key) and _fits(v, item) for k, v in value.items())
+    if isinstance(value, bool) and hint is not bool:
+        return False
+    if hint is float:
+        return isinstance(value, (int, float))
+    if hint is Path:
+        return isinstance(value, (str, os.PathLike))
+    return isinstance(value, hint)
+
+
+def _expected(hint: Any) -> str:
+    """A field's type as a user writes it: ``int``, ``str or None``, ``mapping of str to float``."""
+    origin = typing.get_origin(hint)
+    if origin in (types.UnionType, typing.Union):
+        return " or ".join(_expected(arm) for arm in typing.get_args(hint))
+    if hint is type(None):
+        return "None"
+    if origin is not None:
+        key, item = typing.get_args(hint)
+        return f"a mapping of {_expected(key)} to {_expected(item)}"
+    if hint is Path:
+        return "a path (str or os.PathLike)"
+    return str(hint.__name__)
 
 
 def _served(config: MockConfig) -> Iterator[MockServer]:

@@ -15,7 +15,10 @@ its own package name (tests/data/suggest/spec.yaml), so the shipped spec can gro
 from __future__ import annotations
 
 import json
+import os
+import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +31,7 @@ import pytest
 import yaml
 
 from generator.cli import main
-from tests.conftest import DATA
+from tests.conftest import DATA, ROOT
 from tests.helpers import deskkit
 
 HERE = DATA / "suggest"
@@ -333,12 +336,42 @@ def test_a_spec_that_is_not_yaml_is_named_with_its_line(run: Run, tmp_path: Path
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
-def test_the_readme_shows_what_suggest_prints(run: Run, capsys: pytest.CaptureFixture[str]) -> None:
-    """The README's example report is this command's output, verbatim."""
+def test_the_readme_shows_what_suggest_prints() -> None:
+    """The README's example command, run as written from the repository's root with nothing on PYTHONPATH (the
+    spec is generated for the run: the installed bindings are another spec's), prints the README's report."""
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
-    at = readme.index("```text\n", readme.index("On the fixtures folder `tests/data/suggest/captures`")) + 8
-    assert main(["suggest", CAPTURES, "--spec", str(SPEC), "--package", PACKAGE, "--min-count", "2"]) == 0
-    assert capsys.readouterr().out == readme[at:readme.index("```", at)]
+    start = readme.index("On the fixtures folder `tests/data/suggest/captures`")
+    command = readme[readme.index("```sh\n", start) + 6:readme.index("```", readme.index("```sh\n", start) + 6)]
+    at = readme.index("```text\n", start) + 8
+    args = shlex.split(command)
+    assert args[:2] == ["deskkit", "suggest"] and "--package" not in args
+    done = deskkit(*args[1:], env={"PYTHONPATH": "", "DESKKIT_PACKAGE": ""})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == readme[at:readme.index("```", at)]
+
+
+def test_a_spec_without_package_is_judged_by_its_own_bindings(tmp_path: Path) -> None:
+    """`--spec` alone: a spec deskkit cannot generate is refused with its file and line (not judged by the
+    installed bindings, which proposed retiring quirks it never had); a spec the installed bindings were not
+    generated from is refused with `--package`, naming an operation that differs."""
+    tiny = tmp_path / "tiny.yaml"
+    tiny.write_text('openapi: 3.1.0\ninfo: {title: t, version: "1"}\npaths: {}\n', encoding="utf-8")
+    body = tmp_path / "base.json"
+    body.write_text(json.dumps({"desktop": {"desktop_id": "d1"}}), encoding="utf-8")
+    done = deskkit("suggest", "--spec", str(tiny), str(body))
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{tiny}:3: at /paths" in done.stderr and "Traceback" not in done.stderr
+    small = tmp_path / "small.yaml"
+    small.write_text('openapi: 3.1.0\ninfo: {title: t, version: "1", x-deskkit-package: small_api}\npaths:\n'
+                     '  /x:\n    get:\n      operationId: GetX\n      responses: {"200": {description: ok}}\n',
+                     encoding="utf-8")
+    done = deskkit("suggest", "--spec", str(small), str(body), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["patch"] == []  # judged by GetX's contract: nothing to retire, nothing to add
+    done = deskkit("suggest", "--spec", str(small), str(body), "--package", "workspace_desktop")
+    assert done.returncode == 2 and done.stdout == ""
+    assert f"{small}: the bindings workspace_desktop were not generated from this spec (the spec lacks " \
+           in done.stderr and len(done.stderr.strip().splitlines()) == 1
 
 
 def test_a_second_run_proposes_nothing_the_spec_knows_off_the_page(run: Run, tmp_path: Path) -> None:
@@ -399,3 +432,54 @@ def test_a_closed_schema_gets_no_property_known_off_the_page(run: Run, tmp_path:
     documented = json.loads(deskkit(*args, "--as", "documented", env={"PYTHONPATH": str(bindings)}).stdout)
     [op] = [op for op in documented["patch"] if op["path"].endswith("/architecture")]
     assert op["value"]["type"] == "string" and "x-deskkit-known" not in op["value"]
+
+
+def test_apply_onto_the_spec_is_all_or_nothing(run: Run, tmp_path: Path) -> None:
+    """`--apply` onto the spec itself under a file size limit smaller than the patched spec: the write fails
+    with a one-line error, the spec keeps its bytes and no temporary file is left beside it."""
+    import resource
+
+    victim = tmp_path / "victim.yaml"
+    shutil.copyfile(SPEC, victim)
+    before = victim.read_bytes()
+    limit = 49 * 512  # `ulimit -f 49` (512-byte blocks): the spec is larger, so rewriting it must fail
+
+    def small_files() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    assert len(before) > limit
+    exe = Path(sys.executable).with_name("deskkit")
+    done = subprocess.run([str(exe), "suggest", CAPTURES, "--spec", str(victim), "--package", PACKAGE,
+                           "--apply", str(victim)], cwd=ROOT, capture_output=True, text=True, check=False,
+                          env={**os.environ, "PYTHONPATH": str(run.bindings)}, preexec_fn=small_files)
+    assert done.returncode == 2, done.stderr
+    assert f"{victim}: cannot write" in done.stderr and "Traceback" not in done.stderr
+    assert victim.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["victim.yaml"]
+
+
+def test_the_readme_suggest_flow_runs_as_written(tmp_path: Path) -> None:
+    """Every line of the README's suggest flow, run by a shell in a checkout-like folder (the shipped spec under
+    spec/, a captures/ folder and a HAR beside it): each succeeds (diff exits 1: it found breaking changes, as
+    documented), and afterwards the checkout is whole — `generate --check` and `suggest captures/` still work."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("deskkit suggest captures/ session.har")
+    lines = readme[start:readme.index("```", start)].strip().splitlines()
+    assert any("--apply" in line for line in lines) and not any("spec/next" in line for line in lines)
+    shutil.copytree(ROOT / "spec", tmp_path / "spec")
+    shutil.copytree(HERE / "captures", tmp_path / "captures")
+    shutil.copyfile(HERE / "captures" / "session.har", tmp_path / "session.har")
+    env = {**os.environ, "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    for line in lines:
+        done = subprocess.run(["bash", "-c", line], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              check=False, timeout=300)
+        expected = (0, 1) if line.startswith("deskkit diff") else (0,)
+        assert done.returncode in expected, (line, done.stderr)
+        assert "Traceback" not in done.stderr and "several specs" not in done.stderr, line
+    assert "## " in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "proposed.json").read_text(encoding="utf-8"))
+    for args in (["generate", "--check"], ["suggest", "captures/"]):
+        done = subprocess.run(["deskkit", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
+                              check=False, timeout=300)
+        assert done.returncode == 0, (args, done.stderr)

@@ -65,6 +65,8 @@ def test_the_users_tests_pass_and_fail_as_they_should(project: pytest.Pytester) 
         "test_desktops::test_a_fixtures_folder_beside_the_tests": "passed",
         "test_desktops::test_async_clients_in_process": "passed",
         "test_desktops::test_an_unknown_setting": "error",
+        "test_desktops::test_a_setting_of_the_wrong_type[desktop_mock0]": "error",
+        "test_desktops::test_a_fault_rate_of_the_wrong_type": "error",
         "test_desktops::test_the_profile_chosen_on_the_command_line": "passed",
         # the README's example, as a user copies it
         "test_readme_example::test_name_survives_quirky_bodies": "passed",
@@ -75,6 +77,12 @@ def test_the_users_tests_pass_and_fail_as_they_should(project: pytest.Pytester) 
     # The failure is the user's bug, shown with the body that triggers it (Hypothesis's falsifying example).
     assert "AttributeError: 'list' object has no attribute 'get'" in text and "Failing test case" in text
     assert "deskkit_mock: unknown setting(s) ['colour']" in text
+    # a setting of the wrong type is named with the type expected and the type given, before the mock starts
+    # (it was a TypeError deep in the mock's store); a token's value is never printed
+    assert "deskkit_mock: setting 'seed' expects int, got a value of type str" in text
+    assert ("deskkit_mock: setting 'faults' expects a mapping of str to float, got a value of type dict; "
+            "setting 'token' expects str or None, got a value of type int") in text
+    assert "TypeError" not in text and "1234567" not in text
     assert "ContractError" in text  # the strict reading, on the first quirky desktop
 
 

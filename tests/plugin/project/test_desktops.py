@@ -113,5 +113,15 @@ def test_an_unknown_setting(desktop_mock):  # EXPECTED TO ERROR at setup
     pass
 
 
+@pytest.mark.parametrize("desktop_mock", [{"seed": "x"}], indirect=True)
+def test_a_setting_of_the_wrong_type(desktop_mock):  # EXPECTED TO ERROR at setup
+    pass
+
+
+@pytest.mark.deskkit_mock(faults={"503": "half"}, token=1234567)
+def test_a_fault_rate_of_the_wrong_type(desktop_transport):  # EXPECTED TO ERROR at setup
+    pass
+
+
 def test_the_profile_chosen_on_the_command_line():
     assert settings.default.max_examples == 50  # deskkit's dev profile (Hypothesis's default is 100)
