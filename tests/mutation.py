@@ -3,7 +3,8 @@
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the static runtime, signing, the client's retry
 policy, the contract tools' capture splitting and judging) and prints the score: mutants killed (a test failed,
 or the run timed out) over all mutants, less those listed in tests/mutation-equivalent.txt (mutants no test can
-kill, each with the reason). ``--score-only`` scores the last run without running again.
+kill, each with the reason). ``--score-only`` scores the last run without running again; ``--survivors`` runs again only the mutants the
+last run left alive (after tests were added: mutmut keeps every other result).
 
 mutmut imports the mutated copy from ``mutants/`` by module path, so ``workspace_desktop`` must be a directory at
 the root: this links it to ``generated/workspace_desktop`` (git-ignored, as ``mutants/`` is). The tests run with
@@ -80,7 +81,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--score-only", action="store_true")
+    parser.add_argument("--survivors", action="store_true", help="run only the mutants not killed last time")
     args = parser.parse_args(argv)
+    names: list[str] = []
+    if args.survivors:
+        skip = equivalent()
+        names = [name for name, code in results().items() if code not in DETECTED and name not in skip]
+        print(f"running again the {len(names)} mutants the last run left alive")
     if not args.score_only:
         # Only for the run: left at the root, it would shadow other generated packages in tests that put theirs
         # on PYTHONPATH (pytest puts the root first).
@@ -89,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "DESKKIT_TEST_IN_PROCESS": "1"}
         started = time.monotonic()
         try:
-            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
+            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names],
                                  cwd=ROOT, env=env, check=False)
         finally:
             link.unlink()
