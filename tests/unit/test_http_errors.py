@@ -107,3 +107,27 @@ def test_the_repr_shows_base_url_auth_kind_and_retries_never_the_secret() -> Non
         assert repr(token) == "WorkspaceClient(base_url='http://api.test', auth=token, max_retries=1)"
     with WorkspaceClient(ak="AKEXAMPLE", sk="s3cr3t-sk", base_url="http://api.test") as signed:
         assert repr(signed) == "WorkspaceClient(base_url='http://api.test', auth=ak/sk, max_retries=3)"
+
+
+@pytest.mark.parametrize(("options", "expected"), [
+    ({"token": TOKEN, "ak": "AK", "sk": "s3cr3t-sk"}, "give either token= or ak=/sk=, not both"),
+    ({}, "credentials are required: token= (sent as X-Auth-Token; a string or a callable returning one) or ak= "
+         "and sk= (an access key pair)"),
+    ({"ak": "AK"}, "both ak and sk are required for AK/SK signing"),
+    ({"sk": "s3cr3t-sk"}, "both ak and sk are required for AK/SK signing"),
+    ({"token": "MIIZ s3cr3t"}, "token holds characters other than printable ASCII (spaces included)"),
+    ({"token": TOKEN, "base_url": "http://user:s3cr3t@api.test"},
+     "base_url must not hold user:password@ (give the credentials as token= or ak=/sk=)"),
+    ({"token": TOKEN, "region": None}, "give region= (for https://workspace.{region}.myhuaweicloud.com) or base_url="),
+    ({"token": TOKEN, "max_retries": -1}, "max_retries must be 0 (no retries) or more"),
+    ({"token": TOKEN, "max_response_bytes": 0}, "max_response_bytes must be a positive number of bytes"),
+    ({"token": TOKEN, "max_response_bytes": 1.5}, "max_response_bytes must be a positive number of bytes"),
+    ({"token": TOKEN, "deadline": 0}, "deadline must be a positive number of seconds, or None"),
+])
+def test_constructor_arguments_that_cannot_work_are_refused_with_what_to_give(options: dict[str, object],
+                                                                                 expected: str) -> None:
+    arguments: dict[str, object] = {"region": "ap-southeast-1", **options}
+    with pytest.raises(ValueError) as caught:
+        WorkspaceClient(**arguments)  # type: ignore[arg-type]
+    assert str(caught.value) == expected
+    assert "s3cr3t" not in str(caught.value)
