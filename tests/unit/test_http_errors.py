@@ -10,6 +10,7 @@ import pytest
 
 from workspace_desktop.client import (
     ApiError,
+    InvalidRequestError,
     RedirectError,
     ServerError,
     WorkspaceClient,
@@ -131,3 +132,46 @@ def test_constructor_arguments_that_cannot_work_are_refused_with_what_to_give(op
         WorkspaceClient(**arguments)  # type: ignore[arg-type]
     assert str(caught.value) == expected
     assert "s3cr3t" not in str(caught.value)
+
+
+def _listing_parameters() -> dict[str, dict[str, object]]:
+    """The list operation's query parameters as the spec gives them (YAML read here, not deskkit's model)."""
+    from pathlib import Path
+
+    import yaml
+
+    spec = yaml.safe_load((Path(__file__).parents[2] / "spec" / "workspace-desktop.openapi.yaml").read_text())
+    parameters = spec["paths"]["/v2/{project_id}/desktops/detail"]["get"]["parameters"]
+    return {p["name"]: p["schema"] for p in parameters if isinstance(p, dict) and "schema" in p}
+
+
+def test_a_parameter_its_schema_refuses_is_refused_by_name_before_anything_is_sent() -> None:
+    schemas = _listing_parameters()
+    low, most = schemas["offset"]["minimum"], schemas["desktop_id"]["maxItems"]
+    orders = schemas["sort_type"]["enum"]
+    assert isinstance(low, int) and isinstance(most, int) and orders == ["ASC", "DESC"]
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"desktops": [], "total_count": 0})
+
+    refused: list[tuple[dict[str, object], str]] = [
+        ({"offset": low - 1}, f"offset: expected at least {low}, found {low - 1}"),
+        ({"sort_type": "asc"}, f"sort_type: expected one of {orders}, found \"asc\""),
+        ({"limit": True}, "limit: expected integer, found boolean"),
+        ({"user_attached": "yes"}, "user_attached: expected boolean, found string"),
+        ({"status": 5}, "status: expected string, found integer"),
+        ({"desktop_id": ["d"] * (most + 1)}, f"desktop_id: expected at most {most} items, found {most + 1}"),
+    ]
+    with WorkspaceClient(token=TOKEN, base_url="http://api.test", transport=httpx.MockTransport(handler)) as c:
+        for arguments, expected in refused:
+            with pytest.raises(InvalidRequestError) as caught:
+                c.list_desktops_detail(PROJECT, **arguments)  # type: ignore[arg-type]
+            assert str(caught.value) == expected, arguments
+        assert sent == []
+        # the edges themselves are sent
+        c.list_desktops_detail(PROJECT, offset=low, desktop_id=["d"] * most, sort_type="DESC")
+    (request,) = sent
+    assert request.url.params.get_list("desktop_id") == ["d"] * most
+    assert request.url.params["offset"] == str(low) and request.url.params["sort_type"] == "DESC"
