@@ -3,7 +3,8 @@
 Runs mutmut (configured in pyproject.toml ``[tool.mutmut]``: the static runtime, signing, the client's retry
 policy, the contract tools' capture splitting and judging) and prints the score: mutants killed (a test failed,
 or the run timed out) over all mutants, less those listed in tests/mutation-equivalent.txt (mutants no test can
-kill, each with the reason). ``--score-only`` scores the last run without running again.
+kill, each with the reason). ``--score-only`` scores the last run without running again; ``--survivors`` runs
+again only the mutants the last run left alive (after tests were added: mutmut keeps every other result).
 
 mutmut imports the mutated copy from ``mutants/`` by module path, so ``workspace_desktop`` must be a directory at
 the root: this links it to ``generated/workspace_desktop`` (git-ignored, as ``mutants/`` is). The tests run with
@@ -56,6 +57,8 @@ def score() -> int:
     counted = {name: code for name, code in codes.items() if name not in skip}
     by_module: Counter[str] = Counter()
     killed_by_module: Counter[str] = Counter()
+    unreached: Counter[str] = Counter()  # no selected test runs the mutated function (mutmut's 33)
+    unchecked: Counter[str] = Counter()  # not run yet (an interrupted run)
     survivors = []
     for name, code in sorted(counted.items()):
         module = name.split(".x")[0].split(".x\u01c1")[0]
@@ -64,8 +67,13 @@ def score() -> int:
             killed_by_module[module] += 1
         else:
             survivors.append((name, code))
+            unreached[module] += code == 33
+            unchecked[module] += code is None
     for module in sorted(by_module):
-        print(f"{module}: {killed_by_module[module]}/{by_module[module]} killed")
+        print(f"{module}: {killed_by_module[module]}/{by_module[module]} killed "
+              f"({100 * killed_by_module[module] / by_module[module]:.1f} %; not killed: "
+              f"{by_module[module] - killed_by_module[module] - unreached[module] - unchecked[module]} survived, "
+              f"{unreached[module]} reached by no selected test, {unchecked[module]} not run)")
     killed = sum(killed_by_module.values())
     print(f"score: {killed}/{len(counted)} = {100 * killed / max(1, len(counted)):.1f} % killed "
           f"({len(codes)} mutants, {len(skip) - len(stale)} equivalent excluded)")
@@ -80,7 +88,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.mutation", description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--score-only", action="store_true")
+    parser.add_argument("--survivors", action="store_true", help="run only the mutants not killed last time")
     args = parser.parse_args(argv)
+    names: list[str] = []
+    if args.survivors:
+        skip = equivalent()
+        names = [name for name, code in results().items() if code not in DETECTED and name not in skip]
+        print(f"running again the {len(names)} mutants the last run left alive")
     if not args.score_only:
         # Only for the run: left at the root, it would shadow other generated packages in tests that put theirs
         # on PYTHONPATH (pytest puts the root first).
@@ -89,8 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         env = {**os.environ, "HYPOTHESIS_PROFILE": "mutation", "DESKKIT_TEST_IN_PROCESS": "1"}
         started = time.monotonic()
         try:
-            run = subprocess.run([sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children)],
-                                 cwd=ROOT, env=env, check=False)
+            command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names]
+            run = subprocess.run(command, cwd=ROOT, env=env, check=False)
         finally:
             link.unlink()
         print(f"mutmut run: exit {run.returncode} after {time.monotonic() - started:.0f} s "

@@ -169,5 +169,5 @@ def start(host: str = "127.0.0.1") -> Hostile:
     server = ThreadingHTTPServer((host, 0), _handler(state))
     server.daemon_threads = True
     state.server, state.url = server, f"http://{host}:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
     return state

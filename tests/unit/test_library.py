@@ -14,6 +14,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jsonpointer
+import yaml
 from jsonschema import Draft202012Validator
 
 import generator.contract.library
@@ -92,3 +94,27 @@ def test_results_and_summary_are_the_reports(tmp_path: Path) -> None:
     assert Counter(r["verdict"] for r in results) == {v: n for v, n in summary.items()
                                                      if v in ("conformant", "tolerated", "violation", "unreadable")
                                                      and n}
+
+
+def test_values_and_fields_known_off_the_page_are_listed_with_every_key_of_the_record() -> None:
+    """The ``off_page`` records as the JSON report's format has them; pointers resolved with ``jsonpointer``
+    (in the capture, and the rule in the spec as YAML reads it), not by deskkit."""
+    body = {"desktop": {"desktop_type": "SHARED", "os_host_name": "h-1"}}
+    (result,) = judge_lines([json.dumps(body)], source="s.jsonl")
+    assert result["verdict"] == "tolerated" and result["problems"] == [] and result["undocumented_fields"] == []
+    records = result["off_page"]
+    assert [sorted(r) for r in records] == [sorted(["pointer", "message", "rule", "quirk", "quirk_rule", "known",
+                                                    "refused_in_strict"])] * 2
+    value, field = records  # in pointer order
+    spec = yaml.safe_load((Path(__file__).parents[2] / "spec" / "workspace-desktop.openapi.yaml").read_text())
+    assert jsonpointer.resolve_pointer(body, value["pointer"]) == "SHARED"
+    assert jsonpointer.resolve_pointer(body, field["pointer"]) == "h-1"
+    rule = jsonpointer.resolve_pointer(spec, value["rule"].removeprefix("#"))
+    assert "SHARED" in [known["value"] for known in rule["x-deskkit-known-values"]]
+    assert jsonpointer.resolve_pointer(spec, field["rule"].removeprefix("#"))["level"] == "sdk"
+    # a value off the page is refused by the strict parser; a field off the page is not
+    def kind(record: dict[str, Any]) -> tuple[Any, ...]:
+        return record["known"], record["refused_in_strict"], record["quirk"], record["quirk_rule"]
+
+    assert kind(value) == ("sdk", True, None, None) and kind(field) == ("sdk", False, None, None)
+    assert '"SHARED"' in value["message"] and "outside the page" in field["message"]

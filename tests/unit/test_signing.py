@@ -193,3 +193,45 @@ def test_body_hash_and_signature_depend_on_the_body(body: bytes) -> None:
     assert sign(SK, string_to_sign(canonical, "d")) != sign(SK, string_to_sign(other, "d"))
     if not body:
         assert canonical.endswith(EMPTY_SHA256)
+
+
+@pytest.mark.parametrize(("ak", "sk", "expected"), [
+    ("AK 1", SK, "ak must be ASCII without spaces or commas"),
+    ("AK,1", SK, "ak must be ASCII without spaces or commas"),
+    ("AKé1", SK, "ak must be ASCII without spaces or commas"),
+    ("AK\r\nX-Evil: 1", SK, "ak contains a line break (CR or LF)"),
+    (AK, "", "sk must be a non-empty string"),
+])
+def test_an_access_key_or_secret_that_cannot_be_sent_is_refused_by_name(ak: str, sk: str, expected: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        SdkSigner(ak, sk)
+    assert str(caught.value) == expected
+
+
+def test_the_date_is_utc_whatever_the_clock_s_zone_and_the_machine_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guide's instant, given in UTC+8 on a machine whose local zone is UTC+8 (POSIX TZ, no tz database):
+    the guide's date and signature."""
+    import time
+    from datetime import timedelta, timezone
+
+    monkeypatch.setenv("TZ", "XST-8")
+    time.tzset()
+    try:
+        assert time.localtime(0).tm_hour == 8  # the zone took effect: the check below means something
+        east = guide_clock().astimezone(timezone(timedelta(hours=8)))
+        seen: list[httpx.Request] = []
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            return httpx.Response(200)
+
+        with httpx.Client(transport=httpx.MockTransport(handler)) as client:
+            del client.headers["Accept"], client.headers["User-Agent"]
+            client.get(GUIDE_URL, headers={"Content-Type": "application/json"},
+                       auth=SdkSigner(AK, SK, clock=lambda: east))
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    (request,) = seen
+    assert request.headers["X-Sdk-Date"] == "20191115T033655Z"
+    assert request.headers["Authorization"].endswith(f"Signature={GUIDE_SIGNATURE}")
