@@ -791,7 +791,9 @@ class Parameter(NamedTuple):
         problem = self.site.problem(data)
         if problem is not None:
             raise ValueError(f"{self.py_name or self.name}: {problem}")
-        return [_text_of(item) for item in data] if type(data) is list else [_text_of(data)]
+        if type(data) is list:
+            return [_text_of(item, self.site.items or self.site) for item in data]
+        return [_text_of(data, self.site)]
 
     def encode(self, value: Any) -> list[str]:
         """The text(s) of ``value`` on the wire, before percent-encoding: one per repeated query key, else
@@ -826,9 +828,11 @@ def _plain_value(value: Any) -> Any:
     return value
 
 
-def _text_of(value: Any) -> str:
+def _text_of(value: Any, site: Site) -> str:
     if value is True or value is False:
         return "true" if value else "false"
+    if type(value) is float and site.json_type == "integer":  # 2.0 is an integer to JSON Schema; send "2"
+        return str(int(value))
     return str(value)
 
 

@@ -175,3 +175,17 @@ def test_a_parameter_its_schema_refuses_is_refused_by_name_before_anything_is_se
     (request,) = sent
     assert request.url.params.get_list("desktop_id") == ["d"] * most
     assert request.url.params["offset"] == str(low) and request.url.params["sort_type"] == "DESC"
+
+
+def test_an_integral_float_for_an_integer_parameter_is_sent_as_an_integer() -> None:
+    """JSON Schema calls 2.0 an integer, so the check lets it through; the query must then say 2, not 2.0."""
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"desktops": [], "total_count": 0})
+
+    with WorkspaceClient(token=TOKEN, base_url="http://api.test", transport=httpx.MockTransport(handler)) as c:
+        c.list_desktops_detail(PROJECT, limit=2.0, offset=0)  # type: ignore[arg-type]
+    (request,) = sent
+    assert request.url.params["limit"] == "2" and request.url.params["offset"] == "0"
