@@ -98,9 +98,10 @@ class Judge:
             found = self._routes[key] = (op.id, _model(capture, op))
         return found
 
-    def __call__(self, capture: Capture, data: Any = UNDECODED) -> Result:
+    def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False) -> Result:
         """One capture's verdict, problems (and deviations) and undocumented fields. ``data``: its body,
-        when the caller has decoded it already."""
+        when the caller has decoded it already; ``checked``: the caller's own quick check found it not
+        plainly conformant, so the model's fast pass is not tried again."""
         operation, model = self.route(capture)
         if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
             return clean(capture, operation)  # no body, and none in the contract
@@ -115,7 +116,7 @@ class Judge:
                                    "known": None}]
             result["undocumented_fields"], result["off_page"] = [], []
             return result
-        found = model.judge(data)
+        found = model.judge_fully(data) if checked else model.judge(data)
         off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
         if not (found.problems or found.deviations or found.unknown_fields or off_page):
             return clean(capture, operation, found.verdict)

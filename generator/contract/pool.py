@@ -55,7 +55,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                 texts.append(clean_text(capture, operation))
                 continue
             conforms = getattr(model, "conforms", None)
-            data = UNDECODED
+            data, checked = UNDECODED, False
             if check is None and conforms is not None and capture.body:  # (after msgspec, the judge tries it)
                 try:
                     data = loads(capture.body)
@@ -66,7 +66,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                         verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                         texts.append(clean_text(capture, operation))
                         continue
-            result = judge(capture, data)
+                    checked = True  # the fast pass gave up: the judge need not run it again
+            result = judge(capture, data, checked=checked)
             text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run

@@ -721,6 +721,12 @@ class Model:
         """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
         if cls.conforms(data):
             return _NOTHING_FOUND
+        return cls.judge_fully(data)
+
+    @classmethod
+    def judge_fully(cls, data: Any) -> Judgement:
+        """:meth:`judge` without trying the fast pass first: for a caller whose own check (the fast pass,
+        or one as strict) has already found ``data`` not plainly conformant, so it is not run twice."""
         cx = Context()
         try:
             cls._parse(data, "", cx, cls._site)

@@ -242,6 +242,19 @@ def test_jobs_give_the_same_report(tmp_path: Path) -> None:
     assert summary["unreadable"] == 4 and sum(summary[k] for k in ("conformant", "tolerated", "violation")) == 2996
 
 
+def test_without_the_fast_decoder_the_report_is_the_same(tmp_path: Path) -> None:
+    """msgspec off (DESKKIT_FAST_JSON=0): the loop's own fast-pass check, then the judge without it, must write
+    the report the msgspec check writes, on conformant, tolerated, violating and unreadable lines."""
+    docs = [documented_example(), load_example(), violation()]
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("".join(json.dumps(docs[i % 3]) + "\n" for i in range(30)) + "{broken\n")
+    fast = deskkit("validate", "--format", "json", str(path))
+    slow = deskkit("validate", "--format", "json", str(path), env={"DESKKIT_FAST_JSON": "0"})
+    assert fast.returncode == slow.returncode == 1 and fast.stdout == slow.stdout
+    summary = json.loads(slow.stdout)["summary"]
+    assert (summary["conformant"], summary["tolerated"], summary["violation"], summary["unreadable"]) == (10, 10, 10, 1)
+
+
 def test_verdicts_agree_with_from_dict(tmp_path: Path) -> None:
     """One source of truth: validate's verdict is what strict/tolerant from_dict would say."""
     samples = tmp_path / "mixed.jsonl"
