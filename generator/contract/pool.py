@@ -66,7 +66,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                         verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                         texts.append(clean_text(capture, operation))
                         continue
-                    checked = True  # the fast pass gave up: the judge need not run it again
+                    # the fast pass (when the model has one) gave up: the judge need not run it again
+                    checked = getattr(model, "_fast", None) is not None
             result = judge(capture, data, checked=checked)
             text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
