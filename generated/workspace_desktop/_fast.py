@@ -89,7 +89,6 @@ _RE_Tag_key: Final = m._RE_Tag_key
 _RE_Tag_value: Final = m._RE_Tag_value
 _RE_VolumeDetail_create_time: Final = m._RE_VolumeDetail_create_time
 _new: Final = object.__new__
-_NOTHING_WRAPPED: Final[frozenset[str]] = frozenset()
 
 
 def _AddressInfo(d: Any) -> Any:
@@ -129,13 +128,13 @@ def _AddressInfo(d: Any) -> Any:
             raise Bail from None
     if len(d) != n:
         raise Bail
-    o: Any = _new(AddressInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(AddressInfo)
     o.addr = v_addr
     o.version = v_version
     o.os_ext_ips_mac_mac_addr = v_os_ext_ips_mac_mac_addr
     o.os_ext_ips_type = v_os_ext_ips_type
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -167,14 +166,12 @@ def _AttachInstancesUserInfo(d: Any) -> Any:
             raise Bail from None
     if len(d) != n:
         raise Bail
-    o: Any = _new(AttachInstancesUserInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(AttachInstancesUserInfo)
     o.user_id = v_user_id
     o.user_name = v_user_name
     o.user_group = v_user_group
-    o.domain = UNSET
-    o.type = UNSET
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -401,7 +398,9 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_enterprise_project_id = UNSET
     if len(d) != n:
         raise Bail
-    o: Any = _new(DesktopDetailInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(DesktopDetailInfo)
     o.desktop_id = v_desktop_id
     o.computer_name = v_computer_name
     o.addresses = v_addresses
@@ -435,25 +434,6 @@ def _DesktopDetailInfo(d: Any) -> Any:
     o.is_attaching_eip = v_is_attaching_eip
     o.attach_state = v_attach_state
     o.enterprise_project_id = v_enterprise_project_id
-    o.os_host_name = UNSET
-    o.ipv4 = UNSET
-    o.ipv6 = UNSET
-    o.domain_status = UNSET
-    o.in_maintenance_mode = UNSET
-    o.share_resource_sku = UNSET
-    o.is_support_internet = UNSET
-    o.internet_mode_list = UNSET
-    o.subnet_id = UNSET
-    o.bill_resource_id = UNSET
-    o.process = UNSET
-    o.root_resource_id = UNSET
-    o.hour_package_info = UNSET
-    o.is_freeze = UNSET
-    o.isolated = UNSET
-    o.domain = UNSET
-    o.agent_version = UNSET
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -521,7 +501,9 @@ def _DesktopMetadata(d: Any) -> Any:
         v_desktop_os_version = UNSET
     if len(d) != n:
         raise Bail
-    o: Any = _new(DesktopMetadata)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(DesktopMetadata)
     o.charging_mode = v_charging_mode
     o.image_name = v_image_name
     o.metering_image_id = v_metering_image_id
@@ -530,8 +512,6 @@ def _DesktopMetadata(d: Any) -> Any:
     o.os_bit = v_os_bit
     o.os_type = v_os_type
     o.desktop_os_version = v_desktop_os_version
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -548,11 +528,11 @@ def _ErrorResponse(d: Any) -> Any:
         raise Bail
     if len(d) != n:
         raise Bail
-    o: Any = _new(ErrorResponse)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(ErrorResponse)
     o.error_code = v_error_code
     o.error_msg = v_error_msg
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -575,11 +555,11 @@ def _FlavorInfo(d: Any) -> Any:
         v_links = _h_FlavorInfo_links(v_links)
     if len(d) != n:
         raise Bail
-    o: Any = _new(FlavorInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(FlavorInfo)
     o.id = v_id
     o.links = v_links
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -602,11 +582,11 @@ def _FlavorLinkInfo(d: Any) -> Any:
         v_hrel = UNSET
     if len(d) != n:
         raise Bail
-    o: Any = _new(FlavorLinkInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(FlavorLinkInfo)
     o.rel = v_rel
     o.hrel = v_hrel
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -668,7 +648,9 @@ def _HourPackageInfo(d: Any) -> Any:
         raise Bail
     if len(d) != n:
         raise Bail
-    o: Any = _new(HourPackageInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(HourPackageInfo)
     o.root_order_id = v_root_order_id
     o.package_resource_id = v_package_resource_id
     o.package_instance_id = v_package_instance_id
@@ -677,8 +659,6 @@ def _HourPackageInfo(d: Any) -> Any:
     o.use_up_policy = v_use_up_policy
     o.package_duration = v_package_duration
     o.use_duration = v_use_duration
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -694,11 +674,11 @@ def _ListDesktopsDetailResponse(d: Any) -> Any:
         raise Bail
     if len(d) != n:
         raise Bail
-    o: Any = _new(ListDesktopsDetailResponse)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(ListDesktopsDetailResponse)
     o.desktops = v_desktops
     o.total_count = v_total_count
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -757,7 +737,9 @@ def _ProductInfo(d: Any) -> Any:
             raise Bail from None
     if len(d) != n:
         raise Bail
-    o: Any = _new(ProductInfo)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(ProductInfo)
     o.product_id = v_product_id
     o.flavor_id = v_flavor_id
     o.type = v_type
@@ -765,18 +747,6 @@ def _ProductInfo(d: Any) -> Any:
     o.memory = v_memory
     o.descriptions = v_descriptions
     o.charge_mode = v_charge_mode
-    o.architecture = UNSET
-    o.is_gpu = UNSET
-    o.package_type = UNSET
-    o.system_disk_type = UNSET
-    o.system_disk_size = UNSET
-    o.contain_data_disk = UNSET
-    o.resource_type = UNSET
-    o.cloud_service_type = UNSET
-    o.volume_product_type = UNSET
-    o.status = UNSET
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -793,11 +763,10 @@ def _SecurityGroup(d: Any) -> Any:
         v_id = UNSET
     if len(d) != n:
         raise Bail
-    o: Any = _new(SecurityGroup)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(SecurityGroup)
     o.id = v_id
-    o.name = UNSET
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -810,11 +779,10 @@ def _ShowDesktopDetailResponse(d: Any) -> Any:
     v_desktop = _DesktopDetailInfo(v_desktop)
     if len(d) != n:
         raise Bail
-    o: Any = _new(ShowDesktopDetailResponse)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(ShowDesktopDetailResponse)
     o.desktop = v_desktop
-    o._extra = None
-    o._wrapped = _NOTHING_WRAPPED
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -837,11 +805,11 @@ def _Tag(d: Any) -> Any:
         raise Bail
     if len(d) != n:
         raise Bail
-    o: Any = _new(Tag)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(Tag)
     o.key = v_key
     o.value = v_value
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -897,7 +865,9 @@ def _VolumeDetail(d: Any) -> Any:
         v_display_name = UNSET
     if len(d) != n:
         raise Bail
-    o: Any = _new(VolumeDetail)  # filled as the full parser fills it
+    # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
+    # fields known only off the page, _extra, _wrapped and the findings are left as they are.
+    o: Any = _new(VolumeDetail)
     o.type = v_type
     o.size = v_size
     o.device = v_device
@@ -905,14 +875,6 @@ def _VolumeDetail(d: Any) -> Any:
     o.volume_id = v_volume_id
     o.create_time = v_create_time
     o.display_name = v_display_name
-    o.kms_id = UNSET
-    o.iops = UNSET
-    o.throughput = UNSET
-    o.bill_resource_id = UNSET
-    o.desktop_pool_disk_id = UNSET
-    o.resource_spec_code = UNSET
-    o._extra = None
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 

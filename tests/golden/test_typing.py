@@ -64,3 +64,10 @@ def test_mypy_catches_a_known_field_used_as_the_wrong_type(tmp_path: Path) -> No
     result = mypy(tmp_path, SDK_DECLARED.replace("bool | Unset | None = r.desktop.in_maintenance_mode",
                                                  "str | Unset | None = r.desktop.in_maintenance_mode"))
     assert result.returncode == 1 and 'expression has type "bool | Unset | None"' in result.stdout
+
+
+def test_mypy_catches_a_misspelt_attribute(tmp_path: Path) -> None:
+    """Empty slots read as their defaults through ``Model.__getattr__``, which is hidden from type checkers:
+    were it visible, mypy would accept any attribute name on a model."""
+    result = mypy(tmp_path, USER_CODE + "print(r.desktop.computer_nmae)\n")
+    assert result.returncode == 1 and "attr-defined" in result.stdout and "computer_nmae" in result.stdout
