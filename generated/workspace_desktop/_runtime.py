@@ -169,10 +169,24 @@ def _is_json(value: Any) -> bool:
     return kind in _JSON_SCALARS or (kind is float and math.isfinite(value))
 
 
+#: Where a value sits while :func:`not_json` walks: its parent's path and its own token (the root: None and
+#: the pointer of the walked value). The pointer string is built only for what is reported, so a deep value
+#: costs memory in its depth, not in the square of it (one string per level would be).
+_Path = tuple["_Path | None", str]
+
+
+def _pointer(path: _Path | None) -> str:
+    tokens = []
+    while path is not None:
+        path, token = path
+        tokens.append(token)
+    return "/".join(reversed(tokens))
+
+
 def not_json(value: Any, pointer: str) -> Iterator[Finding]:
     """What in plain data JSON cannot hold, by pointer: keys that are not strings, NaN and infinities,
     values of other Python types, a list or dict inside itself (walked without recursion)."""
-    stack: list[tuple[Any, str, bool]] = [(value, pointer, False)]
+    stack: list[tuple[Any, _Path, bool]] = [(value, (None, pointer), False)]
     open_: set[int] = set()  # the containers being walked, to find one inside itself
     while stack:
         item, at, leaving = stack.pop()
@@ -185,24 +199,24 @@ def not_json(value: Any, pointer: str) -> Iterator[Finding]:
         if kind is float:
             if not math.isfinite(item):
                 name = "NaN" if item != item else "Infinity" if item > 0 else "-Infinity"
-                yield Finding(at, f"{name} is not a JSON number (RFC 8259 has no NaN or infinities)", "#")
+                yield Finding(_pointer(at), f"{name} is not a JSON number (RFC 8259 has no NaN or infinities)", "#")
         elif kind is list or kind is dict:
             if id(item) in open_:
-                yield Finding(at, f"a {kind.__name__} inside itself (JSON data is a tree)", "#")
+                yield Finding(_pointer(at), f"a {kind.__name__} inside itself (JSON data is a tree)", "#")
                 continue
             open_.add(id(item))
             stack.append((item, at, True))
             if kind is list:
-                stack.extend((x, f"{at}/{i}", False) for i, x in reversed(list(enumerate(item))))
+                stack.extend((x, (at, str(i)), False) for i, x in reversed(list(enumerate(item))))
                 continue
             for k, x in reversed(list(item.items())):
                 if type(k) is str:
-                    stack.append((x, f"{at}/{escape(k)}", False))
+                    stack.append((x, (at, escape(k)), False))
                 else:
-                    yield Finding(at, f"a key that is not a string: {_cut(repr(k))} (JSON object keys are strings)",
-                                  "#")
+                    yield Finding(_pointer(at), f"a key that is not a string: {_cut(repr(k))} (JSON object keys "
+                                  "are strings)", "#")
         else:
-            yield Finding(at, f"a Python {kind.__name__}, which is not JSON data", "#")
+            yield Finding(_pointer(at), f"a Python {kind.__name__}, which is not JSON data", "#")
 
 
 def _shown(value: object) -> str:
