@@ -261,7 +261,7 @@ def is_uuid(text: str) -> bool:
         uuid.UUID(text)
     except ValueError:
         return False
-    return len(text) > 23 and all(text[i] == "-" for i in (8, 13, 18, 23))
+    return all(text[i] == "-" for i in (8, 13, 18, 23))  # uuid.UUID took it: 32 hex digits, so no IndexError
 
 
 def is_ipv4(text: str) -> bool:
@@ -334,16 +334,14 @@ FORMATS: Final[dict[str, Callable[[str], bool]]] = {
 def is_multiple(value: int | float, step: int | float) -> bool:
     """``multipleOf`` as JSON Schema validators compute it: exactly for integers, by the float quotient
     otherwise (0.3 is not a multiple of 0.1 there, and so not here)."""
-    if isinstance(step, float) or isinstance(value, float):
-        if isinstance(step, float):
-            quotient = value / step
-            try:
-                return int(quotient) == quotient
-            except OverflowError:
-                return (Fraction(value) / Fraction(step)).denominator == 1
-        if math.isinf(value) or math.isnan(value):
-            return False
-        return value % step == 0
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # no multiple of anything (and neither int() nor Fraction takes it)
+    if isinstance(step, float):
+        quotient = value / step
+        try:
+            return int(quotient) == quotient
+        except OverflowError:
+            return (Fraction(value) / Fraction(step)).denominator == 1
     return value % step == 0
 
 
@@ -579,10 +577,9 @@ class Context:
                                          f"{where}): kept untyped, as an undocumented field", known.rule,
                                          known=known.level))
             return True
-        if len(self.deviations) > deviations:
-            inside = self.deviations[deviations:]
-            del self.deviations[deviations:]
-            self.off_page.extend(d._replace(known=d.known or known.level) for d in inside)
+        inside = self.deviations[deviations:]
+        del self.deviations[deviations:]
+        self.off_page.extend(d._replace(known=d.known or known.level) for d in inside)
         self.off_page.append(Finding(pointer, known.message, known.rule, known=known.level))
         return False
 
@@ -630,7 +627,7 @@ class Context:
                 self.key(key, pointer)
                 continue
             self.unknown.append(f"{pointer}/{escape(key)}")
-            if type(value) not in _JSON_SCALARS and not _is_json(value):
+            if not _is_json(value):
                 self.problems.extend(not_json(value, f"{pointer}/{escape(key)}"))
         return extra
 
@@ -758,7 +755,7 @@ class Model:
         try:
             cls._parse(data, "", cx, cls._site)
         except RecursionError:
-            return Judgement((Finding("", "nested too deeply to parse", cls._site.rule),), (), (), ())
+            return Judgement((Finding("", "nested too deeply to parse", cls._site.rule),), (), ())
         return cx.judgement()
 
     @classmethod
@@ -1005,7 +1002,8 @@ def _refused_literal(text: str, exc: ValueError) -> str:
         digits = token.lstrip("-")
         if token in ("NaN", "Infinity", "-Infinity"):
             what = f"{token} is not a JSON value (RFC 8259 has no NaN or infinities)"
-        elif isinstance(exc, _NonFinite) and "e" in token.lower() and math.isinf(float(token)):
+        elif isinstance(exc, _NonFinite) and not digits.isdigit() and math.isinf(float(token)):
+            # a fraction or an exponent (a long integer is read as an int, never as infinity)
             what = f"the number {_cut(token)} is too large for a double (it reads as infinity)"
         elif limit and len(digits) > limit and digits.isdigit():
             what = f"an integer of {len(digits)} digits is more than the {limit} Python reads"
