@@ -544,3 +544,74 @@ def test_a_provider_token_that_cannot_be_sent_is_named_not_quoted(call: Any) -> 
         call(lambda r: httpx.Response(200, content=PAGE), token=lambda: "sec ret")
     assert str(caught.value) == ("the token provider's value holds characters other than printable ASCII "
                                  "(spaces included)")
+
+
+# -- what is checked before sending -------------------------------------------------------------------------------
+
+LEAVES = "id must not contain '/', '\\\\' or '..': "  # the message shows the two characters '\\'
+CONTROL = "id must not contain control characters: "
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("", "id must be a non-empty string"), (7, "id must be a non-empty string"),
+    ("a/b", LEAVES + "'a/b'"), ("a\\b", LEAVES + "'a\\\\b'"), (".", LEAVES + "'.'"), ("..", LEAVES + "'..'"),
+    ("a..b", LEAVES + "'a..b'"),
+    ("a\x01", CONTROL + "'a\\x01'"), ("\x7f", CONTROL + "'\\x7f'"), ("\x9f", CONTROL + "'\\x9f'"),
+])
+def test_a_path_segment_that_could_leave_its_place_is_refused(value: Any, message: str) -> None:
+    with pytest.raises(c.InvalidRequestError) as caught:
+        c.check_segment("id", value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("value", "sent"), [("\xa0x", "%C2%A0x"), ("a.b", "a.b"), ("~é ?#", "~%C3%A9%20%3F%23")])
+def test_a_path_segment_is_sent_percent_encoded(value: str, sent: str) -> None:
+    assert c.check_segment("id", value) == sent
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_the_request_asks_for_json_and_the_codings_it_can_undo(call: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=PAGE)
+
+    call(handler, token="!t0k~")  # every printable ASCII character, its ends included, may be a token's
+    (request,) = seen
+    assert (request.headers["Accept"], request.headers["Accept-Encoding"], request.headers["User-Agent"],
+            request.headers["X-Auth-Token"]) == ("application/json", "gzip, deflate", c.USER_AGENT, "!t0k~")
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"token": "t", "ak": "AK"}, "give either token= or ak=/sk=, not both"),
+    ({"token": "t", "sk": "SK"}, "give either token= or ak=/sk=, not both"),
+])
+def test_a_token_and_half_a_key_pair_are_refused(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        c.WorkspaceClient(base_url=BASE, **options)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"token": "t"}, "the spec declares no API key header: token= is not accepted"),
+    ({"ak": "AK"}, "the spec declares no AK/SK signing: ak=/sk= are not accepted"),
+    ({"sk": "SK"}, "the spec declares no AK/SK signing: ak=/sk= are not accepted"),
+])
+def test_credentials_the_spec_does_not_declare_are_refused(options: dict[str, str], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        OpenClient(base_url=BASE, **options)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_the_deadline_caps_the_timeout_of_the_request(call: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_http.time, "monotonic", Clock())  # time stands still: exactly 2 s are left
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, content=PAGE)
+
+    call(handler, timeout=7.0, deadline=2.0)
+    assert seen[0].extensions["timeout"] == {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}
