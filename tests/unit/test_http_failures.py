@@ -615,3 +615,52 @@ def test_the_deadline_caps_the_timeout_of_the_request(call: Any, monkeypatch: py
 
     call(handler, timeout=7.0, deadline=2.0)
     assert seen[0].extensions["timeout"] == {"connect": 2.0, "read": 2.0, "write": 2.0, "pool": 2.0}
+
+
+# -- the endpoint and the credentials a spec asks for -------------------------------------------------------------
+
+class ServerClient(_http.BaseClient):
+    SERVER = "https://{tenant}.api.example.com/{stage}/"
+
+
+def test_the_base_url_is_the_given_one_or_the_spec_server_filled_in() -> None:
+    with OpenClient(base_url="/" + BASE[1:] + "//") as given:
+        assert given._policy.base_url == "/" + BASE[1:]  # only the trailing slashes go
+    with ServerClient(server_variables={"tenant": "t1", "stage": "v 2"}) as filled:
+        assert filled._policy.base_url == "https://t1.api.example.com/v%202"
+    for variables, message in [({}, "give tenant= and stage= (for https://{tenant}.api.example.com/{stage}/) "
+                                     "or base_url="),
+                               ({"tenant": "a/b", "stage": "s"}, "tenant must not contain '/', '\\\\' or '..': "
+                                                                 "'a/b'")]:
+        with pytest.raises(ValueError) as caught:
+            ServerClient(server_variables=variables)
+        assert str(caught.value) == message
+    with pytest.raises(ValueError) as caught:
+        OpenClient()
+    assert str(caught.value) == "the spec names no server: give base_url="
+
+
+class TokenOnly(_http.BaseClient):
+    AUTH = _http.Auth("X-Auth-Token", False, True)
+
+
+class KeysOnly(_http.BaseClient):
+    AUTH = _http.Auth(None, True, True)
+
+
+@pytest.mark.parametrize(("kind", "message"), [
+    (TokenOnly, "credentials are required: token= (sent as X-Auth-Token; a string or a callable returning one)"),
+    (KeysOnly, "credentials are required: ak= and sk= (an access key pair)"),
+])
+def test_missing_credentials_name_only_what_the_spec_accepts(kind: type[_http.BaseClient], message: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        kind(base_url=BASE)
+    assert str(caught.value) == message
+
+
+def test_the_smallest_response_limit_is_one_byte() -> None:
+    with c.WorkspaceClient(token="t", base_url=BASE, max_response_bytes=1) as client:
+        assert client._policy.max_response_bytes == 1
+    with pytest.raises(ValueError) as caught:
+        c.WorkspaceClient(token="t", base_url=BASE, max_response_bytes=0)
+    assert str(caught.value) == "max_response_bytes must be a positive number of bytes"
