@@ -478,7 +478,7 @@ class _Decoder:
             return b""
         rest = self.inflate.flush()
         if self.started and not self.inflate.eof:
-            raise zlib.error(f"the {self.coding} stream ends before its end")
+            raise zlib.error  # the stream was cut short (the caller names the coding)
         return rest
 
 

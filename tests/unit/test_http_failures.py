@@ -433,7 +433,8 @@ def test_a_server_text_is_shown_with_backslashes_as_sent_and_control_characters_
 
 
 @pytest.mark.parametrize("call", CALLS)
-@pytest.mark.parametrize(("coding", "sent"), [("gzip", "raw"), ("gzip", "deflate"), ("deflate", "gzip")])
+@pytest.mark.parametrize(("coding", "sent"), [("gzip", "raw"), ("gzip", "deflate"), ("x-gzip", "deflate"),
+                                              ("deflate", "gzip")])
 def test_only_deflate_may_come_without_its_wrapper(call: Any, coding: str, sent: str) -> None:
     # a body compressed otherwise than its Content-Encoding says is refused, not guessed at
     body = compressed(PAGE, sent)
@@ -466,9 +467,10 @@ def test_a_body_httpx_already_decoded_is_not_decoded_again(call: Any) -> None:
     assert result.to_dict() == json.loads(PAGE)
 
 
-def test_one_small_compressed_chunk_is_inflated_in_bounded_steps() -> None:
+@pytest.mark.parametrize(("coding", "sent"), [("gzip", "gzip"), ("deflate", "deflate"), ("deflate", "raw")])
+def test_one_small_compressed_chunk_is_inflated_in_bounded_steps(coding: str, sent: str) -> None:
     plain = bytes(1 << 20)  # 1 MiB of zeros: about 1 KiB compressed
-    pieces = list(_http._Decoder("gzip").feed(compressed(plain, "gzip")))
+    pieces = list(_http._Decoder(coding).feed(compressed(plain, sent)))
     assert max(len(piece) for piece in pieces) <= _http._STEP and b"".join(pieces) == plain
 
 
@@ -531,6 +533,8 @@ def test_each_wait_of_an_attempt_is_capped_by_the_time_left(monkeypatch: pytest.
     clock.now += 1.5
     capped = deadline.timeout(httpx.Timeout(None, read=0.25))
     assert (capped.connect, capped.read, capped.write, capped.pool) == (0.5, 0.25, 0.5, 0.5)
+    capped = deadline.timeout(httpx.Timeout(0.125))  # every wait shorter than the time left: kept
+    assert (capped.connect, capped.read, capped.write, capped.pool) == (0.125, 0.125, 0.125, 0.125)
     clock.now += 10  # past the end: the smallest wait, so the attempt fails at once as a timeout
     capped = deadline.timeout(httpx.Timeout(5.0))
     assert (capped.connect, capped.read, capped.write, capped.pool) == (0.001, 0.001, 0.001, 0.001)
@@ -579,6 +583,7 @@ def test_the_request_asks_for_json_and_the_codings_it_can_undo(call: Any) -> Non
 
     call(handler, token="!t0k~")  # every printable ASCII character, its ends included, may be a token's
     (request,) = seen
+    assert sorted(request.headers) == ["accept", "accept-encoding", "connection", "host", "user-agent", "x-auth-token"]
     assert (request.headers["Accept"], request.headers["Accept-Encoding"], request.headers["User-Agent"],
             request.headers["X-Auth-Token"]) == ("application/json", "gzip, deflate", c.USER_AGENT, "!t0k~")
 
@@ -628,6 +633,10 @@ def test_the_base_url_is_the_given_one_or_the_spec_server_filled_in() -> None:
         assert given._policy.base_url == "/" + BASE[1:]  # only the trailing slashes go
     with ServerClient(server_variables={"tenant": "t1", "stage": "v 2"}) as filled:
         assert filled._policy.base_url == "https://t1.api.example.com/v%202"
+    with ServerClient(server_variables={"tenant": "t1", "stage": "X"}) as ending_in_x:
+        assert ending_in_x._policy.base_url == "https://t1.api.example.com/X"
+    with OpenClient(base_url=BASE + "/X/") as given_x:
+        assert given_x._policy.base_url == BASE + "/X"
     for variables, message in [({}, "give tenant= and stage= (for https://{tenant}.api.example.com/{stage}/) "
                                      "or base_url="),
                                ({"tenant": "a/b", "stage": "s"}, "tenant must not contain '/', '\\\\' or '..': "
@@ -664,3 +673,14 @@ def test_the_smallest_response_limit_is_one_byte() -> None:
     with pytest.raises(ValueError) as caught:
         c.WorkspaceClient(token="t", base_url=BASE, max_response_bytes=0)
     assert str(caught.value) == "max_response_bytes must be a positive number of bytes"
+
+
+class OddAgent(_http.BaseClient):
+    USER_AGENT = "agent \u2603"  # no header value httpx can encode
+
+
+def test_a_request_httpx_cannot_build_is_refused_by_its_kind() -> None:
+    with OddAgent(base_url=BASE, transport=httpx.MockTransport(lambda r: httpx.Response(200))) as client, \
+            pytest.raises(c.InvalidRequestError) as caught:
+        client._request(Operation("X", "GET", "/x", {"200": None}), {}, None, False)
+    assert str(caught.value) == "the request cannot be sent: a header or its value is not allowed (UnicodeEncodeError)"
