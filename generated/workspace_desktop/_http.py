@@ -474,7 +474,14 @@ class _Decoder:
             yield self.inflate.decompress(self.inflate.unconsumed_tail, _STEP)
 
     def flush(self) -> bytes:
-        return b"" if self.inflate is None else self.inflate.flush()
+        """What is left at the end of the body; zlib.error when the compressed stream was cut short (zlib does
+        not say so itself: a gzip body missing its checksum, or deflate missing its last block, would pass)."""
+        if self.inflate is None:
+            return b""
+        rest = self.inflate.flush()
+        if self.started and not self.inflate.eof:
+            raise zlib.error  # the stream was cut short (the caller names the coding)
+        return rest
 
 
 class _Body:
