@@ -67,7 +67,8 @@ content_types = st.sampled_from([None, "application/json", "application/json;cha
                                  "text/plain", "application/octet-stream", "multipart/form-data; boundary=xyz",
                                  "application/x-www-form-urlencoded", "Application/JSON"])
 bodies = st.one_of(st.just(b""), st.binary(max_size=48), anything.map(str.encode))
-tokens = st.one_of(st.none(), st.just("sts-token.ASCII_value=="), header_values)
+# a token with outer whitespace is refused by name (test_signing.py): the vendor comparison draws sendable ones
+tokens = st.one_of(st.none(), st.just("sts-token.ASCII_value=="), header_values.filter(lambda v: v == v.strip()))
 hosts = st.sampled_from(["workspace.cn-north-4.myhuaweicloud.com", "h.example.com:8443", "127.0.0.1:18080"])
 methods = st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH"])
 
