@@ -328,13 +328,16 @@ def _har_entries(data: bytes) -> list[Any]:
         har = loads(data)
     except NotJson as exc:
         raise _NotHar(str(exc)) from None
-    entries = har.get("log", {}).get("entries") if isinstance(har, dict) else None
+    log = har.get("log") if isinstance(har, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
     if not isinstance(entries, list):
         raise _NotHar("expected /log/entries to be an array")
     return entries
 
 
 _ENTRIES = re.compile(r'"entries"\s*:\s*\[')
+# A prefix of an _ENTRIES match at the end of the text (or the empty match at the end): what a fill must keep.
+_ENTRIES_BEGUN = re.compile(r'(?:"(?:e(?:n(?:t(?:r(?:i(?:e(?:s(?:"\s*(?::\s*)?)?)?)?)?)?)?)?)?)?\Z')
 _SPACE = re.compile(r"[ \t\n\r]*")  # RFC 8259's whitespace
 _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # what may follow a number's prefix at the end of the text read
 
@@ -384,7 +387,8 @@ def _stream_har_entries(handle: BinaryIO, block: int = 1 << 20,
     while (found := _ENTRIES.search(buffer.text)) is None:
         if buffer.eof:
             raise _NotHar("expected /log/entries to be an array")
-        buffer.fill(max(0, len(buffer.text) - 64))  # keep a tail: the key may straddle two blocks
+        # Keep what may be the start of the key, cut by the end of the block (with any whitespace after it).
+        buffer.fill(_ENTRIES_BEGUN.search(buffer.text).start())  # type: ignore[union-attr]
     position = found.end()
     index = 0
     after = "["  # what came last: the array's opening, an entry, or the comma after one (RFC 8259's grammar)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from operator import itemgetter
 from typing import Any
 
 from .bindings import Bindings
@@ -75,6 +76,8 @@ def _model(capture: Capture, op: Any) -> Any:
     return next((m for status, m in op.responses.items() if status.startswith("2") and m is not None), None)
 
 
+_BY_POINTER = itemgetter("pointer")
+
 #: Stands for "not decoded yet" (None is a JSON value).
 UNDECODED: Any = object()
 
@@ -119,27 +122,22 @@ class Judge:
         found = model.judge_fully(data) if checked else model.judge(data)
         off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
         if not (found.problems or found.deviations or found.unknown_fields or off_page):
-            return clean(capture, operation, found.verdict)
+            return clean(capture, operation)  # nothing found: conformant, as Judgement.verdict says
         result = _where(capture, operation, found.verdict)
         # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off
-        # the page, with the fields the page does not document.
+        # the page, with the fields the page does not document. Each list the model gives is in pointer
+        # order already; merged, they are sorted again (a no-op for one list alone).
         deviations = [d for d in found.deviations if d.quirk is not None]
         values = [d for d in found.deviations if d.quirk is None]
-        problems = _records(found.problems) + _records(deviations)
-        if found.problems and deviations:
-            problems.sort(key=lambda p: p["pointer"])
-        result["problems"] = problems
+        result["problems"] = sorted(_records(found.problems) + _records(deviations), key=_BY_POINTER)
         result["undocumented_fields"] = list(found.unknown_fields)
-        known = _off_page(off_page, False) + _off_page(values, True)
-        if off_page and values:
-            known.sort(key=lambda p: p["pointer"])
-        result["off_page"] = known
+        result["off_page"] = sorted(_off_page(off_page, False) + _off_page(values, True), key=_BY_POINTER)
         return result
 
 
-def clean(capture: Capture, operation: str, verdict: Any = "conformant") -> Result:
-    """A result with nothing to report."""
-    result = _where(capture, operation, verdict)
+def clean(capture: Capture, operation: str) -> Result:
+    """A conformant result with nothing to report."""
+    result = _where(capture, operation, "conformant")
     result["problems"], result["undocumented_fields"], result["off_page"] = [], [], []
     return result
 
