@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -25,8 +26,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EQUIVALENT = Path(__file__).resolve().parent / "mutation-equivalent.txt"
+#: Address space per process (mutmut and its forked workers): a mutant that makes memory grow without bound
+#: (a reader that never stops filling) fails with MemoryError (killed), instead of the machine's OOM killer
+#: choosing among the runs. The selection itself needs well under 1 GiB.
+MEMORY_LIMIT = 6 << 30
 DETECTED = {1: "killed", 3: "killed", 37: "killed", -24: "timeout", 24: "timeout", 36: "timeout", 152: "timeout",
             255: "timeout", -9: "timeout", -11: "killed"}
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, resource.getrlimit(resource.RLIMIT_AS)[1]))
 
 
 def equivalent() -> dict[str, str]:
@@ -104,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         started = time.monotonic()
         try:
             command = [sys.executable, "-m", "mutmut", "run", "--max-children", str(args.max_children), *names]
-            run = subprocess.run(command, cwd=ROOT, env=env, check=False)
+            run = subprocess.run(command, cwd=ROOT, env=env, check=False, preexec_fn=_limit_memory)
         finally:
             link.unlink()
         print(f"mutmut run: exit {run.returncode} after {time.monotonic() - started:.0f} s "
