@@ -4,6 +4,7 @@ Objects from the fast pass, the full pass and the constructor must be indistingu
 from __future__ import annotations
 
 import copy
+import importlib
 import pickle
 from typing import Any
 
@@ -29,10 +30,13 @@ def test_a_fast_parsed_object_reads_its_unread_fields_as_their_defaults(document
 
 
 def test_an_object_with_empty_slots_copies_and_pickles_as_it_reads(documented: dict[str, Any]) -> None:
-    fast = ShowDesktopDetailResponse.from_dict(documented)
+    # pickle finds a class by its module's name: take it as imported now (other tests in this process may have
+    # imported the package again since this module was loaded)
+    package = importlib.import_module("workspace_desktop")
+    fast = package.ShowDesktopDetailResponse.from_dict(documented)
     for twin in (copy.copy(fast), copy.deepcopy(fast), pickle.loads(pickle.dumps(fast))):
         assert twin == fast and twin.to_dict() == documented
-        assert twin.desktop.process is UNSET and twin.desktop.off_page == ()
+        assert twin.desktop.process is package.UNSET and twin.desktop.off_page == ()
 
 
 def test_a_misspelt_attribute_is_still_an_attribute_error(documented: dict[str, Any]) -> None:
