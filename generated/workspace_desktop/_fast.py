@@ -57,16 +57,8 @@ from .models import (
 
 #: The start of a date-time whose day every month has: with the site's pattern, enough for the format check.
 _DAY: Final = re.compile("(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]")
-_DT_DesktopDetailInfo_created: Final = re.compile(
-    "(?=(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt])(?:^[0-9]{4}-(0[1-9]|1[0-2])-"
-    "(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0"
-    "-9]|2[0-3]):[0-5][0-9])$(?!\\n))"
-)  # _DAY and the site's pattern
-_DT_VolumeDetail_create_time: Final = re.compile(
-    "(?=(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt])(?:^[0-9]{4}-(0[1-9]|1[0-2])-"
-    "(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0"
-    "-9]|2[0-3]):[0-5][0-9])$(?!\\n))"
-)  # _DAY and the site's pattern
+_DT_DesktopDetailInfo_created: Final = m._DT_DesktopDetailInfo_created  # _DAY and the site's pattern
+_DT_VolumeDetail_create_time: Final = m._DT_VolumeDetail_create_time  # _DAY and the site's pattern
 _E_AddressInfo_version: Final = m._S_AddressInfo_version.members
 _E_AddressInfo_os_ext_ips_type: Final = m._S_AddressInfo_os_ext_ips_type.members
 _E_AttachInstancesUserInfo_user_group: Final = m._S_AttachInstancesUserInfo_user_group.members

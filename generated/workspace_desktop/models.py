@@ -993,6 +993,11 @@ _RE_DesktopDetailInfo_created: Final = re.compile(
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
     ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
+_DT_DesktopDetailInfo_created: Final = re.compile(
+    "(?=(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt])(?:^[0-9]{4}-(0[1-9]|1[0-2])-"
+    "(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0"
+    "-9]|2[0-3]):[0-5][0-9])$(?!\\n))"
+)  # a day every month has
 _S_DesktopDetailInfo_created: Final = Site(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/created",
@@ -1532,6 +1537,11 @@ _RE_VolumeDetail_create_time: Final = re.compile(
     "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\"
     ".[0-9]+)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])$(?!\\n)"
 )
+_DT_VolumeDetail_create_time: Final = re.compile(
+    "(?=(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt])(?:^[0-9]{4}-(0[1-9]|1[0-2])-"
+    "(0[1-9]|[12][0-9]|3[01])[Tt]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]+)?([Zz]|[+-]([01][0"
+    "-9]|2[0-3]):[0-5][0-9])$(?!\\n))"
+)  # a day every month has
 _S_VolumeDetail_create_time: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/create_time",
@@ -1709,8 +1719,6 @@ _T_ShowDesktopDetailResponse_desktop_wrapped: Final = Tolerance(
 
 _KEYS_AddressInfo: Final = frozenset(["addr", "version", "OS-EXT-IPS-MAC:mac_addr", "OS-EXT-IPS:type"])
 _KEYS_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group", "domain", "type"])
-#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
-_PAGE_AttachInstancesUserInfo: Final = frozenset(["user_id", "user_name", "user_group"])
 _KEYS_DesktopDetailInfo: Final = frozenset([
     "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
     "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
@@ -1721,15 +1729,6 @@ _KEYS_DesktopDetailInfo: Final = frozenset([
     "share_resource_sku", "is_support_internet", "internet_mode_list", "subnet_id",
     "bill_resource_id", "process", "root_resource_id", "hour_package_info", "is_freeze", "isolated",
     "domain", "agent_version"
-])
-#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
-_PAGE_DesktopDetailInfo: Final = frozenset([
-    "desktop_id", "computer_name", "addresses", "ip_addresses", "user_list", "user_group_list",
-    "desktop_type", "metadata", "flavor", "status", "task_status", "created", "security_groups",
-    "login_status", "user_name", "attach_user_infos", "product_id", "root_volume", "data_volumes",
-    "user_group", "availability_zone", "site_type", "site_name", "product", "ou_name", "os_version",
-    "sid", "order_id", "tags", "internet_mode", "is_attaching_eip", "attach_state",
-    "enterprise_project_id"
 ])
 _KEYS_DesktopMetadata: Final = frozenset([
     "charging_mode", "image_name", "metering.image_id", "metering.resourcespeccode",
@@ -1748,23 +1747,21 @@ _KEYS_ProductInfo: Final = frozenset([
     "architecture", "is_gpu", "package_type", "system_disk_type", "system_disk_size",
     "contain_data_disk", "resource_type", "cloud_service_type", "volume_product_type", "status"
 ])
-#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
-_PAGE_ProductInfo: Final = frozenset(["product_id", "flavor_id", "type", "cpu", "memory", "descriptions", "charge_mode"])
 _KEYS_SecurityGroup: Final = frozenset(["id", "name"])
-#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
-_PAGE_SecurityGroup: Final = frozenset(["id"])
 _KEYS_ShowDesktopDetailResponse: Final = frozenset(["desktop"])
 _KEYS_Tag: Final = frozenset(["key", "value"])
 _KEYS_VolumeDetail: Final = frozenset([
     "type", "size", "device", "id", "volume_id", "create_time", "display_name", "kms_id", "iops",
     "throughput", "bill_resource_id", "desktop_pool_disk_id", "resource_spec_code"
 ])
-#: The keys the page documents: a body holding only these has nothing off the page to read (the common case).
-_PAGE_VolumeDetail: Final = frozenset(["type", "size", "device", "id", "volume_id", "create_time", "display_name"])
 
 # --- parsing: straight-line code per model; pointers and messages are built only on failure ----------------
 # Objects are made with object.__new__ and filled slot by slot (a third of the cost of the keyword __init__
-# on wide models). Enum members are looked up in a try block: free when the value is known.
+# on wide models), and only with what the payload holds: an empty slot reads as its field's default
+# (Model.__getattr__), so fields known off the page, _extra, _wrapped and the findings are stored only when
+# there is something to store. Enum members are looked up in a try block: free when the value is known.
+# ``n`` counts the documented properties present (one less for each one absent): when it equals ``len(d)``,
+# the payload has no other key, with no set comparison of its keys.
 _new: Final = object.__new__
 
 
@@ -1772,20 +1769,31 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 4
     f_addr = g("addr", UNSET)
-    if type(f_addr) is not str and f_addr is not UNSET:
-        cx.bad(f_addr, ptr + "/addr", _S_AddressInfo_addr)
+    if type(f_addr) is not str:
+        if f_addr is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_addr, ptr + "/addr", _S_AddressInfo_addr)
     f_version = g("version", UNSET)
-    if f_version is not UNSET:
+    if f_version is UNSET:
+        n -= 1
+    else:
         try:
             f_version = _E_IpVersion[f_version]
         except (KeyError, TypeError):
             cx.bad(f_version, ptr + "/version", _S_AddressInfo_version)
     f_os_ext_ips_mac_mac_addr = g("OS-EXT-IPS-MAC:mac_addr", UNSET)
-    if type(f_os_ext_ips_mac_mac_addr) is not str and f_os_ext_ips_mac_mac_addr is not UNSET:
-        cx.bad(f_os_ext_ips_mac_mac_addr, ptr + "/OS-EXT-IPS-MAC:mac_addr", _S_AddressInfo_os_ext_ips_mac_mac_addr)
+    if type(f_os_ext_ips_mac_mac_addr) is not str:
+        if f_os_ext_ips_mac_mac_addr is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_os_ext_ips_mac_mac_addr, ptr + "/OS-EXT-IPS-MAC:mac_addr", _S_AddressInfo_os_ext_ips_mac_mac_addr)
     f_os_ext_ips_type = g("OS-EXT-IPS:type", UNSET)
-    if f_os_ext_ips_type is not UNSET:
+    if f_os_ext_ips_type is UNSET:
+        n -= 1
+    else:
         try:
             f_os_ext_ips_type = _E_IpAssignment[f_os_ext_ips_type]
         except (KeyError, TypeError):
@@ -1795,8 +1803,8 @@ def _parse_AddressInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.version = f_version
     o.os_ext_ips_mac_mac_addr = f_os_ext_ips_mac_mac_addr
     o.os_ext_ips_type = f_os_ext_ips_type
-    o._extra = None if _KEYS_AddressInfo.issuperset(d) else cx.extra(d, _KEYS_AddressInfo, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_AddressInfo, ptr)
     return o
 
 
@@ -1804,19 +1812,32 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 3
     f_user_id = g("user_id", UNSET)
-    if type(f_user_id) is not str and f_user_id is not UNSET:
-        cx.bad(f_user_id, ptr + "/user_id", _S_AttachInstancesUserInfo_user_id)
+    if type(f_user_id) is not str:
+        if f_user_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_user_id, ptr + "/user_id", _S_AttachInstancesUserInfo_user_id)
     f_user_name = g("user_name", UNSET)
-    if not (type(f_user_name) is str and 1 <= len(f_user_name) <= 20 and _RE_AttachInstancesUserInfo_user_name.search(f_user_name) is not None) and f_user_name is not UNSET:
-        cx.bad(f_user_name, ptr + "/user_name", _S_AttachInstancesUserInfo_user_name)
+    if not (type(f_user_name) is str and 1 <= len(f_user_name) <= 20 and _RE_AttachInstancesUserInfo_user_name.search(f_user_name) is not None):
+        if f_user_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_user_name, ptr + "/user_name", _S_AttachInstancesUserInfo_user_name)
     f_user_group = g("user_group", UNSET)
-    if f_user_group is not UNSET:
+    if f_user_group is UNSET:
+        n -= 1
+    else:
         try:
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _S_AttachInstancesUserInfo_user_group)
-    if not _PAGE_AttachInstancesUserInfo.issuperset(d):  # a key the page does not document: read what is known
+    o = _new(AttachInstancesUserInfo)
+    o.user_id = f_user_id
+    o.user_name = f_user_name
+    o.user_group = f_user_group
+    if len(d) != n:  # a key the page does not document: read what is known
         missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
         f_domain = g("domain", UNSET)
         if f_domain is not UNSET:
@@ -1826,6 +1847,7 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
             if cx.known(ptr + "/domain", _K_AttachInstancesUserInfo_domain, mark):
                 f_domain = UNSET
                 missed.append("domain")
+            o.domain = f_domain
         f_type = g("type", UNSET)
         if f_type is not UNSET:
             mark = cx.mark()
@@ -1837,20 +1859,10 @@ def _parse_AttachInstancesUserInfo(d: Any, ptr: str, cx: Context, site: Site) ->
             if cx.known(ptr + "/type", _K_AttachInstancesUserInfo_type, mark):
                 f_type = UNSET
                 missed.append("type")
+            o.type = f_type
         keys = _KEYS_AttachInstancesUserInfo.difference(missed) if missed else _KEYS_AttachInstancesUserInfo
-        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
-    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
-        f_domain = UNSET
-        f_type = UNSET
-        extra = None
-    o = _new(AttachInstancesUserInfo)
-    o.user_id = f_user_id
-    o.user_name = f_user_name
-    o.user_group = f_user_group
-    o.domain = f_domain
-    o.type = f_type
-    o._extra = extra
-    o.deviations = o.unknown_fields = o.off_page = ()
+        if not keys.issuperset(d):
+            o._extra = cx.extra(d, keys, ptr)
     return o
 
 
@@ -1858,286 +1870,209 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 33
     f_desktop_id = g("desktop_id", UNSET)
-    if type(f_desktop_id) is not str and f_desktop_id is not UNSET:
-        cx.bad(f_desktop_id, ptr + "/desktop_id", _S_DesktopDetailInfo_desktop_id)
+    if type(f_desktop_id) is not str:
+        if f_desktop_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_desktop_id, ptr + "/desktop_id", _S_DesktopDetailInfo_desktop_id)
     f_computer_name = g("computer_name", UNSET)
-    if type(f_computer_name) is not str and f_computer_name is not UNSET:
-        cx.bad(f_computer_name, ptr + "/computer_name", _S_DesktopDetailInfo_computer_name)
+    if type(f_computer_name) is not str:
+        if f_computer_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_computer_name, ptr + "/computer_name", _S_DesktopDetailInfo_computer_name)
     f_addresses = g("addresses", UNSET)
-    if f_addresses is not UNSET:
+    if f_addresses is UNSET:
+        n -= 1
+    else:
         if type(f_addresses) is list:
             cx.tolerated(_T_DesktopDetailInfo_addresses_alt0, ptr + "/addresses")
             f_addresses = _p_DesktopDetailInfo_addresses_alt0(f_addresses, ptr + "/addresses", cx)
         else:
             f_addresses = _p_DesktopDetailInfo_addresses(f_addresses, ptr + "/addresses", cx)
     f_ip_addresses = g("ip_addresses", UNSET)
-    if f_ip_addresses is not UNSET:
+    if f_ip_addresses is UNSET:
+        n -= 1
+    else:
         f_ip_addresses = _p_DesktopDetailInfo_ip_addresses(f_ip_addresses, ptr + "/ip_addresses", cx)
     f_user_list = g("user_list", UNSET)
-    if f_user_list is not UNSET:
+    if f_user_list is UNSET:
+        n -= 1
+    else:
         f_user_list = _p_DesktopDetailInfo_user_list(f_user_list, ptr + "/user_list", cx)
     f_user_group_list = g("user_group_list", UNSET)
-    if f_user_group_list is not UNSET:
+    if f_user_group_list is UNSET:
+        n -= 1
+    else:
         f_user_group_list = _p_DesktopDetailInfo_user_group_list(f_user_group_list, ptr + "/user_group_list", cx)
     f_desktop_type = g("desktop_type", UNSET)
-    if f_desktop_type is not UNSET:
+    if f_desktop_type is UNSET:
+        n -= 1
+    else:
         try:
             f_desktop_type = _E_DesktopType[f_desktop_type]
         except (KeyError, TypeError):
             f_desktop_type = cx.bad(f_desktop_type, ptr + "/desktop_type", _S_DesktopDetailInfo_desktop_type)
     f_metadata = g("metadata", UNSET)
-    if f_metadata is not UNSET:
+    if f_metadata is UNSET:
+        n -= 1
+    else:
         f_metadata = _parse_DesktopMetadata(f_metadata, ptr + "/metadata", cx, _S_DesktopDetailInfo_metadata)
     f_flavor = g("flavor", UNSET)
-    if f_flavor is not UNSET:
+    if f_flavor is UNSET:
+        n -= 1
+    else:
         f_flavor = _parse_FlavorInfo(f_flavor, ptr + "/flavor", cx, _S_DesktopDetailInfo_flavor)
     f_status = g("status", UNSET)
-    if type(f_status) is not str and f_status is not UNSET:
-        cx.bad(f_status, ptr + "/status", _S_DesktopDetailInfo_status)
+    if type(f_status) is not str:
+        if f_status is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_status, ptr + "/status", _S_DesktopDetailInfo_status)
     f_task_status = g("task_status", UNSET)
-    if f_task_status is not UNSET:
+    if f_task_status is UNSET:
+        n -= 1
+    else:
         try:
             f_task_status = _E_TaskStatus[f_task_status]
         except (KeyError, TypeError):
             f_task_status = cx.bad(f_task_status, ptr + "/task_status", _S_DesktopDetailInfo_task_status)
     f_created = g("created", UNSET)
-    if not (type(f_created) is str and _RE_DesktopDetailInfo_created.search(f_created) is not None and is_date_time(f_created)) and f_created is not UNSET:
-        cx.bad(f_created, ptr + "/created", _S_DesktopDetailInfo_created)
+    if not (type(f_created) is str and (_DT_DesktopDetailInfo_created.match(f_created) is not None or (_RE_DesktopDetailInfo_created.search(f_created) is not None and is_date_time(f_created)))):
+        if f_created is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_created, ptr + "/created", _S_DesktopDetailInfo_created)
     f_security_groups = g("security_groups", UNSET)
-    if f_security_groups is not UNSET:
+    if f_security_groups is UNSET:
+        n -= 1
+    else:
         f_security_groups = _p_DesktopDetailInfo_security_groups(f_security_groups, ptr + "/security_groups", cx)
     f_login_status = g("login_status", UNSET)
-    if f_login_status is not UNSET:
+    if f_login_status is UNSET:
+        n -= 1
+    else:
         try:
             f_login_status = _E_LoginStatus[f_login_status]
         except (KeyError, TypeError):
             f_login_status = cx.bad(f_login_status, ptr + "/login_status", _S_DesktopDetailInfo_login_status)
     f_user_name = g("user_name", UNSET)
-    if type(f_user_name) is not str and f_user_name is not UNSET:
-        cx.bad(f_user_name, ptr + "/user_name", _S_DesktopDetailInfo_user_name)
+    if type(f_user_name) is not str:
+        if f_user_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_user_name, ptr + "/user_name", _S_DesktopDetailInfo_user_name)
     f_attach_user_infos = g("attach_user_infos", UNSET)
-    if f_attach_user_infos is not UNSET:
+    if f_attach_user_infos is UNSET:
+        n -= 1
+    else:
         f_attach_user_infos = _p_DesktopDetailInfo_attach_user_infos(f_attach_user_infos, ptr + "/attach_user_infos", cx)
     f_product_id = g("product_id", UNSET)
-    if type(f_product_id) is not str and f_product_id is not UNSET:
-        cx.bad(f_product_id, ptr + "/product_id", _S_DesktopDetailInfo_product_id)
+    if type(f_product_id) is not str:
+        if f_product_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_product_id, ptr + "/product_id", _S_DesktopDetailInfo_product_id)
     f_root_volume = g("root_volume", UNSET)
-    if f_root_volume is not UNSET:
+    if f_root_volume is UNSET:
+        n -= 1
+    else:
         f_root_volume = _parse_VolumeDetail(f_root_volume, ptr + "/root_volume", cx, _S_DesktopDetailInfo_root_volume)
     f_data_volumes = g("data_volumes", UNSET)
-    if f_data_volumes is not UNSET:
+    if f_data_volumes is UNSET:
+        n -= 1
+    else:
         f_data_volumes = _p_DesktopDetailInfo_data_volumes(f_data_volumes, ptr + "/data_volumes", cx)
     f_user_group = g("user_group", UNSET)
-    if f_user_group is not UNSET:
+    if f_user_group is UNSET:
+        n -= 1
+    else:
         try:
             f_user_group = _E_UserGroup[f_user_group]
         except (KeyError, TypeError):
             cx.bad(f_user_group, ptr + "/user_group", _S_DesktopDetailInfo_user_group)
     f_availability_zone = g("availability_zone", UNSET)
-    if type(f_availability_zone) is not str and f_availability_zone is not UNSET:
-        cx.bad(f_availability_zone, ptr + "/availability_zone", _S_DesktopDetailInfo_availability_zone)
+    if type(f_availability_zone) is not str:
+        if f_availability_zone is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_availability_zone, ptr + "/availability_zone", _S_DesktopDetailInfo_availability_zone)
     f_site_type = g("site_type", UNSET)
-    if type(f_site_type) is not str and f_site_type is not UNSET:
-        cx.bad(f_site_type, ptr + "/site_type", _S_DesktopDetailInfo_site_type)
+    if type(f_site_type) is not str:
+        if f_site_type is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_site_type, ptr + "/site_type", _S_DesktopDetailInfo_site_type)
     f_site_name = g("site_name", UNSET)
-    if type(f_site_name) is not str and f_site_name is not UNSET:
-        cx.bad(f_site_name, ptr + "/site_name", _S_DesktopDetailInfo_site_name)
+    if type(f_site_name) is not str:
+        if f_site_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_site_name, ptr + "/site_name", _S_DesktopDetailInfo_site_name)
     f_product = g("product", UNSET)
-    if f_product is not UNSET:
+    if f_product is UNSET:
+        n -= 1
+    else:
         f_product = _parse_ProductInfo(f_product, ptr + "/product", cx, _S_DesktopDetailInfo_product)
     f_ou_name = g("ou_name", UNSET)
-    if type(f_ou_name) is not str and f_ou_name is not UNSET:
-        cx.bad(f_ou_name, ptr + "/ou_name", _S_DesktopDetailInfo_ou_name)
+    if type(f_ou_name) is not str:
+        if f_ou_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_ou_name, ptr + "/ou_name", _S_DesktopDetailInfo_ou_name)
     f_os_version = g("os_version", UNSET)
-    if type(f_os_version) is not str and f_os_version is not UNSET:
-        cx.bad(f_os_version, ptr + "/os_version", _S_DesktopDetailInfo_os_version)
+    if type(f_os_version) is not str:
+        if f_os_version is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_os_version, ptr + "/os_version", _S_DesktopDetailInfo_os_version)
     f_sid = g("sid", UNSET)
-    if type(f_sid) is not str and f_sid is not UNSET:
-        cx.bad(f_sid, ptr + "/sid", _S_DesktopDetailInfo_sid)
+    if type(f_sid) is not str:
+        if f_sid is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_sid, ptr + "/sid", _S_DesktopDetailInfo_sid)
     f_order_id = g("order_id", UNSET)
-    if type(f_order_id) is not str and f_order_id is not UNSET:
-        cx.bad(f_order_id, ptr + "/order_id", _S_DesktopDetailInfo_order_id)
+    if type(f_order_id) is not str:
+        if f_order_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_order_id, ptr + "/order_id", _S_DesktopDetailInfo_order_id)
     f_tags = g("tags", UNSET)
-    if f_tags is not UNSET:
+    if f_tags is UNSET:
+        n -= 1
+    else:
         f_tags = _p_DesktopDetailInfo_tags(f_tags, ptr + "/tags", cx)
     f_internet_mode = g("internet_mode", UNSET)
-    if f_internet_mode is not UNSET:
+    if f_internet_mode is UNSET:
+        n -= 1
+    else:
         try:
             f_internet_mode = _E_InternetMode[f_internet_mode]
         except (KeyError, TypeError):
             cx.bad(f_internet_mode, ptr + "/internet_mode", _S_DesktopDetailInfo_internet_mode)
     f_is_attaching_eip = g("is_attaching_eip", UNSET)
-    if type(f_is_attaching_eip) is not bool and f_is_attaching_eip is not UNSET:
-        cx.bad(f_is_attaching_eip, ptr + "/is_attaching_eip", _S_DesktopDetailInfo_is_attaching_eip)
+    if type(f_is_attaching_eip) is not bool:
+        if f_is_attaching_eip is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_is_attaching_eip, ptr + "/is_attaching_eip", _S_DesktopDetailInfo_is_attaching_eip)
     f_attach_state = g("attach_state", UNSET)
-    if f_attach_state is not UNSET:
+    if f_attach_state is UNSET:
+        n -= 1
+    else:
         try:
             f_attach_state = _E_AttachState[f_attach_state]
         except (KeyError, TypeError):
             cx.bad(f_attach_state, ptr + "/attach_state", _S_DesktopDetailInfo_attach_state)
     f_enterprise_project_id = g("enterprise_project_id", UNSET)
-    if type(f_enterprise_project_id) is not str and f_enterprise_project_id is not UNSET:
-        cx.bad(f_enterprise_project_id, ptr + "/enterprise_project_id", _S_DesktopDetailInfo_enterprise_project_id)
-    if not _PAGE_DesktopDetailInfo.issuperset(d):  # a key the page does not document: read what is known
-        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
-        f_os_host_name = g("os_host_name", UNSET)
-        if f_os_host_name is not UNSET:
-            mark = cx.mark()
-            if f_os_host_name is not None and type(f_os_host_name) is not str:
-                cx.bad(f_os_host_name, ptr + "/os_host_name", _S_DesktopDetailInfo_os_host_name)
-            if cx.known(ptr + "/os_host_name", _K_DesktopDetailInfo_os_host_name, mark):
-                f_os_host_name = UNSET
-                missed.append("os_host_name")
-        f_ipv4 = g("ipv4", UNSET)
-        if f_ipv4 is not UNSET:
-            mark = cx.mark()
-            if f_ipv4 is not None and type(f_ipv4) is not str:
-                cx.bad(f_ipv4, ptr + "/ipv4", _S_DesktopDetailInfo_ipv4)
-            if cx.known(ptr + "/ipv4", _K_DesktopDetailInfo_ipv4, mark):
-                f_ipv4 = UNSET
-                missed.append("ipv4")
-        f_ipv6 = g("ipv6", UNSET)
-        if f_ipv6 is not UNSET:
-            mark = cx.mark()
-            if f_ipv6 is not None and type(f_ipv6) is not str:
-                cx.bad(f_ipv6, ptr + "/ipv6", _S_DesktopDetailInfo_ipv6)
-            if cx.known(ptr + "/ipv6", _K_DesktopDetailInfo_ipv6, mark):
-                f_ipv6 = UNSET
-                missed.append("ipv6")
-        f_domain_status = g("domain_status", UNSET)
-        if f_domain_status is not UNSET:
-            mark = cx.mark()
-            if f_domain_status is not None and not ((type(f_domain_status) is int or (type(f_domain_status) is float and f_domain_status.is_integer())) and f_domain_status >= 1 and f_domain_status <= 3):
-                cx.bad(f_domain_status, ptr + "/domain_status", _S_DesktopDetailInfo_domain_status)
-            if cx.known(ptr + "/domain_status", _K_DesktopDetailInfo_domain_status, mark):
-                f_domain_status = UNSET
-                missed.append("domain_status")
-        f_in_maintenance_mode = g("in_maintenance_mode", UNSET)
-        if f_in_maintenance_mode is not UNSET:
-            mark = cx.mark()
-            if f_in_maintenance_mode is not None and type(f_in_maintenance_mode) is not bool:
-                cx.bad(f_in_maintenance_mode, ptr + "/in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode)
-            if cx.known(ptr + "/in_maintenance_mode", _K_DesktopDetailInfo_in_maintenance_mode, mark):
-                f_in_maintenance_mode = UNSET
-                missed.append("in_maintenance_mode")
-        f_share_resource_sku = g("share_resource_sku", UNSET)
-        if f_share_resource_sku is not UNSET:
-            mark = cx.mark()
-            if f_share_resource_sku is not None and type(f_share_resource_sku) is not str:
-                cx.bad(f_share_resource_sku, ptr + "/share_resource_sku", _S_DesktopDetailInfo_share_resource_sku)
-            if cx.known(ptr + "/share_resource_sku", _K_DesktopDetailInfo_share_resource_sku, mark):
-                f_share_resource_sku = UNSET
-                missed.append("share_resource_sku")
-        f_is_support_internet = g("is_support_internet", UNSET)
-        if f_is_support_internet is not UNSET:
-            mark = cx.mark()
-            if f_is_support_internet is not None and type(f_is_support_internet) is not bool:
-                cx.bad(f_is_support_internet, ptr + "/is_support_internet", _S_DesktopDetailInfo_is_support_internet)
-            if cx.known(ptr + "/is_support_internet", _K_DesktopDetailInfo_is_support_internet, mark):
-                f_is_support_internet = UNSET
-                missed.append("is_support_internet")
-        f_internet_mode_list = g("internet_mode_list", UNSET)
-        if f_internet_mode_list is not UNSET:
-            mark = cx.mark()
-            if f_internet_mode_list is not None:
-                f_internet_mode_list = _p_DesktopDetailInfo_internet_mode_list(f_internet_mode_list, ptr + "/internet_mode_list", cx)
-            if cx.known(ptr + "/internet_mode_list", _K_DesktopDetailInfo_internet_mode_list, mark):
-                f_internet_mode_list = UNSET
-                missed.append("internet_mode_list")
-        f_subnet_id = g("subnet_id", UNSET)
-        if f_subnet_id is not UNSET:
-            mark = cx.mark()
-            if f_subnet_id is not None and type(f_subnet_id) is not str:
-                cx.bad(f_subnet_id, ptr + "/subnet_id", _S_DesktopDetailInfo_subnet_id)
-            if cx.known(ptr + "/subnet_id", _K_DesktopDetailInfo_subnet_id, mark):
-                f_subnet_id = UNSET
-                missed.append("subnet_id")
-        f_bill_resource_id = g("bill_resource_id", UNSET)
-        if f_bill_resource_id is not UNSET:
-            mark = cx.mark()
-            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
-                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_DesktopDetailInfo_bill_resource_id)
-            if cx.known(ptr + "/bill_resource_id", _K_DesktopDetailInfo_bill_resource_id, mark):
-                f_bill_resource_id = UNSET
-                missed.append("bill_resource_id")
-        f_process = g("process", UNSET)
-        if f_process is not UNSET:
-            mark = cx.mark()
-            if f_process is not None and not ((type(f_process) is int or (type(f_process) is float and f_process.is_integer())) and f_process >= 0 and f_process <= 100):
-                cx.bad(f_process, ptr + "/process", _S_DesktopDetailInfo_process)
-            if cx.known(ptr + "/process", _K_DesktopDetailInfo_process, mark):
-                f_process = UNSET
-                missed.append("process")
-        f_root_resource_id = g("root_resource_id", UNSET)
-        if f_root_resource_id is not UNSET:
-            mark = cx.mark()
-            if f_root_resource_id is not None and type(f_root_resource_id) is not str:
-                cx.bad(f_root_resource_id, ptr + "/root_resource_id", _S_DesktopDetailInfo_root_resource_id)
-            if cx.known(ptr + "/root_resource_id", _K_DesktopDetailInfo_root_resource_id, mark):
-                f_root_resource_id = UNSET
-                missed.append("root_resource_id")
-        f_hour_package_info = g("hour_package_info", UNSET)
-        if f_hour_package_info is not UNSET:
-            mark = cx.mark()
-            if f_hour_package_info is not None:
-                f_hour_package_info = _parse_HourPackageInfo(f_hour_package_info, ptr + "/hour_package_info", cx, _S_DesktopDetailInfo_hour_package_info)
-            if cx.known(ptr + "/hour_package_info", _K_DesktopDetailInfo_hour_package_info, mark):
-                f_hour_package_info = UNSET
-                missed.append("hour_package_info")
-        f_is_freeze = g("is_freeze", UNSET)
-        if f_is_freeze is not UNSET:
-            mark = cx.mark()
-            if f_is_freeze is not None and type(f_is_freeze) is not bool:
-                cx.bad(f_is_freeze, ptr + "/is_freeze", _S_DesktopDetailInfo_is_freeze)
-            if cx.known(ptr + "/is_freeze", _K_DesktopDetailInfo_is_freeze, mark):
-                f_is_freeze = UNSET
-                missed.append("is_freeze")
-        f_isolated = g("isolated", UNSET)
-        if f_isolated is not UNSET:
-            mark = cx.mark()
-            if f_isolated is not None and type(f_isolated) is not bool:
-                cx.bad(f_isolated, ptr + "/isolated", _S_DesktopDetailInfo_isolated)
-            if cx.known(ptr + "/isolated", _K_DesktopDetailInfo_isolated, mark):
-                f_isolated = UNSET
-                missed.append("isolated")
-        f_domain = g("domain", UNSET)
-        if f_domain is not UNSET:
-            mark = cx.mark()
-            if f_domain is not None and type(f_domain) is not str:
-                cx.bad(f_domain, ptr + "/domain", _S_DesktopDetailInfo_domain)
-            if cx.known(ptr + "/domain", _K_DesktopDetailInfo_domain, mark):
-                f_domain = UNSET
-                missed.append("domain")
-        f_agent_version = g("agent_version", UNSET)
-        if f_agent_version is not UNSET:
-            mark = cx.mark()
-            if f_agent_version is not None and type(f_agent_version) is not str:
-                cx.bad(f_agent_version, ptr + "/agent_version", _S_DesktopDetailInfo_agent_version)
-            if cx.known(ptr + "/agent_version", _K_DesktopDetailInfo_agent_version, mark):
-                f_agent_version = UNSET
-                missed.append("agent_version")
-        keys = _KEYS_DesktopDetailInfo.difference(missed) if missed else _KEYS_DesktopDetailInfo
-        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
-    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
-        f_os_host_name = UNSET
-        f_ipv4 = UNSET
-        f_ipv6 = UNSET
-        f_domain_status = UNSET
-        f_in_maintenance_mode = UNSET
-        f_share_resource_sku = UNSET
-        f_is_support_internet = UNSET
-        f_internet_mode_list = UNSET
-        f_subnet_id = UNSET
-        f_bill_resource_id = UNSET
-        f_process = UNSET
-        f_root_resource_id = UNSET
-        f_hour_package_info = UNSET
-        f_is_freeze = UNSET
-        f_isolated = UNSET
-        f_domain = UNSET
-        f_agent_version = UNSET
-        extra = None
+    if type(f_enterprise_project_id) is not str:
+        if f_enterprise_project_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_enterprise_project_id, ptr + "/enterprise_project_id", _S_DesktopDetailInfo_enterprise_project_id)
     o = _new(DesktopDetailInfo)
     o.desktop_id = f_desktop_id
     o.computer_name = f_computer_name
@@ -2172,25 +2107,164 @@ def _parse_DesktopDetailInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.is_attaching_eip = f_is_attaching_eip
     o.attach_state = f_attach_state
     o.enterprise_project_id = f_enterprise_project_id
-    o.os_host_name = f_os_host_name
-    o.ipv4 = f_ipv4
-    o.ipv6 = f_ipv6
-    o.domain_status = f_domain_status
-    o.in_maintenance_mode = f_in_maintenance_mode
-    o.share_resource_sku = f_share_resource_sku
-    o.is_support_internet = f_is_support_internet
-    o.internet_mode_list = f_internet_mode_list
-    o.subnet_id = f_subnet_id
-    o.bill_resource_id = f_bill_resource_id
-    o.process = f_process
-    o.root_resource_id = f_root_resource_id
-    o.hour_package_info = f_hour_package_info
-    o.is_freeze = f_is_freeze
-    o.isolated = f_isolated
-    o.domain = f_domain
-    o.agent_version = f_agent_version
-    o._extra = extra
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:  # a key the page does not document: read what is known
+        missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
+        f_os_host_name = g("os_host_name", UNSET)
+        if f_os_host_name is not UNSET:
+            mark = cx.mark()
+            if f_os_host_name is not None and type(f_os_host_name) is not str:
+                cx.bad(f_os_host_name, ptr + "/os_host_name", _S_DesktopDetailInfo_os_host_name)
+            if cx.known(ptr + "/os_host_name", _K_DesktopDetailInfo_os_host_name, mark):
+                f_os_host_name = UNSET
+                missed.append("os_host_name")
+            o.os_host_name = f_os_host_name
+        f_ipv4 = g("ipv4", UNSET)
+        if f_ipv4 is not UNSET:
+            mark = cx.mark()
+            if f_ipv4 is not None and type(f_ipv4) is not str:
+                cx.bad(f_ipv4, ptr + "/ipv4", _S_DesktopDetailInfo_ipv4)
+            if cx.known(ptr + "/ipv4", _K_DesktopDetailInfo_ipv4, mark):
+                f_ipv4 = UNSET
+                missed.append("ipv4")
+            o.ipv4 = f_ipv4
+        f_ipv6 = g("ipv6", UNSET)
+        if f_ipv6 is not UNSET:
+            mark = cx.mark()
+            if f_ipv6 is not None and type(f_ipv6) is not str:
+                cx.bad(f_ipv6, ptr + "/ipv6", _S_DesktopDetailInfo_ipv6)
+            if cx.known(ptr + "/ipv6", _K_DesktopDetailInfo_ipv6, mark):
+                f_ipv6 = UNSET
+                missed.append("ipv6")
+            o.ipv6 = f_ipv6
+        f_domain_status = g("domain_status", UNSET)
+        if f_domain_status is not UNSET:
+            mark = cx.mark()
+            if f_domain_status is not None and not ((type(f_domain_status) is int or (type(f_domain_status) is float and f_domain_status.is_integer())) and f_domain_status >= 1 and f_domain_status <= 3):
+                cx.bad(f_domain_status, ptr + "/domain_status", _S_DesktopDetailInfo_domain_status)
+            if cx.known(ptr + "/domain_status", _K_DesktopDetailInfo_domain_status, mark):
+                f_domain_status = UNSET
+                missed.append("domain_status")
+            o.domain_status = f_domain_status
+        f_in_maintenance_mode = g("in_maintenance_mode", UNSET)
+        if f_in_maintenance_mode is not UNSET:
+            mark = cx.mark()
+            if f_in_maintenance_mode is not None and type(f_in_maintenance_mode) is not bool:
+                cx.bad(f_in_maintenance_mode, ptr + "/in_maintenance_mode", _S_DesktopDetailInfo_in_maintenance_mode)
+            if cx.known(ptr + "/in_maintenance_mode", _K_DesktopDetailInfo_in_maintenance_mode, mark):
+                f_in_maintenance_mode = UNSET
+                missed.append("in_maintenance_mode")
+            o.in_maintenance_mode = f_in_maintenance_mode
+        f_share_resource_sku = g("share_resource_sku", UNSET)
+        if f_share_resource_sku is not UNSET:
+            mark = cx.mark()
+            if f_share_resource_sku is not None and type(f_share_resource_sku) is not str:
+                cx.bad(f_share_resource_sku, ptr + "/share_resource_sku", _S_DesktopDetailInfo_share_resource_sku)
+            if cx.known(ptr + "/share_resource_sku", _K_DesktopDetailInfo_share_resource_sku, mark):
+                f_share_resource_sku = UNSET
+                missed.append("share_resource_sku")
+            o.share_resource_sku = f_share_resource_sku
+        f_is_support_internet = g("is_support_internet", UNSET)
+        if f_is_support_internet is not UNSET:
+            mark = cx.mark()
+            if f_is_support_internet is not None and type(f_is_support_internet) is not bool:
+                cx.bad(f_is_support_internet, ptr + "/is_support_internet", _S_DesktopDetailInfo_is_support_internet)
+            if cx.known(ptr + "/is_support_internet", _K_DesktopDetailInfo_is_support_internet, mark):
+                f_is_support_internet = UNSET
+                missed.append("is_support_internet")
+            o.is_support_internet = f_is_support_internet
+        f_internet_mode_list = g("internet_mode_list", UNSET)
+        if f_internet_mode_list is not UNSET:
+            mark = cx.mark()
+            if f_internet_mode_list is not None:
+                f_internet_mode_list = _p_DesktopDetailInfo_internet_mode_list(f_internet_mode_list, ptr + "/internet_mode_list", cx)
+            if cx.known(ptr + "/internet_mode_list", _K_DesktopDetailInfo_internet_mode_list, mark):
+                f_internet_mode_list = UNSET
+                missed.append("internet_mode_list")
+            o.internet_mode_list = f_internet_mode_list
+        f_subnet_id = g("subnet_id", UNSET)
+        if f_subnet_id is not UNSET:
+            mark = cx.mark()
+            if f_subnet_id is not None and type(f_subnet_id) is not str:
+                cx.bad(f_subnet_id, ptr + "/subnet_id", _S_DesktopDetailInfo_subnet_id)
+            if cx.known(ptr + "/subnet_id", _K_DesktopDetailInfo_subnet_id, mark):
+                f_subnet_id = UNSET
+                missed.append("subnet_id")
+            o.subnet_id = f_subnet_id
+        f_bill_resource_id = g("bill_resource_id", UNSET)
+        if f_bill_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_bill_resource_id is not None and type(f_bill_resource_id) is not str:
+                cx.bad(f_bill_resource_id, ptr + "/bill_resource_id", _S_DesktopDetailInfo_bill_resource_id)
+            if cx.known(ptr + "/bill_resource_id", _K_DesktopDetailInfo_bill_resource_id, mark):
+                f_bill_resource_id = UNSET
+                missed.append("bill_resource_id")
+            o.bill_resource_id = f_bill_resource_id
+        f_process = g("process", UNSET)
+        if f_process is not UNSET:
+            mark = cx.mark()
+            if f_process is not None and not ((type(f_process) is int or (type(f_process) is float and f_process.is_integer())) and f_process >= 0 and f_process <= 100):
+                cx.bad(f_process, ptr + "/process", _S_DesktopDetailInfo_process)
+            if cx.known(ptr + "/process", _K_DesktopDetailInfo_process, mark):
+                f_process = UNSET
+                missed.append("process")
+            o.process = f_process
+        f_root_resource_id = g("root_resource_id", UNSET)
+        if f_root_resource_id is not UNSET:
+            mark = cx.mark()
+            if f_root_resource_id is not None and type(f_root_resource_id) is not str:
+                cx.bad(f_root_resource_id, ptr + "/root_resource_id", _S_DesktopDetailInfo_root_resource_id)
+            if cx.known(ptr + "/root_resource_id", _K_DesktopDetailInfo_root_resource_id, mark):
+                f_root_resource_id = UNSET
+                missed.append("root_resource_id")
+            o.root_resource_id = f_root_resource_id
+        f_hour_package_info = g("hour_package_info", UNSET)
+        if f_hour_package_info is not UNSET:
+            mark = cx.mark()
+            if f_hour_package_info is not None:
+                f_hour_package_info = _parse_HourPackageInfo(f_hour_package_info, ptr + "/hour_package_info", cx, _S_DesktopDetailInfo_hour_package_info)
+            if cx.known(ptr + "/hour_package_info", _K_DesktopDetailInfo_hour_package_info, mark):
+                f_hour_package_info = UNSET
+                missed.append("hour_package_info")
+            o.hour_package_info = f_hour_package_info
+        f_is_freeze = g("is_freeze", UNSET)
+        if f_is_freeze is not UNSET:
+            mark = cx.mark()
+            if f_is_freeze is not None and type(f_is_freeze) is not bool:
+                cx.bad(f_is_freeze, ptr + "/is_freeze", _S_DesktopDetailInfo_is_freeze)
+            if cx.known(ptr + "/is_freeze", _K_DesktopDetailInfo_is_freeze, mark):
+                f_is_freeze = UNSET
+                missed.append("is_freeze")
+            o.is_freeze = f_is_freeze
+        f_isolated = g("isolated", UNSET)
+        if f_isolated is not UNSET:
+            mark = cx.mark()
+            if f_isolated is not None and type(f_isolated) is not bool:
+                cx.bad(f_isolated, ptr + "/isolated", _S_DesktopDetailInfo_isolated)
+            if cx.known(ptr + "/isolated", _K_DesktopDetailInfo_isolated, mark):
+                f_isolated = UNSET
+                missed.append("isolated")
+            o.isolated = f_isolated
+        f_domain = g("domain", UNSET)
+        if f_domain is not UNSET:
+            mark = cx.mark()
+            if f_domain is not None and type(f_domain) is not str:
+                cx.bad(f_domain, ptr + "/domain", _S_DesktopDetailInfo_domain)
+            if cx.known(ptr + "/domain", _K_DesktopDetailInfo_domain, mark):
+                f_domain = UNSET
+                missed.append("domain")
+            o.domain = f_domain
+        f_agent_version = g("agent_version", UNSET)
+        if f_agent_version is not UNSET:
+            mark = cx.mark()
+            if f_agent_version is not None and type(f_agent_version) is not str:
+                cx.bad(f_agent_version, ptr + "/agent_version", _S_DesktopDetailInfo_agent_version)
+            if cx.known(ptr + "/agent_version", _K_DesktopDetailInfo_agent_version, mark):
+                f_agent_version = UNSET
+                missed.append("agent_version")
+            o.agent_version = f_agent_version
+        keys = _KEYS_DesktopDetailInfo.difference(missed) if missed else _KEYS_DesktopDetailInfo
+        if not keys.issuperset(d):
+            o._extra = cx.extra(d, keys, ptr)
     return o
 
 
@@ -2198,39 +2272,61 @@ def _parse_DesktopMetadata(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 8
     f_charging_mode = g("charging_mode", UNSET)
-    if f_charging_mode is not UNSET:
+    if f_charging_mode is UNSET:
+        n -= 1
+    else:
         try:
             f_charging_mode = _E_ChargeMode[f_charging_mode]
         except (KeyError, TypeError):
             cx.bad(f_charging_mode, ptr + "/charging_mode", _S_DesktopMetadata_charging_mode)
     f_image_name = g("image_name", UNSET)
-    if type(f_image_name) is not str and f_image_name is not UNSET:
-        cx.bad(f_image_name, ptr + "/image_name", _S_DesktopMetadata_image_name)
+    if type(f_image_name) is not str:
+        if f_image_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_image_name, ptr + "/image_name", _S_DesktopMetadata_image_name)
     f_metering_image_id = g("metering.image_id", UNSET)
-    if type(f_metering_image_id) is not str and f_metering_image_id is not UNSET:
-        cx.bad(f_metering_image_id, ptr + "/metering.image_id", _S_DesktopMetadata_metering_image_id)
+    if type(f_metering_image_id) is not str:
+        if f_metering_image_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_metering_image_id, ptr + "/metering.image_id", _S_DesktopMetadata_metering_image_id)
     f_metering_resourcespeccode = g("metering.resourcespeccode", UNSET)
-    if type(f_metering_resourcespeccode) is not str and f_metering_resourcespeccode is not UNSET:
-        cx.bad(f_metering_resourcespeccode, ptr + "/metering.resourcespeccode", _S_DesktopMetadata_metering_resourcespeccode)
+    if type(f_metering_resourcespeccode) is not str:
+        if f_metering_resourcespeccode is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_metering_resourcespeccode, ptr + "/metering.resourcespeccode", _S_DesktopMetadata_metering_resourcespeccode)
     f_metering_resourcetype = g("metering.resourcetype", UNSET)
-    if type(f_metering_resourcetype) is not str and f_metering_resourcetype is not UNSET:
-        cx.bad(f_metering_resourcetype, ptr + "/metering.resourcetype", _S_DesktopMetadata_metering_resourcetype)
+    if type(f_metering_resourcetype) is not str:
+        if f_metering_resourcetype is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_metering_resourcetype, ptr + "/metering.resourcetype", _S_DesktopMetadata_metering_resourcetype)
     f_os_bit = g("os_bit", UNSET)
-    if f_os_bit is not UNSET:
+    if f_os_bit is UNSET:
+        n -= 1
+    else:
         try:
             f_os_bit = _E_OsBit[f_os_bit]
         except (KeyError, TypeError):
             cx.bad(f_os_bit, ptr + "/os_bit", _S_DesktopMetadata_os_bit)
     f_os_type = g("os_type", UNSET)
-    if f_os_type is not UNSET:
+    if f_os_type is UNSET:
+        n -= 1
+    else:
         try:
             f_os_type = _E_OsType[f_os_type]
         except (KeyError, TypeError):
             cx.bad(f_os_type, ptr + "/os_type", _S_DesktopMetadata_os_type)
     f_desktop_os_version = g("desktop_os_version", UNSET)
-    if type(f_desktop_os_version) is not str and f_desktop_os_version is not UNSET:
-        cx.bad(f_desktop_os_version, ptr + "/desktop_os_version", _S_DesktopMetadata_desktop_os_version)
+    if type(f_desktop_os_version) is not str:
+        if f_desktop_os_version is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_desktop_os_version, ptr + "/desktop_os_version", _S_DesktopMetadata_desktop_os_version)
     o = _new(DesktopMetadata)
     o.charging_mode = f_charging_mode
     o.image_name = f_image_name
@@ -2240,12 +2336,9 @@ def _parse_DesktopMetadata(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.os_bit = f_os_bit
     o.os_type = f_os_type
     o.desktop_os_version = f_desktop_os_version
-    if _KEYS_DesktopMetadata.issuperset(d):
-        o._extra = None
-    else:  # keys the spec types with additionalProperties: checked, and not "unknown"
+    if len(d) != n:  # keys the spec types with additionalProperties: checked, not "unknown"
         others = {key: value for key, value in d.items() if key not in _KEYS_DesktopMetadata}
         o._extra = _p_DesktopMetadata_extra(others, ptr, cx)
-    o.deviations = o.unknown_fields = o.off_page = ()
     return o
 
 
@@ -2253,14 +2346,17 @@ def _parse_ErrorResponse(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 2
     f_error_code = g("error_code", UNSET)
     if f_error_code is UNSET:
+        n -= 1
         cx.missing(ptr + "/error_code", _S_ErrorResponse_error_code)
     else:
         if type(f_error_code) is not str:
             cx.bad(f_error_code, ptr + "/error_code", _S_ErrorResponse_error_code)
     f_error_msg = g("error_msg", UNSET)
     if f_error_msg is UNSET:
+        n -= 1
         cx.missing(ptr + "/error_msg", _S_ErrorResponse_error_msg)
     else:
         if type(f_error_msg) is not str:
@@ -2268,8 +2364,8 @@ def _parse_ErrorResponse(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o = _new(ErrorResponse)
     o.error_code = f_error_code
     o.error_msg = f_error_msg
-    o._extra = None if _KEYS_ErrorResponse.issuperset(d) else cx.extra(d, _KEYS_ErrorResponse, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_ErrorResponse, ptr)
     return o
 
 
@@ -2277,17 +2373,23 @@ def _parse_FlavorInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 2
     f_id = g("id", UNSET)
-    if type(f_id) is not str and f_id is not UNSET:
-        cx.bad(f_id, ptr + "/id", _S_FlavorInfo_id)
+    if type(f_id) is not str:
+        if f_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_id, ptr + "/id", _S_FlavorInfo_id)
     f_links = g("links", UNSET)
-    if f_links is not UNSET:
+    if f_links is UNSET:
+        n -= 1
+    else:
         f_links = _p_FlavorInfo_links(f_links, ptr + "/links", cx)
     o = _new(FlavorInfo)
     o.id = f_id
     o.links = f_links
-    o._extra = None if _KEYS_FlavorInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorInfo, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_FlavorInfo, ptr)
     return o
 
 
@@ -2295,17 +2397,24 @@ def _parse_FlavorLinkInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 2
     f_rel = g("rel", UNSET)
-    if type(f_rel) is not str and f_rel is not UNSET:
-        cx.bad(f_rel, ptr + "/rel", _S_FlavorLinkInfo_rel)
+    if type(f_rel) is not str:
+        if f_rel is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_rel, ptr + "/rel", _S_FlavorLinkInfo_rel)
     f_hrel = g("hrel", UNSET)
-    if type(f_hrel) is not str and f_hrel is not UNSET:
-        cx.bad(f_hrel, ptr + "/hrel", _S_FlavorLinkInfo_hrel)
+    if type(f_hrel) is not str:
+        if f_hrel is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_hrel, ptr + "/hrel", _S_FlavorLinkInfo_hrel)
     o = _new(FlavorLinkInfo)
     o.rel = f_rel
     o.hrel = f_hrel
-    o._extra = None if _KEYS_FlavorLinkInfo.issuperset(d) else cx.extra(d, _KEYS_FlavorLinkInfo, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_FlavorLinkInfo, ptr)
     return o
 
 
@@ -2313,33 +2422,57 @@ def _parse_HourPackageInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 8
     f_root_order_id = g("root_order_id", UNSET)
-    if type(f_root_order_id) is not str and f_root_order_id is not UNSET:
-        cx.bad(f_root_order_id, ptr + "/root_order_id", _S_HourPackageInfo_root_order_id)
+    if type(f_root_order_id) is not str:
+        if f_root_order_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_root_order_id, ptr + "/root_order_id", _S_HourPackageInfo_root_order_id)
     f_package_resource_id = g("package_resource_id", UNSET)
-    if type(f_package_resource_id) is not str and f_package_resource_id is not UNSET:
-        cx.bad(f_package_resource_id, ptr + "/package_resource_id", _S_HourPackageInfo_package_resource_id)
+    if type(f_package_resource_id) is not str:
+        if f_package_resource_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_package_resource_id, ptr + "/package_resource_id", _S_HourPackageInfo_package_resource_id)
     f_package_instance_id = g("package_instance_id", UNSET)
-    if type(f_package_instance_id) is not str and f_package_instance_id is not UNSET:
-        cx.bad(f_package_instance_id, ptr + "/package_instance_id", _S_HourPackageInfo_package_instance_id)
+    if type(f_package_instance_id) is not str:
+        if f_package_instance_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_package_instance_id, ptr + "/package_instance_id", _S_HourPackageInfo_package_instance_id)
     f_package_spec_code = g("package_spec_code", UNSET)
-    if type(f_package_spec_code) is not str and f_package_spec_code is not UNSET:
-        cx.bad(f_package_spec_code, ptr + "/package_spec_code", _S_HourPackageInfo_package_spec_code)
+    if type(f_package_spec_code) is not str:
+        if f_package_spec_code is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_package_spec_code, ptr + "/package_spec_code", _S_HourPackageInfo_package_spec_code)
     f_combined_product_type_code = g("combined_product_type_code", UNSET)
-    if type(f_combined_product_type_code) is not str and f_combined_product_type_code is not UNSET:
-        cx.bad(f_combined_product_type_code, ptr + "/combined_product_type_code", _S_HourPackageInfo_combined_product_type_code)
+    if type(f_combined_product_type_code) is not str:
+        if f_combined_product_type_code is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_combined_product_type_code, ptr + "/combined_product_type_code", _S_HourPackageInfo_combined_product_type_code)
     f_use_up_policy = g("use_up_policy", UNSET)
-    if f_use_up_policy is not UNSET:
+    if f_use_up_policy is UNSET:
+        n -= 1
+    else:
         try:
             f_use_up_policy = _E_UseUpPolicy[f_use_up_policy]
         except (KeyError, TypeError):
             cx.bad(f_use_up_policy, ptr + "/use_up_policy", _S_HourPackageInfo_use_up_policy)
     f_package_duration = g("package_duration", UNSET)
-    if not (type(f_package_duration) is int or (type(f_package_duration) is float and f_package_duration.is_integer())) and f_package_duration is not UNSET:
-        cx.bad(f_package_duration, ptr + "/package_duration", _S_HourPackageInfo_package_duration)
+    if not (type(f_package_duration) is int or (type(f_package_duration) is float and f_package_duration.is_integer())):
+        if f_package_duration is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_package_duration, ptr + "/package_duration", _S_HourPackageInfo_package_duration)
     f_use_duration = g("use_duration", UNSET)
-    if not (type(f_use_duration) is int or (type(f_use_duration) is float and f_use_duration.is_integer())) and f_use_duration is not UNSET:
-        cx.bad(f_use_duration, ptr + "/use_duration", _S_HourPackageInfo_use_duration)
+    if not (type(f_use_duration) is int or (type(f_use_duration) is float and f_use_duration.is_integer())):
+        if f_use_duration is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_use_duration, ptr + "/use_duration", _S_HourPackageInfo_use_duration)
     o = _new(HourPackageInfo)
     o.root_order_id = f_root_order_id
     o.package_resource_id = f_package_resource_id
@@ -2349,8 +2482,8 @@ def _parse_HourPackageInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     o.use_up_policy = f_use_up_policy
     o.package_duration = f_package_duration
     o.use_duration = f_use_duration
-    o._extra = None if _KEYS_HourPackageInfo.issuperset(d) else cx.extra(d, _KEYS_HourPackageInfo, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_HourPackageInfo, ptr)
     return o
 
 
@@ -2358,13 +2491,16 @@ def _parse_ListDesktopsDetailResponse(d: Any, ptr: str, cx: Context, site: Site)
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 2
     f_desktops = g("desktops", UNSET)
     if f_desktops is UNSET:
+        n -= 1
         cx.missing(ptr + "/desktops", _S_ListDesktopsDetailResponse_desktops)
     else:
         f_desktops = _p_ListDesktopsDetailResponse_desktops(f_desktops, ptr + "/desktops", cx)
     f_total_count = g("total_count", UNSET)
     if f_total_count is UNSET:
+        n -= 1
         cx.missing(ptr + "/total_count", _S_ListDesktopsDetailResponse_total_count)
     else:
         if not ((type(f_total_count) is int or (type(f_total_count) is float and f_total_count.is_integer())) and f_total_count >= 0):
@@ -2372,8 +2508,8 @@ def _parse_ListDesktopsDetailResponse(d: Any, ptr: str, cx: Context, site: Site)
     o = _new(ListDesktopsDetailResponse)
     o.desktops = f_desktops
     o.total_count = f_total_count
-    o._extra = None if _KEYS_ListDesktopsDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ListDesktopsDetailResponse, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_ListDesktopsDetailResponse, ptr)
     return o
 
 
@@ -2381,34 +2517,62 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 7
     f_product_id = g("product_id", UNSET)
-    if type(f_product_id) is not str and f_product_id is not UNSET:
-        cx.bad(f_product_id, ptr + "/product_id", _S_ProductInfo_product_id)
+    if type(f_product_id) is not str:
+        if f_product_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_product_id, ptr + "/product_id", _S_ProductInfo_product_id)
     f_flavor_id = g("flavor_id", UNSET)
-    if type(f_flavor_id) is not str and f_flavor_id is not UNSET:
-        cx.bad(f_flavor_id, ptr + "/flavor_id", _S_ProductInfo_flavor_id)
+    if type(f_flavor_id) is not str:
+        if f_flavor_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_flavor_id, ptr + "/flavor_id", _S_ProductInfo_flavor_id)
     f_type = g("type", UNSET)
-    if f_type is not UNSET:
+    if f_type is UNSET:
+        n -= 1
+    else:
         try:
             f_type = _E_ProductType[f_type]
         except (KeyError, TypeError):
             cx.bad(f_type, ptr + "/type", _S_ProductInfo_type)
     f_cpu = g("cpu", UNSET)
-    if type(f_cpu) is not str and f_cpu is not UNSET:
-        cx.bad(f_cpu, ptr + "/cpu", _S_ProductInfo_cpu)
+    if type(f_cpu) is not str:
+        if f_cpu is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_cpu, ptr + "/cpu", _S_ProductInfo_cpu)
     f_memory = g("memory", UNSET)
-    if type(f_memory) is not str and f_memory is not UNSET:
-        cx.bad(f_memory, ptr + "/memory", _S_ProductInfo_memory)
+    if type(f_memory) is not str:
+        if f_memory is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_memory, ptr + "/memory", _S_ProductInfo_memory)
     f_descriptions = g("descriptions", UNSET)
-    if type(f_descriptions) is not str and f_descriptions is not UNSET:
-        cx.bad(f_descriptions, ptr + "/descriptions", _S_ProductInfo_descriptions)
+    if type(f_descriptions) is not str:
+        if f_descriptions is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_descriptions, ptr + "/descriptions", _S_ProductInfo_descriptions)
     f_charge_mode = g("charge_mode", UNSET)
-    if f_charge_mode is not UNSET:
+    if f_charge_mode is UNSET:
+        n -= 1
+    else:
         try:
             f_charge_mode = _E_ChargeMode[f_charge_mode]
         except (KeyError, TypeError):
             cx.bad(f_charge_mode, ptr + "/charge_mode", _S_ProductInfo_charge_mode)
-    if not _PAGE_ProductInfo.issuperset(d):  # a key the page does not document: read what is known
+    o = _new(ProductInfo)
+    o.product_id = f_product_id
+    o.flavor_id = f_flavor_id
+    o.type = f_type
+    o.cpu = f_cpu
+    o.memory = f_memory
+    o.descriptions = f_descriptions
+    o.charge_mode = f_charge_mode
+    if len(d) != n:  # a key the page does not document: read what is known
         missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
         f_architecture = g("architecture", UNSET)
         if f_architecture is not UNSET:
@@ -2418,6 +2582,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/architecture", _K_ProductInfo_architecture, mark):
                 f_architecture = UNSET
                 missed.append("architecture")
+            o.architecture = f_architecture
         f_is_gpu = g("is_gpu", UNSET)
         if f_is_gpu is not UNSET:
             mark = cx.mark()
@@ -2426,6 +2591,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/is_gpu", _K_ProductInfo_is_gpu, mark):
                 f_is_gpu = UNSET
                 missed.append("is_gpu")
+            o.is_gpu = f_is_gpu
         f_package_type = g("package_type", UNSET)
         if f_package_type is not UNSET:
             mark = cx.mark()
@@ -2437,6 +2603,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/package_type", _K_ProductInfo_package_type, mark):
                 f_package_type = UNSET
                 missed.append("package_type")
+            o.package_type = f_package_type
         f_system_disk_type = g("system_disk_type", UNSET)
         if f_system_disk_type is not UNSET:
             mark = cx.mark()
@@ -2445,6 +2612,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/system_disk_type", _K_ProductInfo_system_disk_type, mark):
                 f_system_disk_type = UNSET
                 missed.append("system_disk_type")
+            o.system_disk_type = f_system_disk_type
         f_system_disk_size = g("system_disk_size", UNSET)
         if f_system_disk_size is not UNSET:
             mark = cx.mark()
@@ -2453,6 +2621,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/system_disk_size", _K_ProductInfo_system_disk_size, mark):
                 f_system_disk_size = UNSET
                 missed.append("system_disk_size")
+            o.system_disk_size = f_system_disk_size
         f_contain_data_disk = g("contain_data_disk", UNSET)
         if f_contain_data_disk is not UNSET:
             mark = cx.mark()
@@ -2461,6 +2630,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/contain_data_disk", _K_ProductInfo_contain_data_disk, mark):
                 f_contain_data_disk = UNSET
                 missed.append("contain_data_disk")
+            o.contain_data_disk = f_contain_data_disk
         f_resource_type = g("resource_type", UNSET)
         if f_resource_type is not UNSET:
             mark = cx.mark()
@@ -2469,6 +2639,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/resource_type", _K_ProductInfo_resource_type, mark):
                 f_resource_type = UNSET
                 missed.append("resource_type")
+            o.resource_type = f_resource_type
         f_cloud_service_type = g("cloud_service_type", UNSET)
         if f_cloud_service_type is not UNSET:
             mark = cx.mark()
@@ -2477,6 +2648,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/cloud_service_type", _K_ProductInfo_cloud_service_type, mark):
                 f_cloud_service_type = UNSET
                 missed.append("cloud_service_type")
+            o.cloud_service_type = f_cloud_service_type
         f_volume_product_type = g("volume_product_type", UNSET)
         if f_volume_product_type is not UNSET:
             mark = cx.mark()
@@ -2485,6 +2657,7 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/volume_product_type", _K_ProductInfo_volume_product_type, mark):
                 f_volume_product_type = UNSET
                 missed.append("volume_product_type")
+            o.volume_product_type = f_volume_product_type
         f_status = g("status", UNSET)
         if f_status is not UNSET:
             mark = cx.mark()
@@ -2496,40 +2669,10 @@ def _parse_ProductInfo(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/status", _K_ProductInfo_status, mark):
                 f_status = UNSET
                 missed.append("status")
+            o.status = f_status
         keys = _KEYS_ProductInfo.difference(missed) if missed else _KEYS_ProductInfo
-        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
-    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
-        f_architecture = UNSET
-        f_is_gpu = UNSET
-        f_package_type = UNSET
-        f_system_disk_type = UNSET
-        f_system_disk_size = UNSET
-        f_contain_data_disk = UNSET
-        f_resource_type = UNSET
-        f_cloud_service_type = UNSET
-        f_volume_product_type = UNSET
-        f_status = UNSET
-        extra = None
-    o = _new(ProductInfo)
-    o.product_id = f_product_id
-    o.flavor_id = f_flavor_id
-    o.type = f_type
-    o.cpu = f_cpu
-    o.memory = f_memory
-    o.descriptions = f_descriptions
-    o.charge_mode = f_charge_mode
-    o.architecture = f_architecture
-    o.is_gpu = f_is_gpu
-    o.package_type = f_package_type
-    o.system_disk_type = f_system_disk_type
-    o.system_disk_size = f_system_disk_size
-    o.contain_data_disk = f_contain_data_disk
-    o.resource_type = f_resource_type
-    o.cloud_service_type = f_cloud_service_type
-    o.volume_product_type = f_volume_product_type
-    o.status = f_status
-    o._extra = extra
-    o.deviations = o.unknown_fields = o.off_page = ()
+        if not keys.issuperset(d):
+            o._extra = cx.extra(d, keys, ptr)
     return o
 
 
@@ -2537,10 +2680,16 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 1
     f_id = g("id", UNSET)
-    if type(f_id) is not str and f_id is not UNSET:
-        cx.bad(f_id, ptr + "/id", _S_SecurityGroup_id)
-    if not _PAGE_SecurityGroup.issuperset(d):  # a key the page does not document: read what is known
+    if type(f_id) is not str:
+        if f_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_id, ptr + "/id", _S_SecurityGroup_id)
+    o = _new(SecurityGroup)
+    o.id = f_id
+    if len(d) != n:  # a key the page does not document: read what is known
         missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
         f_name = g("name", UNSET)
         if f_name is not UNSET:
@@ -2550,16 +2699,10 @@ def _parse_SecurityGroup(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/name", _K_SecurityGroup_name, mark):
                 f_name = UNSET
                 missed.append("name")
+            o.name = f_name
         keys = _KEYS_SecurityGroup.difference(missed) if missed else _KEYS_SecurityGroup
-        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
-    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
-        f_name = UNSET
-        extra = None
-    o = _new(SecurityGroup)
-    o.id = f_id
-    o.name = f_name
-    o._extra = extra
-    o.deviations = o.unknown_fields = o.off_page = ()
+        if not keys.issuperset(d):
+            o._extra = cx.extra(d, keys, ptr)
     return o
 
 
@@ -2568,8 +2711,10 @@ def _parse_ShowDesktopDetailResponse(d: Any, ptr: str, cx: Context, site: Site) 
         return cx.bad(d, ptr, site)
     g = d.get
     wrapped: list[str] = []
+    n = 1
     f_desktop = g("desktop", UNSET)
     if f_desktop is UNSET:
+        n -= 1
         cx.missing(ptr + "/desktop", _S_ShowDesktopDetailResponse_desktop)
     else:
         if type(f_desktop) is list and len(f_desktop) == 1:
@@ -2581,9 +2726,10 @@ def _parse_ShowDesktopDetailResponse(d: Any, ptr: str, cx: Context, site: Site) 
             f_desktop = _parse_DesktopDetailInfo(f_desktop, ptr + "/desktop", cx, _S_ShowDesktopDetailResponse_desktop)
     o = _new(ShowDesktopDetailResponse)
     o.desktop = f_desktop
-    o._extra = None if _KEYS_ShowDesktopDetailResponse.issuperset(d) else cx.extra(d, _KEYS_ShowDesktopDetailResponse, ptr)
-    o._wrapped = frozenset(wrapped)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_ShowDesktopDetailResponse, ptr)
+    if wrapped:
+        o._wrapped = frozenset(wrapped)
     return o
 
 
@@ -2591,17 +2737,24 @@ def _parse_Tag(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 2
     f_key = g("key", UNSET)
-    if not (type(f_key) is str and 1 <= len(f_key) <= 128 and _RE_Tag_key.search(f_key) is not None) and f_key is not UNSET:
-        cx.bad(f_key, ptr + "/key", _S_Tag_key)
+    if not (type(f_key) is str and 1 <= len(f_key) <= 128 and _RE_Tag_key.search(f_key) is not None):
+        if f_key is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_key, ptr + "/key", _S_Tag_key)
     f_value = g("value", UNSET)
-    if not (type(f_value) is str and len(f_value) <= 43 and _RE_Tag_value.search(f_value) is not None) and f_value is not UNSET:
-        cx.bad(f_value, ptr + "/value", _S_Tag_value)
+    if not (type(f_value) is str and len(f_value) <= 43 and _RE_Tag_value.search(f_value) is not None):
+        if f_value is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_value, ptr + "/value", _S_Tag_value)
     o = _new(Tag)
     o.key = f_key
     o.value = f_value
-    o._extra = None if _KEYS_Tag.issuperset(d) else cx.extra(d, _KEYS_Tag, ptr)
-    o.deviations = o.unknown_fields = o.off_page = ()
+    if len(d) != n:
+        o._extra = cx.extra(d, _KEYS_Tag, ptr)
     return o
 
 
@@ -2609,31 +2762,60 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
     if type(d) is not dict:
         return cx.bad(d, ptr, site)
     g = d.get
+    n = 7
     f_type = g("type", UNSET)
-    if f_type is not UNSET:
+    if f_type is UNSET:
+        n -= 1
+    else:
         try:
             f_type = _E_VolumeType[f_type]
         except (KeyError, TypeError):
             f_type = cx.bad(f_type, ptr + "/type", _S_VolumeDetail_type)
     f_size = g("size", UNSET)
-    if not (type(f_size) is int or (type(f_size) is float and f_size.is_integer())) and f_size is not UNSET:
-        cx.bad(f_size, ptr + "/size", _S_VolumeDetail_size)
+    if not (type(f_size) is int or (type(f_size) is float and f_size.is_integer())):
+        if f_size is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_size, ptr + "/size", _S_VolumeDetail_size)
     f_device = g("device", UNSET)
-    if type(f_device) is not str and f_device is not UNSET:
-        cx.bad(f_device, ptr + "/device", _S_VolumeDetail_device)
+    if type(f_device) is not str:
+        if f_device is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_device, ptr + "/device", _S_VolumeDetail_device)
     f_id = g("id", UNSET)
-    if type(f_id) is not str and f_id is not UNSET:
-        cx.bad(f_id, ptr + "/id", _S_VolumeDetail_id)
+    if type(f_id) is not str:
+        if f_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_id, ptr + "/id", _S_VolumeDetail_id)
     f_volume_id = g("volume_id", UNSET)
-    if type(f_volume_id) is not str and f_volume_id is not UNSET:
-        cx.bad(f_volume_id, ptr + "/volume_id", _S_VolumeDetail_volume_id)
+    if type(f_volume_id) is not str:
+        if f_volume_id is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_volume_id, ptr + "/volume_id", _S_VolumeDetail_volume_id)
     f_create_time = g("create_time", UNSET)
-    if not (type(f_create_time) is str and _RE_VolumeDetail_create_time.search(f_create_time) is not None and is_date_time(f_create_time)) and f_create_time is not UNSET:
-        cx.bad(f_create_time, ptr + "/create_time", _S_VolumeDetail_create_time)
+    if not (type(f_create_time) is str and (_DT_VolumeDetail_create_time.match(f_create_time) is not None or (_RE_VolumeDetail_create_time.search(f_create_time) is not None and is_date_time(f_create_time)))):
+        if f_create_time is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_create_time, ptr + "/create_time", _S_VolumeDetail_create_time)
     f_display_name = g("display_name", UNSET)
-    if type(f_display_name) is not str and f_display_name is not UNSET:
-        cx.bad(f_display_name, ptr + "/display_name", _S_VolumeDetail_display_name)
-    if not _PAGE_VolumeDetail.issuperset(d):  # a key the page does not document: read what is known
+    if type(f_display_name) is not str:
+        if f_display_name is UNSET:
+            n -= 1
+        else:
+            cx.bad(f_display_name, ptr + "/display_name", _S_VolumeDetail_display_name)
+    o = _new(VolumeDetail)
+    o.type = f_type
+    o.size = f_size
+    o.device = f_device
+    o.id = f_id
+    o.volume_id = f_volume_id
+    o.create_time = f_create_time
+    o.display_name = f_display_name
+    if len(d) != n:  # a key the page does not document: read what is known
         missed: list[str] = []  # keys known off the page whose value is not as known: kept untyped
         f_kms_id = g("kms_id", UNSET)
         if f_kms_id is not UNSET:
@@ -2643,6 +2825,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/kms_id", _K_VolumeDetail_kms_id, mark):
                 f_kms_id = UNSET
                 missed.append("kms_id")
+            o.kms_id = f_kms_id
         f_iops = g("iops", UNSET)
         if f_iops is not UNSET:
             mark = cx.mark()
@@ -2651,6 +2834,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/iops", _K_VolumeDetail_iops, mark):
                 f_iops = UNSET
                 missed.append("iops")
+            o.iops = f_iops
         f_throughput = g("throughput", UNSET)
         if f_throughput is not UNSET:
             mark = cx.mark()
@@ -2659,6 +2843,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/throughput", _K_VolumeDetail_throughput, mark):
                 f_throughput = UNSET
                 missed.append("throughput")
+            o.throughput = f_throughput
         f_bill_resource_id = g("bill_resource_id", UNSET)
         if f_bill_resource_id is not UNSET:
             mark = cx.mark()
@@ -2667,6 +2852,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/bill_resource_id", _K_VolumeDetail_bill_resource_id, mark):
                 f_bill_resource_id = UNSET
                 missed.append("bill_resource_id")
+            o.bill_resource_id = f_bill_resource_id
         f_desktop_pool_disk_id = g("desktop_pool_disk_id", UNSET)
         if f_desktop_pool_disk_id is not UNSET:
             mark = cx.mark()
@@ -2675,6 +2861,7 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/desktop_pool_disk_id", _K_VolumeDetail_desktop_pool_disk_id, mark):
                 f_desktop_pool_disk_id = UNSET
                 missed.append("desktop_pool_disk_id")
+            o.desktop_pool_disk_id = f_desktop_pool_disk_id
         f_resource_spec_code = g("resource_spec_code", UNSET)
         if f_resource_spec_code is not UNSET:
             mark = cx.mark()
@@ -2683,32 +2870,10 @@ def _parse_VolumeDetail(d: Any, ptr: str, cx: Context, site: Site) -> Any:
             if cx.known(ptr + "/resource_spec_code", _K_VolumeDetail_resource_spec_code, mark):
                 f_resource_spec_code = UNSET
                 missed.append("resource_spec_code")
+            o.resource_spec_code = f_resource_spec_code
         keys = _KEYS_VolumeDetail.difference(missed) if missed else _KEYS_VolumeDetail
-        extra = None if keys.issuperset(d) else cx.extra(d, keys, ptr)
-    else:  # only documented keys: nothing off the page, nothing unknown (one set test)
-        f_kms_id = UNSET
-        f_iops = UNSET
-        f_throughput = UNSET
-        f_bill_resource_id = UNSET
-        f_desktop_pool_disk_id = UNSET
-        f_resource_spec_code = UNSET
-        extra = None
-    o = _new(VolumeDetail)
-    o.type = f_type
-    o.size = f_size
-    o.device = f_device
-    o.id = f_id
-    o.volume_id = f_volume_id
-    o.create_time = f_create_time
-    o.display_name = f_display_name
-    o.kms_id = f_kms_id
-    o.iops = f_iops
-    o.throughput = f_throughput
-    o.bill_resource_id = f_bill_resource_id
-    o.desktop_pool_disk_id = f_desktop_pool_disk_id
-    o.resource_spec_code = f_resource_spec_code
-    o._extra = extra
-    o.deviations = o.unknown_fields = o.off_page = ()
+        if not keys.issuperset(d):
+            o._extra = cx.extra(d, keys, ptr)
     return o
 
 

@@ -8,12 +8,11 @@ where one regex that admits only days every month has stands for the calendar ar
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from .ir import Api, Field, Model, Scalar, TypeRef
-from .models import FORMAT_CHECKS, check_fails
+from .models import DAY, FORMAT_CHECKS, check_fails, day_pattern
 from .pyfmt import sort_all
 
 
@@ -40,18 +39,6 @@ def fast_fails(t: Scalar, var: str) -> str:
             tests.append(f"_RE_{t.site}.search({var}) is not None")
         tests.append(f"_DAY.match({var}) is not None")
     return f"not ({' and '.join(tests)})"
-
-
-#: The start of a date-time whose day every month has: with the site's pattern, enough for the format check.
-DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
-
-
-def day_pattern(t: Scalar) -> str | None:
-    """A date-time site's pattern and :data:`DAY` as one regex, matched at the start: it matches only where
-    both do (so it is enough for both checks). None when the pattern sets flags for the whole regex."""
-    if t.format != "date-time" or t.pattern is None or re.match(r"\(\?[aiLmsux]+\)", t.pattern):
-        return None
-    return rf"(?={DAY})(?:{t.pattern})"
 
 
 def _walked(api: Api) -> list[TypeRef]:
@@ -109,13 +96,9 @@ def fast_runtime_imports(api: Api) -> str:
     return "".join(f"    {name},\n" for name in sort_all(list(names)))
 
 
-def fast_day_sites(api: Api) -> list[tuple[str, str]]:
-    """(site, regex) of the date-time sites checked by one regex (:func:`day_pattern`)."""
-    out = []
-    for t in _walked(api):
-        if isinstance(t, Scalar) and t.enum is None and t.const is None and (pattern := day_pattern(t)) is not None:
-            out.append((t.site, pattern))
-    return out
+def fast_day_sites(api: Api) -> list[str]:
+    """The date-time sites checked by one regex (``_DT_<site>`` of ``models.py``: :func:`.models.day_pattern`)."""
+    return [t.site for t in _walked(api) if isinstance(t, Scalar) and day_pattern(t) is not None]
 
 
 def uses_date_time(api: Api) -> bool:

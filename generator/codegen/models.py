@@ -5,6 +5,7 @@ Every function is a small pure function of the IR, so the parsers' decisions are
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -84,10 +85,14 @@ def check_fails(t: Scalar, var: str) -> str:
             low = f"{t.min_length} <= " if t.min_length is not None else ""
             high = f" <= {t.max_length}" if t.max_length is not None else ""
             tests.append(f"{low}len({var}){high}")
-        if t.pattern is not None:
-            tests.append(f"_RE_{t.site}.search({var}) is not None")
-        if t.format is not None:
-            tests.append(f"{FORMAT_CHECKS[t.format]}({var})")
+        if day_pattern(t) is not None:  # the quick regex first: the full check only for days 29 to 31
+            tests.append(f"(_DT_{t.site}.match({var}) is not None or (_RE_{t.site}.search({var}) is not None"
+                         f" and is_date_time({var})))")
+        else:
+            if t.pattern is not None:
+                tests.append(f"_RE_{t.site}.search({var}) is not None")
+            if t.format is not None:
+                tests.append(f"{FORMAT_CHECKS[t.format]}({var})")
     elif t.json_type == "boolean":
         tests = [f"type({var}) is bool"]
     elif t.json_type == "integer":
@@ -104,6 +109,21 @@ def check_fails(t: Scalar, var: str) -> str:
     if len(tests) == 1:
         return f"not {tests[0]}"
     return f"not ({' and '.join(tests)})"
+
+
+#: The start of a date-time whose day every month has: with the site's pattern, enough for the format check.
+DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
+
+
+def day_pattern(t: Scalar) -> str | None:
+    """A date-time site's pattern and :data:`DAY` as one regex (``_DT_<site>``), matched at the start: it
+    matches only where both do, so it is enough for both checks (the calendar arithmetic of
+    ``is_date_time`` is needed only for days 29 to 31). None when the pattern sets flags for the whole
+    regex, or the site is not a plain date-time."""
+    if (t.kind != "scalar" or t.format != "date-time" or t.pattern is None or t.const is not None
+            or t.enum is not None or re.match(r"\(\?[aiLmsux]+\)", t.pattern)):
+        return None
+    return rf"(?={DAY})(?:{t.pattern})"
 
 
 def type_test(var: str, json_type: str) -> str:
@@ -256,7 +276,7 @@ def typing_imports(api: Api) -> str:
 FILTERS: dict[str, Callable[..., Any]] = {
     "py_type": py_type, "annotation": annotation, "check_fails": check_fails, "type_test": type_test,
     "json_type_test": json_type_test, "site_expr": site_expr, "leaf_model": leaf_model,
-    "parameter_expr": parameter_expr, "known_values": known_values,
+    "parameter_expr": parameter_expr, "known_values": known_values, "day_pattern": day_pattern,
 }
 GLOBALS: dict[str, Callable[..., Any]] = {"ptr_expr": ptr_expr, "is_simple": is_simple, "ordered_sites": ordered_sites,
                                           "runtime_imports": runtime_imports, "typing_imports": typing_imports}

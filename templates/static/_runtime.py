@@ -217,8 +217,12 @@ def not_json(value: Any, pointer: str) -> Iterator[Finding]:
             yield Finding(_pointer(at), f"a Python {kind.__name__}, which is not JSON data", "#")
 
 
+#: json.dumps(text, ensure_ascii=False) without building an encoder per call (findings quote values).
+_QUOTE: Final = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _shown(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else json_type(value)
+    text = _QUOTE(value) if isinstance(value, str) else json_type(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -367,6 +371,7 @@ def json_equal(left: Any, right: Any) -> bool:
     return bool(canonical(left) == canonical(right))
 
 
+@cache
 @cache
 def _expected_member(enum: type[Enum], known: tuple[tuple[str, str], ...] = ()) -> str:
     values = list(members(enum, known))
@@ -543,7 +548,7 @@ class Context:
             level = site.known_levels[value]
             self.deviations.append(Finding(pointer, f"{site.explain(value)}, a value not on the page, "
                                            f"{LEVELS.get(level, level)}", site.rule, known=level))
-            return site.enum(value) if site.enum is not None else value
+            return members(site.enum)[value] if site.enum is not None else value
         elif site.enum_quirk is not None:
             self.deviations.append(Finding(pointer, site.explain(value), site.rule, site.enum_quirk,
                                            quirk_rule(site.enum_quirk)))
