@@ -31,7 +31,7 @@ from dataclasses import MISSING, dataclass, field
 from datetime import date
 from enum import Enum
 from fractions import Fraction
-from functools import cache
+from functools import cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple, Self, TypeVar
 
@@ -83,6 +83,10 @@ class Finding(NamedTuple):
 
 #: A broken rule (the payload fails the contract in this mode).
 Problem = Finding
+
+#: ``Finding`` from one tuple of all six fields, in C: the parsers' failure paths make many (the named
+#: tuple's own ``__new__`` is a Python function, with its keyword defaults).
+_finding: Final = partial(tuple.__new__, Finding)
 #: A place where the payload left the documented contract through a declared quirk (tolerant mode keeps it).
 Deviation = Finding
 
@@ -123,6 +127,7 @@ def escape(token: object) -> str:
     return str(token).replace("~", "~0").replace("/", "~1")
 
 
+@cache
 def quirk_rule(quirk: str) -> str:
     return QUIRK_RULE_PREFIX + escape(quirk)
 
@@ -426,10 +431,17 @@ class Site:
     members: Mapping[Any, Any] = field(init=False, repr=False, compare=False)
     #: Wire value → level, for the values known off the page.
     known_levels: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    #: Wire value known off the page → (its deviation's message, its level, the typed value): made once.
+    known_findings: Mapping[str, tuple[str, str, Any]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "members", members(self.enum, self.known_values) if self.enum is not None else {})
         object.__setattr__(self, "known_levels", dict(self.known_values))
+        typed = members(self.enum) if self.enum is not None else {}
+        object.__setattr__(self, "known_findings", {
+            value: (f"{self.explain(value)}, a value not on the page, {LEVELS.get(level, level)}", level,
+                    typed.get(value, value))
+            for value, level in self.known_values})
 
     def explain(self, value: Any) -> str:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
@@ -539,19 +551,18 @@ class Context:
         if value is None and site.nullable:
             return value
         if value is None and site.null_quirk is not None:
-            self.deviations.append(Finding(pointer, "null where the contract has no null", site.rule,
-                                           site.null_quirk, quirk_rule(site.null_quirk)))
+            self.deviations.append(_finding((pointer, "null where the contract has no null", site.rule,
+                                             site.null_quirk, quirk_rule(site.null_quirk), None)))
         elif not _is_json_type(value, site.json_type):
             self.problems.append(Finding(pointer, f"expected {site.json_type}, found {json_type(value)}",
                                          site.rule))
-        elif site.known_levels and value in site.known_levels:
-            level = site.known_levels[value]
-            self.deviations.append(Finding(pointer, f"{site.explain(value)}, a value not on the page, "
-                                           f"{LEVELS.get(level, level)}", site.rule, known=level))
-            return members(site.enum)[value] if site.enum is not None else value
+        elif site.known_findings and value in site.known_findings:
+            message, level, typed = site.known_findings[value]
+            self.deviations.append(_finding((pointer, message, site.rule, None, None, level)))
+            return typed
         elif site.enum_quirk is not None:
-            self.deviations.append(Finding(pointer, site.explain(value), site.rule, site.enum_quirk,
-                                           quirk_rule(site.enum_quirk)))
+            self.deviations.append(_finding((pointer, site.explain(value), site.rule, site.enum_quirk,
+                                             quirk_rule(site.enum_quirk), None)))
         else:
             quirk = next((q for q, wider in site.relaxed if wider.problem(value) is None), None)
             if quirk is not None:
@@ -588,8 +599,8 @@ class Context:
 
     def tolerated(self, tolerance: Tolerance, pointer: str) -> None:
         """The value at ``pointer`` has a shape the contract allows only through a declared quirk."""
-        self.deviations.append(Finding(pointer, tolerance.message, tolerance.rule, tolerance.quirk,
-                                       tolerance.quirk_rule))
+        self.deviations.append(_finding((pointer, tolerance.message, tolerance.rule, tolerance.quirk,
+                                         tolerance.quirk_rule, None)))
 
     def count(self, value: list[Any], pointer: str, site: Site) -> None:
         low, high = site.min_items, site.max_items
@@ -657,9 +668,15 @@ class Context:
             problems = problems + [_refused(d) for d in self.deviations]
         if problems:
             raise ContractError(sorted(problems, key=_BY_POINTER))
-        result.deviations = tuple(sorted(self.deviations, key=_BY_POINTER))
-        result.unknown_fields = tuple(sorted(self.unknown))
-        result.off_page = tuple(sorted(self.off_page, key=_BY_POINTER))
+        if self.deviations:  # (an empty slot reads as ``()``)
+            self.deviations.sort(key=_BY_POINTER)
+            result.deviations = tuple(self.deviations)
+        if self.unknown:
+            self.unknown.sort()
+            result.unknown_fields = tuple(self.unknown)
+        if self.off_page:
+            self.off_page.sort(key=_BY_POINTER)
+            result.off_page = tuple(self.off_page)
         return result
 
 

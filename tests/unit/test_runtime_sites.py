@@ -409,12 +409,22 @@ def test_finish_with_nothing_found_leaves_the_result() -> None:
 
 @pytest.mark.parametrize("what", ["unknown", "off_page"])
 def test_finish_with_only_unknown_or_off_page_fields(what: str) -> None:
+    # finish sets only what was found: a parser's result reads () for the rest (its slots are left empty)
     cx = Context()
     getattr(cx, what).append("/u" if what == "unknown" else Finding("/o", "o", "#"))
     result = cx.finish(Result(), False)  # type: ignore[type-var]
-    assert result.deviations == ()
-    assert result.unknown_fields == (("/u",) if what == "unknown" else ())
-    assert result.off_page == (() if what == "unknown" else (Finding("/o", "o", "#"),))
+    assert result.deviations == ("untouched",)
+    assert result.unknown_fields == (("/u",) if what == "unknown" else ("untouched",))
+    assert result.off_page == (("untouched",) if what == "unknown" else (Finding("/o", "o", "#"),))
+
+
+def test_finish_leaves_a_parsed_models_empty_findings_reading_empty() -> None:
+    import workspace_desktop as w
+
+    cx = Context()
+    cx.unknown.append("/u")
+    result = cx.finish(w.Tag._parse({"key": "k"}, "", Context(), w.Tag._site), True)
+    assert (result.deviations, result.unknown_fields, result.off_page) == ((), ("/u",), ())
 
 
 def test_finish_tolerant_keeps_deviations_sorted() -> None:
