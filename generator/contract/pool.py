@@ -50,13 +50,17 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
         try:
             operation, model = judge.route(capture)
             check = checker(model)
-            if check is not None and capture.body and check(capture.body):
-                verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                texts.append(clean_text(capture, operation))
-                continue
-            conforms = getattr(model, "conforms", None)
             data, checked = UNDECODED, False
-            if check is None and conforms is not None and capture.body:  # (after msgspec, the judge tries it)
+            if check is not None and capture.body:
+                if check(capture.body):
+                    verdicts["conformant"] = verdicts.get("conformant", 0) + 1
+                    texts.append(clean_text(capture, operation))
+                    continue
+                # refused, or doubted: the full parse decides alone (the fast pass, no more lenient on what
+                # matters here, would give up too; where it would not, the full parse says the same)
+                checked = True
+            conforms = getattr(model, "conforms", None)
+            if check is None and conforms is not None and capture.body:  # no msgspec: the fast pass first
                 try:
                     data = loads(capture.body)
                 except NotJson:

@@ -13,8 +13,10 @@ name that is not UTF-8 as ``\\xff``), so a terminal never interprets them and XM
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
@@ -132,6 +134,8 @@ def visible(text: str) -> str:
 def json_safe(text: str) -> str:
     """JSON text from ``json.dumps(..., ensure_ascii=False)`` with the unsafe characters left in its strings
     escaped as ``\\uXXXX``: the same JSON value, encodable as UTF-8 and harmless on a terminal."""
+    if text.isascii() and "\x7f" not in text:  # the encoder escaped C0 controls: only DEL is left to look for
+        return text
     return text if _plain(text) else _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -155,10 +159,15 @@ def _json_string(text: str) -> str:
     return json_safe(json.dumps(text, ensure_ascii=False))
 
 
+#: ``json.dumps(value, ensure_ascii=False)`` with one encoder made once (``dumps`` makes one per call with
+#: these options); results are trees deskkit built, so the check for cycles is left out.
+_ENCODE: Final = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+
+
 def render_json(result: Result) -> str:
     """``json.dumps(result)``, byte for byte; clean results (the common case) skip the general encoder."""
     if result["problems"] or result["undocumented_fields"] or result["off_page"] or set(result) - _CLEAN_KEYS:
-        return json_safe(json.dumps(result, ensure_ascii=False))
+        return json_safe(_ENCODE(result))
     where = "".join(f', "{key}": {result[key]}' for key in ("line", "entry") if key in result)
     return (f'{{"source": {_json_string(result["source"])}{where}, '
             f'"operation": {_json_string(result["operation"])}, "contract": {_json_string(result["contract"])}, '
@@ -188,6 +197,7 @@ class JsonWriter:
         self.out.write('{"summary": ' + json_safe(json.dumps(summary.as_dict(), ensure_ascii=False)) +
                        ',\n"results": [\n')
         _copy(self.spool, self.out)
+        self.spool.close()
         self.out.write("\n]}\n")
 
 
@@ -322,13 +332,30 @@ class JunitWriter:
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(f'<testsuites name="deskkit validate" tests="{total}" failures="{failed}">\n')
         _copy(self.suites, self.out)
+        self.suites.close()
+        self.cases.close()
         self.out.write("</testsuites>\n")
 
 
 def _copy(spool: IO[str], out: IO[str]) -> None:
-    spool.seek(0)
+    """The spooled text after what ``out`` holds. Byte for byte when both are UTF-8 files: a report of
+    hundreds of megabytes is then not decoded and encoded again, which took a tenth of a parallel run."""
+    spool.seek(0)  # (flushes what was written)
+    target, source = getattr(out, "buffer", None), getattr(spool, "buffer", None)
+    if target is not None and source is not None and _utf8(out) and _utf8(spool):
+        out.flush()
+        shutil.copyfileobj(source, target, 1 << 20)
+        return
     for chunk in iter(lambda: spool.read(1 << 16), ""):
         out.write(chunk)
+
+
+def _utf8(stream: IO[str]) -> bool:
+    encoding = getattr(stream, "encoding", None)
+    try:
+        return encoding is not None and codecs.lookup(encoding).name == "utf-8"
+    except LookupError:
+        return False
 
 
 #: Per format: how one result is rendered, and what joins rendered results.
