@@ -78,6 +78,13 @@ def _model(capture: Capture, op: Any) -> Any:
 
 _BY_POINTER = itemgetter("pointer")
 
+
+def _merged(first: list[Any], second: list[Any]) -> list[Any]:
+    """Two lists of records, each in pointer order, as one in pointer order."""
+    if not (first and second):
+        return first or second
+    return sorted(first + second, key=_BY_POINTER)
+
 #: Stands for "not decoded yet" (None is a JSON value).
 UNDECODED: Any = object()
 
@@ -126,12 +133,14 @@ class Judge:
         result = _where(capture, operation, found.verdict)
         # A deviation is accepted through a quirk, or (no quirk) as a value known off the page: listed off
         # the page, with the fields the page does not document. Each list the model gives is in pointer
-        # order already; merged, they are sorted again (a no-op for one list alone).
-        deviations = [d for d in found.deviations if d.quirk is not None]
-        values = [d for d in found.deviations if d.quirk is None]
-        result["problems"] = sorted(_records(found.problems) + _records(deviations), key=_BY_POINTER)
+        # order already: two are merged (and sorted again) only when both have something.
+        deviations: list[Any] = []
+        values: list[Any] = []
+        for d in found.deviations:
+            (values if d.quirk is None else deviations).append(d)
+        result["problems"] = _merged(_records(found.problems), _records(deviations))
         result["undocumented_fields"] = list(found.unknown_fields)
-        result["off_page"] = sorted(_off_page(off_page, False) + _off_page(values, True), key=_BY_POINTER)
+        result["off_page"] = _merged(_off_page(off_page, False), _off_page(values, True))
         return result
 
 
