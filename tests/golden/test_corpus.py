@@ -322,3 +322,24 @@ def test_strategies_parsers_and_schemas_agree(corpus: Path, name: str) -> None:
         agree = agreement(model, documented, observed, st.one_of(kinds))
         agree()
     assert pkg.OPERATIONS
+
+
+# --- one key beside the properties: each kind of additionalProperties, through the full parser ---------------
+# (a count of the documented keys read stands for a comparison of the key set: one other key must tell)
+
+
+@pytest.mark.parametrize(("payload", "problem"), [
+    ({"name": "n", "limits": {"max": 1, "cpu": 2}}, None),  # a typed extra key: kept, typed
+    ({"name": "n", "limits": {"cpu": "2"}}, "/limits/cpu"),  # a typed extra key of the wrong type
+    ({"name": "n", "open": {"a": "x", "b": None}}, None),  # additionalProperties: true, one other key
+    ({"name": "n", "x": 1}, "/x"),  # additionalProperties: false, one other key
+    ({"name": "n", "limits": {"max": None}}, "/limits/max"),  # a null, which is not another key
+])
+def test_one_key_beside_the_properties(corpus: Path, payload: dict[str, Any], problem: str | None) -> None:
+    models = package(corpus, "closed", "models")
+    schema = json.loads((corpus / PACKAGES["closed"] / "schemas" / "documented.schema.json").read_text())
+    assert Draft202012Validator(schema, format_checker=FORMATS).is_valid(payload) is (problem is None)  # the oracle
+    judged = models.Settings.judge_fully(payload)
+    assert [p.pointer for p in judged.problems] == ([problem] if problem else [])
+    if problem is None:
+        assert models.Settings.from_dict(payload).to_dict() == payload  # the other key kept, written back
