@@ -25,20 +25,6 @@ BASE = "https://h.example.com"
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every sleep the clients ask for, without sleeping; jitter gives its upper bound."""
-    asked: list[float] = []
-
-    async def fake_async_sleep(seconds: float) -> None:
-        asked.append(seconds)
-
-    monkeypatch.setattr(_http.time, "sleep", asked.append)
-    monkeypatch.setattr(_http.asyncio, "sleep", fake_async_sleep)
-    monkeypatch.setattr(_http.random, "uniform", lambda low, high: high)
-    return asked
-
-
 def sync_call(handler: Handler, **options: Any) -> Any:
     options.setdefault("token", "t")
     with c.WorkspaceClient(base_url=BASE, transport=httpx.MockTransport(handler), **options) as client:

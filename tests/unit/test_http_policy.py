@@ -21,20 +21,6 @@ BODY = json.dumps(load_example()).encode()
 PROJECT, DESKTOP = "p1", "d1"
 
 
-@pytest.fixture
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Every sleep the clients ask for (sync and async), without sleeping; jitter gives its upper bound."""
-    asked: list[float] = []
-
-    async def fake_async_sleep(seconds: float) -> None:
-        asked.append(seconds)
-
-    monkeypatch.setattr(_http.time, "sleep", asked.append)
-    monkeypatch.setattr(_http.asyncio, "sleep", fake_async_sleep)
-    monkeypatch.setattr(_http.random, "uniform", lambda low, high: (low, high)[1] if low == 0 else -1.0)
-    return asked
-
-
 def answers(*responses: httpx.Response | Exception) -> tuple[Callable[[httpx.Request], httpx.Response],
                                                              list[httpx.Request]]:
     seen: list[httpx.Request] = []
