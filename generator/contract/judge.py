@@ -85,6 +85,7 @@ def _merged(first: list[Any], second: list[Any]) -> list[Any]:
         return first or second
     return sorted(first + second, key=_BY_POINTER)
 
+
 #: Stands for "not decoded yet" (None is a JSON value).
 UNDECODED: Any = object()
 

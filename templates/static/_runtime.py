@@ -83,12 +83,12 @@ class Finding(NamedTuple):
 
 #: A broken rule (the payload fails the contract in this mode).
 Problem = Finding
+#: A place where the payload left the documented contract through a declared quirk (tolerant mode keeps it).
+Deviation = Finding
 
 #: ``Finding`` from one tuple of all six fields, in C: the parsers' failure paths make many (the named
 #: tuple's own ``__new__`` is a Python function, with its keyword defaults).
 _finding: Final = partial(tuple.__new__, Finding)
-#: A place where the payload left the documented contract through a declared quirk (tolerant mode keeps it).
-Deviation = Finding
 
 #: What each level of knowledge means, as the findings say it.
 LEVELS: Final[dict[str, str]] = {
@@ -377,7 +377,6 @@ def json_equal(left: Any, right: Any) -> bool:
 
 
 @cache
-@cache
 def _expected_member(enum: type[Enum], known: tuple[tuple[str, str], ...] = ()) -> str:
     values = list(members(enum, known))
     if len(values) > 6:
@@ -437,11 +436,13 @@ class Site:
     def __post_init__(self) -> None:
         object.__setattr__(self, "members", members(self.enum, self.known_values) if self.enum is not None else {})
         object.__setattr__(self, "known_levels", dict(self.known_values))
+        object.__setattr__(self, "known_findings", self._known_findings() if self.known_values else {})
+
+    def _known_findings(self) -> dict[str, tuple[str, str, Any]]:
         typed = members(self.enum) if self.enum is not None else {}
-        object.__setattr__(self, "known_findings", {
-            value: (f"{self.explain(value)}, a value not on the page, {LEVELS.get(level, level)}", level,
-                    typed.get(value, value))
-            for value, level in self.known_values})
+        return {value: (f"{self.explain(value)}, a value not on the page, {LEVELS.get(level, level)}", level,
+                        typed.get(value, value))
+                for value, level in self.known_values}
 
     def explain(self, value: Any) -> str:
         """Why ``value`` (already of the right JSON type) breaks a constraint."""
