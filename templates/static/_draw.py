@@ -128,9 +128,10 @@ VALUES: Final[dict[str, st.SearchStrategy[str]]] = {
         lambda n: str(ipaddress.IPv4Address(n % 2**32) if n & 1 else ipaddress.IPv6Address(n >> 1))),
     "mac": st.integers(0, 2**48 - 1).map(_mac),
 }
+#: Path segments are not empty: "x:" + "//" would start an authority ("ftp://::" is no URI).
 _URI_SHAPE: Final = re.compile(
     r"(https?|ftp|urn|mailto|s3|x-[a-z]{1,6}):(//([a-z0-9-]{1,12}\.){0,3}[a-z0-9-]{1,12}(:[0-9]{1,5})?)?"
-    r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]{0,10}){0,4}(\?[A-Za-z0-9=&/?-]{0,12})?(#[A-Za-z0-9/?-]{0,8})?"
+    r"(/[A-Za-z0-9._~!$&'()*+,;=:@%-]{1,10}){0,4}(\?[A-Za-z0-9=&/?-]{0,12})?(#[A-Za-z0-9/?-]{0,8})?"
 )
 #: Strategies for the string formats the parser checks: RFC 3339 date-times with and without fractions,
 #: `Z`/`z` and numeric offsets, `T`/`t`; dates; UUIDs; IP addresses; e-mail addresses; URIs.
