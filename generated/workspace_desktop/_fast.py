@@ -3,7 +3,7 @@
 """The parsers' fast first pass: the common case — a payload exactly as documented — at a fraction of the cost.
 
 ``from_dict``, ``judge`` and ``from_json`` try this pass first. It builds the same objects the full parser
-builds, and gives up (raises :class:`Bail`) at the first thing it is not sure of: a value the documented
+builds, and gives up (returns ``None``) at the first thing it is not sure of: a value the documented
 contract refuses, a shape or value only a quirk accepts, any ``null``, a key the page does not document, an
 enum value that is not a documented member, a union. Then the full parser (``models.py``) parses the payload
 from the start and says what it found, with pointers. So the fast pass never decides anything on its own:
@@ -20,7 +20,10 @@ Where its speed comes from, once for every function below:
 - a date-time is accepted by the site's pattern and one regex (``_DAY``) that admits only days every month
   has (01 to 28) and years from 0001: the calendar arithmetic of the full check is left to the full pass;
   both are one regex (``_DT_<site>``) matched at the start, which matches only where both do;
-- objects are made with ``object.__new__`` and filled slot by slot, as the full parser does.
+- objects are made with ``object.__new__`` and filled slot by slot, as the full parser does;
+- giving up is a ``return None`` checked after each call (no model, list or map reads as ``None``): an
+  exception would cost more than a fast parse of a small object, as each frame it leaves is kept for its
+  traceback, and a payload the full parser must read (every quirky one) gives up once on its way there.
 """
 
 from __future__ import annotations
@@ -34,7 +37,6 @@ from typing import Any, Final
 from . import models as m
 from ._runtime import (
     UNSET,
-    Bail,
     Model,
     decode,
 )
@@ -85,13 +87,13 @@ _new: Final = object.__new__
 
 def _AddressInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 4
     v_addr = g("addr")
     if type(v_addr) is not str:
         if v_addr is not None:
-            raise Bail
+            return None
         n -= 1
         v_addr = UNSET
     v_version = g("version")
@@ -102,11 +104,11 @@ def _AddressInfo(d: Any) -> Any:
         try:
             v_version = _E_AddressInfo_version[v_version]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_os_ext_ips_mac_mac_addr = g("OS-EXT-IPS-MAC:mac_addr")
     if type(v_os_ext_ips_mac_mac_addr) is not str:
         if v_os_ext_ips_mac_mac_addr is not None:
-            raise Bail
+            return None
         n -= 1
         v_os_ext_ips_mac_mac_addr = UNSET
     v_os_ext_ips_type = g("OS-EXT-IPS:type")
@@ -117,9 +119,9 @@ def _AddressInfo(d: Any) -> Any:
         try:
             v_os_ext_ips_type = _E_AddressInfo_os_ext_ips_type[v_os_ext_ips_type]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(AddressInfo)
@@ -132,13 +134,13 @@ def _AddressInfo(d: Any) -> Any:
 
 def _AttachInstancesUserInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 3
     v_user_id = g("user_id")
     if type(v_user_id) is not str:
         if v_user_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_user_id = UNSET
     v_user_name = g("user_name")
@@ -146,7 +148,7 @@ def _AttachInstancesUserInfo(d: Any) -> Any:
         n -= 1
         v_user_name = UNSET
     elif not (type(v_user_name) is str and 1 <= len(v_user_name) <= 20 and _RE_AttachInstancesUserInfo_user_name.search(v_user_name) is not None):
-        raise Bail
+        return None
     v_user_group = g("user_group")
     if v_user_group is None:
         n -= 1
@@ -155,9 +157,9 @@ def _AttachInstancesUserInfo(d: Any) -> Any:
         try:
             v_user_group = _E_AttachInstancesUserInfo_user_group[v_user_group]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(AttachInstancesUserInfo)
@@ -169,19 +171,19 @@ def _AttachInstancesUserInfo(d: Any) -> Any:
 
 def _DesktopDetailInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 33
     v_desktop_id = g("desktop_id")
     if type(v_desktop_id) is not str:
         if v_desktop_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_desktop_id = UNSET
     v_computer_name = g("computer_name")
     if type(v_computer_name) is not str:
         if v_computer_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_computer_name = UNSET
     v_addresses = g("addresses")
@@ -190,24 +192,32 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_addresses = UNSET
     else:
         v_addresses = _h_DesktopDetailInfo_addresses(v_addresses)
+        if v_addresses is None:
+            return None
     v_ip_addresses = g("ip_addresses")
     if v_ip_addresses is None:
         n -= 1
         v_ip_addresses = UNSET
     else:
         v_ip_addresses = _h_DesktopDetailInfo_ip_addresses(v_ip_addresses)
+        if v_ip_addresses is None:
+            return None
     v_user_list = g("user_list")
     if v_user_list is None:
         n -= 1
         v_user_list = UNSET
     else:
         v_user_list = _h_DesktopDetailInfo_user_list(v_user_list)
+        if v_user_list is None:
+            return None
     v_user_group_list = g("user_group_list")
     if v_user_group_list is None:
         n -= 1
         v_user_group_list = UNSET
     else:
         v_user_group_list = _h_DesktopDetailInfo_user_group_list(v_user_group_list)
+        if v_user_group_list is None:
+            return None
     v_desktop_type = g("desktop_type")
     if v_desktop_type is None:
         n -= 1
@@ -216,23 +226,27 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_desktop_type = _E_DesktopDetailInfo_desktop_type[v_desktop_type]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_metadata = g("metadata")
     if v_metadata is None:
         n -= 1
         v_metadata = UNSET
     else:
         v_metadata = _DesktopMetadata(v_metadata)
+        if v_metadata is None:
+            return None
     v_flavor = g("flavor")
     if v_flavor is None:
         n -= 1
         v_flavor = UNSET
     else:
         v_flavor = _FlavorInfo(v_flavor)
+        if v_flavor is None:
+            return None
     v_status = g("status")
     if type(v_status) is not str:
         if v_status is not None:
-            raise Bail
+            return None
         n -= 1
         v_status = UNSET
     v_task_status = g("task_status")
@@ -243,19 +257,21 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_task_status = _E_DesktopDetailInfo_task_status[v_task_status]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_created = g("created")
     if v_created is None:
         n -= 1
         v_created = UNSET
     elif not (type(v_created) is str and _DT_DesktopDetailInfo_created.match(v_created) is not None):
-        raise Bail
+        return None
     v_security_groups = g("security_groups")
     if v_security_groups is None:
         n -= 1
         v_security_groups = UNSET
     else:
         v_security_groups = _h_DesktopDetailInfo_security_groups(v_security_groups)
+        if v_security_groups is None:
+            return None
     v_login_status = g("login_status")
     if v_login_status is None:
         n -= 1
@@ -264,11 +280,11 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_login_status = _E_DesktopDetailInfo_login_status[v_login_status]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_user_name = g("user_name")
     if type(v_user_name) is not str:
         if v_user_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_user_name = UNSET
     v_attach_user_infos = g("attach_user_infos")
@@ -277,10 +293,12 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_attach_user_infos = UNSET
     else:
         v_attach_user_infos = _h_DesktopDetailInfo_attach_user_infos(v_attach_user_infos)
+        if v_attach_user_infos is None:
+            return None
     v_product_id = g("product_id")
     if type(v_product_id) is not str:
         if v_product_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_product_id = UNSET
     v_root_volume = g("root_volume")
@@ -289,12 +307,16 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_root_volume = UNSET
     else:
         v_root_volume = _VolumeDetail(v_root_volume)
+        if v_root_volume is None:
+            return None
     v_data_volumes = g("data_volumes")
     if v_data_volumes is None:
         n -= 1
         v_data_volumes = UNSET
     else:
         v_data_volumes = _h_DesktopDetailInfo_data_volumes(v_data_volumes)
+        if v_data_volumes is None:
+            return None
     v_user_group = g("user_group")
     if v_user_group is None:
         n -= 1
@@ -303,23 +325,23 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_user_group = _E_DesktopDetailInfo_user_group[v_user_group]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_availability_zone = g("availability_zone")
     if type(v_availability_zone) is not str:
         if v_availability_zone is not None:
-            raise Bail
+            return None
         n -= 1
         v_availability_zone = UNSET
     v_site_type = g("site_type")
     if type(v_site_type) is not str:
         if v_site_type is not None:
-            raise Bail
+            return None
         n -= 1
         v_site_type = UNSET
     v_site_name = g("site_name")
     if type(v_site_name) is not str:
         if v_site_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_site_name = UNSET
     v_product = g("product")
@@ -328,28 +350,30 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_product = UNSET
     else:
         v_product = _ProductInfo(v_product)
+        if v_product is None:
+            return None
     v_ou_name = g("ou_name")
     if type(v_ou_name) is not str:
         if v_ou_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_ou_name = UNSET
     v_os_version = g("os_version")
     if type(v_os_version) is not str:
         if v_os_version is not None:
-            raise Bail
+            return None
         n -= 1
         v_os_version = UNSET
     v_sid = g("sid")
     if type(v_sid) is not str:
         if v_sid is not None:
-            raise Bail
+            return None
         n -= 1
         v_sid = UNSET
     v_order_id = g("order_id")
     if type(v_order_id) is not str:
         if v_order_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_order_id = UNSET
     v_tags = g("tags")
@@ -358,6 +382,8 @@ def _DesktopDetailInfo(d: Any) -> Any:
         v_tags = UNSET
     else:
         v_tags = _h_DesktopDetailInfo_tags(v_tags)
+        if v_tags is None:
+            return None
     v_internet_mode = g("internet_mode")
     if v_internet_mode is None:
         n -= 1
@@ -366,11 +392,11 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_internet_mode = _E_DesktopDetailInfo_internet_mode[v_internet_mode]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_is_attaching_eip = g("is_attaching_eip")
     if type(v_is_attaching_eip) is not bool:
         if v_is_attaching_eip is not None:
-            raise Bail
+            return None
         n -= 1
         v_is_attaching_eip = UNSET
     v_attach_state = g("attach_state")
@@ -381,15 +407,15 @@ def _DesktopDetailInfo(d: Any) -> Any:
         try:
             v_attach_state = _E_DesktopDetailInfo_attach_state[v_attach_state]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_enterprise_project_id = g("enterprise_project_id")
     if type(v_enterprise_project_id) is not str:
         if v_enterprise_project_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_enterprise_project_id = UNSET
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(DesktopDetailInfo)
@@ -431,7 +457,7 @@ def _DesktopDetailInfo(d: Any) -> Any:
 
 def _DesktopMetadata(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 8
     v_charging_mode = g("charging_mode")
@@ -442,29 +468,29 @@ def _DesktopMetadata(d: Any) -> Any:
         try:
             v_charging_mode = _E_DesktopMetadata_charging_mode[v_charging_mode]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_image_name = g("image_name")
     if type(v_image_name) is not str:
         if v_image_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_image_name = UNSET
     v_metering_image_id = g("metering.image_id")
     if type(v_metering_image_id) is not str:
         if v_metering_image_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_metering_image_id = UNSET
     v_metering_resourcespeccode = g("metering.resourcespeccode")
     if type(v_metering_resourcespeccode) is not str:
         if v_metering_resourcespeccode is not None:
-            raise Bail
+            return None
         n -= 1
         v_metering_resourcespeccode = UNSET
     v_metering_resourcetype = g("metering.resourcetype")
     if type(v_metering_resourcetype) is not str:
         if v_metering_resourcetype is not None:
-            raise Bail
+            return None
         n -= 1
         v_metering_resourcetype = UNSET
     v_os_bit = g("os_bit")
@@ -475,7 +501,7 @@ def _DesktopMetadata(d: Any) -> Any:
         try:
             v_os_bit = _E_DesktopMetadata_os_bit[v_os_bit]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_os_type = g("os_type")
     if v_os_type is None:
         n -= 1
@@ -484,15 +510,15 @@ def _DesktopMetadata(d: Any) -> Any:
         try:
             v_os_type = _E_DesktopMetadata_os_type[v_os_type]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_desktop_os_version = g("desktop_os_version")
     if type(v_desktop_os_version) is not str:
         if v_desktop_os_version is not None:
-            raise Bail
+            return None
         n -= 1
         v_desktop_os_version = UNSET
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(DesktopMetadata)
@@ -509,17 +535,17 @@ def _DesktopMetadata(d: Any) -> Any:
 
 def _ErrorResponse(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 2
     v_error_code = g("error_code", UNSET)
     if type(v_error_code) is not str:
-        raise Bail
+        return None
     v_error_msg = g("error_msg", UNSET)
     if type(v_error_msg) is not str:
-        raise Bail
+        return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(ErrorResponse)
@@ -530,13 +556,13 @@ def _ErrorResponse(d: Any) -> Any:
 
 def _FlavorInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 2
     v_id = g("id")
     if type(v_id) is not str:
         if v_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_id = UNSET
     v_links = g("links")
@@ -545,8 +571,10 @@ def _FlavorInfo(d: Any) -> Any:
         v_links = UNSET
     else:
         v_links = _h_FlavorInfo_links(v_links)
+        if v_links is None:
+            return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(FlavorInfo)
@@ -557,23 +585,23 @@ def _FlavorInfo(d: Any) -> Any:
 
 def _FlavorLinkInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 2
     v_rel = g("rel")
     if type(v_rel) is not str:
         if v_rel is not None:
-            raise Bail
+            return None
         n -= 1
         v_rel = UNSET
     v_hrel = g("hrel")
     if type(v_hrel) is not str:
         if v_hrel is not None:
-            raise Bail
+            return None
         n -= 1
         v_hrel = UNSET
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(FlavorLinkInfo)
@@ -584,37 +612,37 @@ def _FlavorLinkInfo(d: Any) -> Any:
 
 def _HourPackageInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 8
     v_root_order_id = g("root_order_id")
     if type(v_root_order_id) is not str:
         if v_root_order_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_root_order_id = UNSET
     v_package_resource_id = g("package_resource_id")
     if type(v_package_resource_id) is not str:
         if v_package_resource_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_package_resource_id = UNSET
     v_package_instance_id = g("package_instance_id")
     if type(v_package_instance_id) is not str:
         if v_package_instance_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_package_instance_id = UNSET
     v_package_spec_code = g("package_spec_code")
     if type(v_package_spec_code) is not str:
         if v_package_spec_code is not None:
-            raise Bail
+            return None
         n -= 1
         v_package_spec_code = UNSET
     v_combined_product_type_code = g("combined_product_type_code")
     if type(v_combined_product_type_code) is not str:
         if v_combined_product_type_code is not None:
-            raise Bail
+            return None
         n -= 1
         v_combined_product_type_code = UNSET
     v_use_up_policy = g("use_up_policy")
@@ -625,21 +653,21 @@ def _HourPackageInfo(d: Any) -> Any:
         try:
             v_use_up_policy = _E_HourPackageInfo_use_up_policy[v_use_up_policy]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_package_duration = g("package_duration")
     if v_package_duration is None:
         n -= 1
         v_package_duration = UNSET
     elif not (type(v_package_duration) is int or (type(v_package_duration) is float and v_package_duration.is_integer())):
-        raise Bail
+        return None
     v_use_duration = g("use_duration")
     if v_use_duration is None:
         n -= 1
         v_use_duration = UNSET
     elif not (type(v_use_duration) is int or (type(v_use_duration) is float and v_use_duration.is_integer())):
-        raise Bail
+        return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(HourPackageInfo)
@@ -656,16 +684,18 @@ def _HourPackageInfo(d: Any) -> Any:
 
 def _ListDesktopsDetailResponse(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 2
     v_desktops = g("desktops", UNSET)
     v_desktops = _h_ListDesktopsDetailResponse_desktops(v_desktops)
+    if v_desktops is None:
+        return None
     v_total_count = g("total_count", UNSET)
     if not ((type(v_total_count) is int or (type(v_total_count) is float and v_total_count.is_integer())) and v_total_count >= 0):
-        raise Bail
+        return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(ListDesktopsDetailResponse)
@@ -676,19 +706,19 @@ def _ListDesktopsDetailResponse(d: Any) -> Any:
 
 def _ProductInfo(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 7
     v_product_id = g("product_id")
     if type(v_product_id) is not str:
         if v_product_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_product_id = UNSET
     v_flavor_id = g("flavor_id")
     if type(v_flavor_id) is not str:
         if v_flavor_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_flavor_id = UNSET
     v_type = g("type")
@@ -699,23 +729,23 @@ def _ProductInfo(d: Any) -> Any:
         try:
             v_type = _E_ProductInfo_type[v_type]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_cpu = g("cpu")
     if type(v_cpu) is not str:
         if v_cpu is not None:
-            raise Bail
+            return None
         n -= 1
         v_cpu = UNSET
     v_memory = g("memory")
     if type(v_memory) is not str:
         if v_memory is not None:
-            raise Bail
+            return None
         n -= 1
         v_memory = UNSET
     v_descriptions = g("descriptions")
     if type(v_descriptions) is not str:
         if v_descriptions is not None:
-            raise Bail
+            return None
         n -= 1
         v_descriptions = UNSET
     v_charge_mode = g("charge_mode")
@@ -726,9 +756,9 @@ def _ProductInfo(d: Any) -> Any:
         try:
             v_charge_mode = _E_ProductInfo_charge_mode[v_charge_mode]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(ProductInfo)
@@ -744,17 +774,17 @@ def _ProductInfo(d: Any) -> Any:
 
 def _SecurityGroup(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 1
     v_id = g("id")
     if type(v_id) is not str:
         if v_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_id = UNSET
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(SecurityGroup)
@@ -764,13 +794,15 @@ def _SecurityGroup(d: Any) -> Any:
 
 def _ShowDesktopDetailResponse(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 1
     v_desktop = g("desktop", UNSET)
     v_desktop = _DesktopDetailInfo(v_desktop)
+    if v_desktop is None:
+        return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(ShowDesktopDetailResponse)
@@ -780,7 +812,7 @@ def _ShowDesktopDetailResponse(d: Any) -> Any:
 
 def _Tag(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 2
     v_key = g("key")
@@ -788,15 +820,15 @@ def _Tag(d: Any) -> Any:
         n -= 1
         v_key = UNSET
     elif not (type(v_key) is str and 1 <= len(v_key) <= 128 and _RE_Tag_key.search(v_key) is not None):
-        raise Bail
+        return None
     v_value = g("value")
     if v_value is None:
         n -= 1
         v_value = UNSET
     elif not (type(v_value) is str and len(v_value) <= 43 and _RE_Tag_value.search(v_value) is not None):
-        raise Bail
+        return None
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(Tag)
@@ -807,7 +839,7 @@ def _Tag(d: Any) -> Any:
 
 def _VolumeDetail(d: Any) -> Any:
     if type(d) is not dict:
-        raise Bail
+        return None
     g = d.get
     n = 7
     v_type = g("type")
@@ -818,29 +850,29 @@ def _VolumeDetail(d: Any) -> Any:
         try:
             v_type = _E_VolumeDetail_type[v_type]
         except (KeyError, TypeError):
-            raise Bail from None
+            return None
     v_size = g("size")
     if v_size is None:
         n -= 1
         v_size = UNSET
     elif not (type(v_size) is int or (type(v_size) is float and v_size.is_integer())):
-        raise Bail
+        return None
     v_device = g("device")
     if type(v_device) is not str:
         if v_device is not None:
-            raise Bail
+            return None
         n -= 1
         v_device = UNSET
     v_id = g("id")
     if type(v_id) is not str:
         if v_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_id = UNSET
     v_volume_id = g("volume_id")
     if type(v_volume_id) is not str:
         if v_volume_id is not None:
-            raise Bail
+            return None
         n -= 1
         v_volume_id = UNSET
     v_create_time = g("create_time")
@@ -848,15 +880,15 @@ def _VolumeDetail(d: Any) -> Any:
         n -= 1
         v_create_time = UNSET
     elif not (type(v_create_time) is str and _DT_VolumeDetail_create_time.match(v_create_time) is not None):
-        raise Bail
+        return None
     v_display_name = g("display_name")
     if type(v_display_name) is not str:
         if v_display_name is not None:
-            raise Bail
+            return None
         n -= 1
         v_display_name = UNSET
     if len(d) != n:
-        raise Bail
+        return None
     # Only what was read is stored: an empty slot reads as its field's default (Model.__getattr__), so the
     # fields known only off the page, _extra, _wrapped and the findings are left as they are.
     o: Any = _new(VolumeDetail)
@@ -872,83 +904,127 @@ def _VolumeDetail(d: Any) -> Any:
 
 def _h_DesktopDetailInfo_addresses(v: Any) -> Any:
     if type(v) is not dict:
-        raise Bail
+        return None
     out: dict[str, Any] = {}
     for k, x in v.items():
         if type(k) is not str:
-            raise Bail
+            return None
         x = _h_DesktopDetailInfo_addresses_value(x)
+        if x is None:
+            return None
         out[k] = x
     return out
 
 
 def _h_DesktopDetailInfo_addresses_value(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_AddressInfo(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _AddressInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_DesktopDetailInfo_ip_addresses(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
+        return None
     for x in v:
         if type(x) is not str:
-            raise Bail
+            return None
     return list(v)
 
 
 def _h_DesktopDetailInfo_user_list(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
+        return None
     for x in v:
         if type(x) is not str:
-            raise Bail
+            return None
     return list(v)
 
 
 def _h_DesktopDetailInfo_user_group_list(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
+        return None
     for x in v:
         if type(x) is not str:
-            raise Bail
+            return None
     return list(v)
 
 
 def _h_DesktopDetailInfo_security_groups(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_SecurityGroup(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _SecurityGroup(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_DesktopDetailInfo_attach_user_infos(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_AttachInstancesUserInfo(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _AttachInstancesUserInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_DesktopDetailInfo_data_volumes(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_VolumeDetail(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _VolumeDetail(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_DesktopDetailInfo_tags(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_Tag(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _Tag(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_FlavorInfo_links(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_FlavorLinkInfo(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _FlavorLinkInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 def _h_ListDesktopsDetailResponse_desktops(v: Any) -> Any:
     if type(v) is not list:
-        raise Bail
-    return [_DesktopDetailInfo(x) for x in v]
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _DesktopDetailInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
 
 
 @cache

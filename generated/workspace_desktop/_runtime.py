@@ -716,15 +716,12 @@ _BY_POINTER: Final = attrgetter("pointer")
 Parser = Callable[[Any, str, Context, Site], Any]
 
 
-class Bail(Exception):
-    """Raised by the generated fast pass (``_fast.py``) where it is not sure: the full parser decides."""
-
-
 class Model:
     """Base of every generated model: parsing entry points and dict/JSON conversion shared by all of them.
 
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
-    the generated ``_fast.py`` sets ``_fast`` (the fast first pass) and ``_decode``.
+    the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
+    sure and the full parser decides) and ``_decode``.
     """
 
     __slots__ = ()
@@ -750,12 +747,13 @@ class Model:
     @classmethod
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
-        if cls._fast is not None:
+        if cls._fast is not None:  # (_try_fast inlined: this is the hot path)
             try:
-                fast: Self = cls._fast(data)
-                return fast
-            except (Bail, RecursionError):
-                pass  # not the common case: the full parser decides
+                fast: Self | None = cls._fast(data)
+            except RecursionError:
+                fast = None
+            if fast is not None:
+                return fast  # the common case; otherwise the full parser decides
         cx = Context()
         try:
             result: Self = cls._parse(data, "", cx, cls._site)
@@ -784,13 +782,17 @@ class Model:
     @classmethod
     def conforms(cls, data: Any) -> bool:
         """True when the fast pass finds ``data`` conformant with nothing to report (False: ask :meth:`judge`)."""
+        return cls._try_fast(data) is not None
+
+    @classmethod
+    def _try_fast(cls, data: Any) -> Any:
+        """The fast pass's object, or None: no fast pass, not sure, or nested past the recursion limit."""
         if cls._fast is None:
-            return False
+            return None
         try:
-            cls._fast(data)
-        except (Bail, RecursionError):
-            return False
-        return True
+            return cls._fast(data)
+        except RecursionError:
+            return None
 
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Self:

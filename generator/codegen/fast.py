@@ -82,7 +82,7 @@ def fast_runtime_imports(api: Api) -> str:
     """The names ``_fast.py`` takes from ``_runtime``."""
     names = {"Model", "decode"}
     if api.models:
-        names |= {"Bail", "UNSET"}
+        names.add("UNSET")
     for t in _walked(api):
         if isinstance(t, Scalar) and t.const is None and t.enum is None:
             if t.format is not None and t.format != "date-time":

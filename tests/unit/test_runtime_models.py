@@ -51,12 +51,12 @@ class Box(rt.Model):
 Box._parse = parse_box  # type: ignore[assignment]
 
 
-def fast_box(data: Any) -> Box:
+def fast_box(data: Any) -> Box | None:
     if type(data) is dict and set(data) == {"n"} and type(data["n"]) is int:
         return Box({"fast": data})  # marked, to tell the fast pass's result from the full parser's
     if type(data) is list:
         raise RecursionError
-    raise rt.Bail
+    return None  # not sure: the full parser decides
 
 
 class FastBox(Box):
@@ -95,7 +95,7 @@ def test_the_fast_pass_answers_first() -> None:
     assert FastBox.from_dict(seen).data == {"fast": seen}
     assert FastBox.conforms(seen) is True
     assert FastBox.judge(seen) is rt._NOTHING_FOUND
-    # Bail and RecursionError hand over to the full parser
+    # None and RecursionError hand over to the full parser
     assert FastBox.conforms({"n": 1, "z": 0}) is False
     assert FastBox.conforms([1]) is False
     assert FastBox.from_dict({"n": 1, "z": 0}, tolerant=True).unknown_fields == ("/z",)
