@@ -86,6 +86,35 @@ def _fast_decoder() -> Callable[[bytes | bytearray | str], Any] | None:
 FAST: Final = _fast_decoder()
 
 
+def _fast_encoder() -> Callable[[Any], str] | None:
+    """``json.dumps(value, ensure_ascii=False)`` for values of str, int, bool, None, list and dict (what a
+    report holds), by msgspec where it is installed and not turned off: about ten times faster. msgspec
+    escapes the same characters the same way, and ``format(indent=0)`` puts the same spaces after ``,`` and
+    ``:``; what it cannot write (a lone surrogate) raises instead, and the caller falls back to the standard
+    library. Not for floats: msgspec spells exponents its own way (``1e16``, not ``1e+16``), and a report
+    holds none (:class:`~.results.Result`)."""
+    if os.environ.get("DESKKIT_FAST_JSON", "1") == "0":
+        return None
+    try:
+        import msgspec
+    except ImportError:
+        return None
+
+    def default(value: Any) -> Any:
+        raise TypeError(f"not in a report: {type(value).__name__}")  # the standard library decides
+
+    encode, spaced = msgspec.json.Encoder(enc_hook=default).encode, msgspec.json.format
+
+    def dumps(value: Any) -> str:
+        return spaced(encode(value), indent=0).decode()
+
+    return dumps
+
+
+#: The fast encoder (None: the standard library's only).
+FAST_DUMPS: Final = _fast_encoder()
+
+
 def position(text: str, offset: int) -> Position:
     """Line and column (1-based, in characters) of ``offset`` in ``text``."""
     return {"line": text.count("\n", 0, offset) + 1, "column": offset - text.rfind("\n", 0, offset)}

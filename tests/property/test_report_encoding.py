@@ -10,10 +10,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator.contract.report import JsonWriter, Summary, json_safe, render_json
+from generator.contract.jsontext import FAST_DUMPS
+from generator.contract.report import JsonWriter, Summary, _dumps, json_safe, render_json
 from generator.contract.results import Chunk
 
 # What the report must not carry raw (its definition, written out here rather than imported).
@@ -58,9 +60,23 @@ def results(draw: st.DrawFn) -> dict[str, Any]:
     return out
 
 
-@given(results())
-def test_render_json_is_json_dumps_made_safe(result: dict[str, Any]) -> None:
-    assert render_json(result) == escaped(json.dumps(result, ensure_ascii=False))  # type: ignore[arg-type]
+@pytest.mark.parametrize("fast", [FAST_DUMPS, None], ids=["msgspec", "standard library"])
+@given(result=results())
+def test_render_json_is_json_dumps_made_safe(fast: Any, result: dict[str, Any]) -> None:
+    assert render_json(result, fast) == escaped(json.dumps(result, ensure_ascii=False))  # type: ignore[arg-type]
+
+
+def test_the_fast_encoder_is_there_to_test() -> None:
+    """CI installs msgspec (the test extras): the next test would otherwise compare the fallback twice."""
+    pytest.importorskip("msgspec")
+    assert FAST_DUMPS is not None
+
+
+@pytest.mark.parametrize("fast", [FAST_DUMPS, None], ids=["msgspec", "standard library"])
+@given(result=results())
+def test_each_encoder_writes_what_json_dumps_writes(fast: Any, result: dict[str, Any]) -> None:
+    """Byte for byte, so a report is the same text whichever machine (or Dask worker) rendered it."""
+    assert _dumps(result, fast) == json.dumps(result, ensure_ascii=False)  # type: ignore[arg-type]
 
 
 def test_a_spooled_report_is_copied_to_a_file_byte_for_byte(tmp_path: Path) -> None:
