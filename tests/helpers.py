@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -65,3 +68,39 @@ def _in_process(args: list[str], cwd: Path, stdin: str | None,
         except SystemExit as exc:  # argparse's usage errors
             code = exc.code if isinstance(exc.code, int) else 1
         return subprocess.CompletedProcess(["deskkit", *args], code, text(out), text(err))
+
+
+def typed_state(value: Any) -> Any:
+    """Everything a model holds, each scalar with its type (1 and 1.0 are equal, not the same result)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__,
+                tuple((f.name, typed_state(getattr(value, f.name))) for f in dataclasses.fields(value)))
+    if isinstance(value, list):
+        return [typed_state(item) for item in value]
+    if isinstance(value, dict):
+        return {key: typed_state(item) for key, item in value.items()}
+    return type(value).__name__, value
+
+
+def parse_outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    """A parse's result as comparable data: the object's typed state and findings, or the problems raised."""
+    try:
+        result = call()
+    except ValueError as exc:  # ContractError
+        return "refused", getattr(exc, "problems", str(exc))
+    return "parsed", (typed_state(result), result.deviations, result.unknown_fields, result.off_page)
+
+
+def from_json_outcomes(model: Any, text: bytes) -> list[tuple[str, Any]]:
+    """``model.from_json(text)`` strict and tolerant, as :func:`parse_outcome` has them."""
+    return [parse_outcome(lambda: model.from_json(text)), parse_outcome(lambda: model.from_json(text, tolerant=True))]
+
+
+def without_struct_step(model: Any, call: Callable[[], Any]) -> Any:
+    """``call()`` with ``model.from_json``'s msgspec step switched off (the path it must agree with)."""
+    saved = model.__dict__.get("_json")
+    model._json = None
+    try:
+        return call()
+    finally:
+        model._json = saved

@@ -40,6 +40,7 @@ from ._runtime import (
     Model,
     decode,
 )
+from ._typed import struct_for
 from .models import (
     AddressInfo,
     AttachInstancesUserInfo,
@@ -1027,6 +1028,216 @@ def _h_ListDesktopsDetailResponse_desktops(v: Any) -> Any:
     return out
 
 
+
+def _s_AddressInfo(s: Any) -> Any:
+    # From msgspec's struct (_typed.py), decoded and checked in C: what is left is enum members and objects.
+    # An absent property reads as the struct's default, UNSET; attribute f<i> is SCHEMA[model][i].
+    o: Any = _new(AddressInfo)
+    o.addr = s.f0
+    v = s.f1
+    o.version = v if v is UNSET else _E_AddressInfo_version[v]
+    o.os_ext_ips_mac_mac_addr = s.f2
+    v = s.f3
+    o.os_ext_ips_type = v if v is UNSET else _E_AddressInfo_os_ext_ips_type[v]
+    return o
+
+
+def _s_AttachInstancesUserInfo(s: Any) -> Any:
+    o: Any = _new(AttachInstancesUserInfo)
+    o.user_id = s.f0
+    o.user_name = s.f1
+    v = s.f2
+    o.user_group = v if v is UNSET else _E_AttachInstancesUserInfo_user_group[v]
+    return o
+
+
+def _s_DesktopDetailInfo(s: Any) -> Any:
+    o: Any = _new(DesktopDetailInfo)
+    o.desktop_id = s.f0
+    o.computer_name = s.f1
+    v = s.f2
+    o.addresses = v if v is UNSET else {k0: [_s_AddressInfo(x1) for x1 in x0] for k0, x0 in v.items()}
+    o.ip_addresses = s.f3
+    o.user_list = s.f4
+    o.user_group_list = s.f5
+    v = s.f6
+    o.desktop_type = v if v is UNSET else _E_DesktopDetailInfo_desktop_type[v]
+    v = s.f7
+    o.metadata = v if v is UNSET else _s_DesktopMetadata(v)
+    v = s.f8
+    o.flavor = v if v is UNSET else _s_FlavorInfo(v)
+    o.status = s.f9
+    v = s.f10
+    o.task_status = v if v is UNSET else _E_DesktopDetailInfo_task_status[v]
+    o.created = s.f11
+    v = s.f12
+    o.security_groups = v if v is UNSET else [_s_SecurityGroup(x0) for x0 in v]
+    v = s.f13
+    o.login_status = v if v is UNSET else _E_DesktopDetailInfo_login_status[v]
+    o.user_name = s.f14
+    v = s.f15
+    o.attach_user_infos = v if v is UNSET else [_s_AttachInstancesUserInfo(x0) for x0 in v]
+    o.product_id = s.f16
+    v = s.f17
+    o.root_volume = v if v is UNSET else _s_VolumeDetail(v)
+    v = s.f18
+    o.data_volumes = v if v is UNSET else [_s_VolumeDetail(x0) for x0 in v]
+    v = s.f19
+    o.user_group = v if v is UNSET else _E_DesktopDetailInfo_user_group[v]
+    o.availability_zone = s.f20
+    o.site_type = s.f21
+    o.site_name = s.f22
+    v = s.f23
+    o.product = v if v is UNSET else _s_ProductInfo(v)
+    o.ou_name = s.f24
+    o.os_version = s.f25
+    o.sid = s.f26
+    o.order_id = s.f27
+    v = s.f28
+    o.tags = v if v is UNSET else [_s_Tag(x0) for x0 in v]
+    v = s.f29
+    o.internet_mode = v if v is UNSET else _E_DesktopDetailInfo_internet_mode[v]
+    o.is_attaching_eip = s.f30
+    v = s.f31
+    o.attach_state = v if v is UNSET else _E_DesktopDetailInfo_attach_state[v]
+    o.enterprise_project_id = s.f32
+    return o
+
+
+def _s_DesktopMetadata(s: Any) -> Any:
+    o: Any = _new(DesktopMetadata)
+    v = s.f0
+    o.charging_mode = v if v is UNSET else _E_DesktopMetadata_charging_mode[v]
+    o.image_name = s.f1
+    o.metering_image_id = s.f2
+    o.metering_resourcespeccode = s.f3
+    o.metering_resourcetype = s.f4
+    v = s.f5
+    o.os_bit = v if v is UNSET else _E_DesktopMetadata_os_bit[v]
+    v = s.f6
+    o.os_type = v if v is UNSET else _E_DesktopMetadata_os_type[v]
+    o.desktop_os_version = s.f7
+    return o
+
+
+def _s_ErrorResponse(s: Any) -> Any:
+    o: Any = _new(ErrorResponse)
+    o.error_code = s.f0
+    o.error_msg = s.f1
+    return o
+
+
+def _s_FlavorInfo(s: Any) -> Any:
+    o: Any = _new(FlavorInfo)
+    o.id = s.f0
+    v = s.f1
+    o.links = v if v is UNSET else [_s_FlavorLinkInfo(x0) for x0 in v]
+    return o
+
+
+def _s_FlavorLinkInfo(s: Any) -> Any:
+    o: Any = _new(FlavorLinkInfo)
+    o.rel = s.f0
+    o.hrel = s.f1
+    return o
+
+
+def _s_HourPackageInfo(s: Any) -> Any:
+    o: Any = _new(HourPackageInfo)
+    o.root_order_id = s.f0
+    o.package_resource_id = s.f1
+    o.package_instance_id = s.f2
+    o.package_spec_code = s.f3
+    o.combined_product_type_code = s.f4
+    v = s.f5
+    o.use_up_policy = v if v is UNSET else _E_HourPackageInfo_use_up_policy[v]
+    o.package_duration = s.f6
+    o.use_duration = s.f7
+    return o
+
+
+def _s_ListDesktopsDetailResponse(s: Any) -> Any:
+    o: Any = _new(ListDesktopsDetailResponse)
+    o.desktops = [_s_DesktopDetailInfo(x0) for x0 in s.f0]
+    o.total_count = s.f1
+    return o
+
+
+def _s_ProductInfo(s: Any) -> Any:
+    o: Any = _new(ProductInfo)
+    o.product_id = s.f0
+    o.flavor_id = s.f1
+    v = s.f2
+    o.type = v if v is UNSET else _E_ProductInfo_type[v]
+    o.cpu = s.f3
+    o.memory = s.f4
+    o.descriptions = s.f5
+    v = s.f6
+    o.charge_mode = v if v is UNSET else _E_ProductInfo_charge_mode[v]
+    return o
+
+
+def _s_SecurityGroup(s: Any) -> Any:
+    o: Any = _new(SecurityGroup)
+    o.id = s.f0
+    return o
+
+
+def _s_ShowDesktopDetailResponse(s: Any) -> Any:
+    o: Any = _new(ShowDesktopDetailResponse)
+    o.desktop = _s_DesktopDetailInfo(s.f0)
+    return o
+
+
+def _s_Tag(s: Any) -> Any:
+    o: Any = _new(Tag)
+    o.key = s.f0
+    o.value = s.f1
+    return o
+
+
+def _s_VolumeDetail(s: Any) -> Any:
+    o: Any = _new(VolumeDetail)
+    v = s.f0
+    o.type = v if v is UNSET else _E_VolumeDetail_type[v]
+    o.size = s.f1
+    o.device = s.f2
+    o.id = s.f3
+    o.volume_id = s.f4
+    o.create_time = s.f5
+    o.display_name = s.f6
+    return o
+
+
+def _via_struct(model: Any, convert: Callable[[Any], Any]) -> Callable[[str | bytes], Any]:
+    """``model.from_json``'s first step where msgspec is installed: decode the text straight into the model's
+    struct (decoding and the documented contract's checks in one pass in C), then make the objects. Built on
+    first use (importing the package does not import msgspec); a model msgspec cannot check as strictly
+    gets no such step. Any refusal (a problem, a quirk, a null, an unknown field, text the standard library
+    reads differently) returns None, and ``from_json`` goes the usual way."""
+
+    def first(text: str | bytes) -> Any:
+        root = struct_for(model)
+        if root is None:
+            model._json = None
+            return None
+        import msgspec
+
+        decode = msgspec.json.Decoder(root).decode
+
+        def parse(text: str | bytes) -> Any:
+            try:
+                s = decode(text)
+            except Exception:  # refused, or doubted: the parsers decide
+                return None
+            return convert(s)
+
+        model._json = parse
+        return parse(text)
+
+    return first
+
+
 @cache
 def _msgspec() -> Callable[[str | bytes], Any] | None:
     """msgspec's untyped JSON decoder, when it is installed (imported on first use, so importing the package
@@ -1070,3 +1281,17 @@ SecurityGroup._fast = _SecurityGroup
 ShowDesktopDetailResponse._fast = _ShowDesktopDetailResponse
 Tag._fast = _Tag
 VolumeDetail._fast = _VolumeDetail
+AddressInfo._json = _via_struct(AddressInfo, _s_AddressInfo)
+AttachInstancesUserInfo._json = _via_struct(AttachInstancesUserInfo, _s_AttachInstancesUserInfo)
+DesktopDetailInfo._json = _via_struct(DesktopDetailInfo, _s_DesktopDetailInfo)
+DesktopMetadata._json = _via_struct(DesktopMetadata, _s_DesktopMetadata)
+ErrorResponse._json = _via_struct(ErrorResponse, _s_ErrorResponse)
+FlavorInfo._json = _via_struct(FlavorInfo, _s_FlavorInfo)
+FlavorLinkInfo._json = _via_struct(FlavorLinkInfo, _s_FlavorLinkInfo)
+HourPackageInfo._json = _via_struct(HourPackageInfo, _s_HourPackageInfo)
+ListDesktopsDetailResponse._json = _via_struct(ListDesktopsDetailResponse, _s_ListDesktopsDetailResponse)
+ProductInfo._json = _via_struct(ProductInfo, _s_ProductInfo)
+SecurityGroup._json = _via_struct(SecurityGroup, _s_SecurityGroup)
+ShowDesktopDetailResponse._json = _via_struct(ShowDesktopDetailResponse, _s_ShowDesktopDetailResponse)
+Tag._json = _via_struct(Tag, _s_Tag)
+VolumeDetail._json = _via_struct(VolumeDetail, _s_VolumeDetail)

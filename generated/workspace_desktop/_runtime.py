@@ -726,7 +726,7 @@ class Model:
 
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
     the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
-    sure and the full parser decides) and ``_decode``.
+    sure and the full parser decides), ``_decode``, and ``_json`` (text to object through msgspec, or None).
     """
 
     __slots__ = ()
@@ -734,6 +734,7 @@ class Model:
     _site: ClassVar[Site]
     _fast: ClassVar[Callable[[Any], Any] | None] = None
     _decode: ClassVar[Callable[[str | bytes], Any] | None] = None
+    _json: ClassVar[Callable[[str | bytes], Any] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
     off_page: tuple[Finding, ...]
@@ -802,6 +803,10 @@ class Model:
     @classmethod
     def from_json(cls, text: str | bytes, *, tolerant: bool = False) -> Self:
         """Decode and parse JSON text; undecodable text is a ContractError too."""
+        if cls._json is not None:  # msgspec's struct, where it takes the text (the common case)
+            typed: Self | None = cls._json(text)
+            if typed is not None:
+                return typed
         return cls.from_dict((cls._decode or decode)(text), tolerant=tolerant)
 
     def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it

@@ -106,9 +106,55 @@ def uses_date_time(api: Api) -> bool:
                for t in _walked(api))
 
 
+def struct_models(api: Api) -> list[Model]:
+    """The models ``_fast.py`` converts from their msgspec struct (``_typed.py``): those whose documented
+    properties reach no union and no model that reaches itself, where a struct cannot be built. (A struct may
+    still be refused at run time for what msgspec cannot check as strictly: then it is never made.)"""
+    by_name = {model.name: model for model in api.models}
+    verdict: dict[str, bool] = {}
+
+    def convertible(t: TypeRef, seen: frozenset[str]) -> bool:
+        if t.kind == "array":
+            return convertible(t.items, seen)
+        if t.kind == "map":
+            return convertible(t.values, seen)
+        if t.kind == "model":
+            return model_ok(t.name, seen)
+        return t.kind == "scalar"
+
+    def model_ok(name: str, seen: frozenset[str]) -> bool:
+        if name in seen:
+            return False
+        if name not in verdict:
+            verdict[name] = all(convertible(f.type, seen | {name}) for f in documented(by_name[name]))
+        return verdict[name]
+
+    return [model for model in api.models if model_ok(model.name, frozenset())]
+
+
+def from_struct(t: TypeRef, var: str, depth: int = 0) -> str:
+    """An expression for the value the fast pass would make of ``var``, as msgspec decoded it into ``t``'s
+    struct type: its checks are done, what is left is enum members and objects (``var`` when nothing is)."""
+    if t.kind == "model":
+        return f"_s_{t.name}({var})"
+    if t.kind == "array" or t.kind == "map":
+        inner = t.items if t.kind == "array" else t.values
+        item = f"x{depth}"
+        made = from_struct(inner, item, depth + 1)
+        if made == item:
+            return var
+        if t.kind == "array":
+            return f"[{made} for {item} in {var}]"
+        return f"{{k{depth}: {made} for k{depth}, {item} in {var}.items()}}"
+    if isinstance(t, Scalar) and t.enum is not None:
+        return f"_E_{t.site}[{var}]"
+    return var
+
+
 FILTERS: dict[str, Callable[..., Any]] = {"fast_fails": fast_fails, "documented": documented}
 GLOBALS: dict[str, Callable[..., Any]] = {"fast_enums": fast_enums, "fast_patterns": fast_patterns,
                                           "fast_day_sites": fast_day_sites, "day": lambda: DAY,
                                           "fast_helpers": fast_helpers,
                                           "fast_runtime_imports": fast_runtime_imports,
-                                          "uses_date_time": uses_date_time}
+                                          "uses_date_time": uses_date_time, "struct_models": struct_models,
+                                          "from_struct": from_struct}

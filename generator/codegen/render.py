@@ -34,7 +34,7 @@ TEMPLATES: tuple[tuple[str, str], ...] = (
     ("_fast.py.j2", "_fast.py"),
 )
 #: Static files copied into the package (Python ones under the generated header).
-STATIC: tuple[str, ...] = ("_runtime.py", "_draw.py", "_http.py", "signing.py", "py.typed")
+STATIC: tuple[str, ...] = ("_runtime.py", "_draw.py", "_http.py", "_typed.py", "signing.py", "py.typed")
 #: The JSON Schemas: path inside the package → how to build it.
 SCHEMAS: tuple[tuple[str, Callable[[Api], dict[str, Any]]], ...] = (
     ("schemas/documented.schema.json", documented_schema),

@@ -24,6 +24,7 @@ from jsonschema import Draft202012Validator
 from generator.codegen import naming
 from generator.contract.samples import draw
 from tests.conftest import CORPUS_PACKAGES as PACKAGES
+from tests.helpers import from_json_outcomes, without_struct_step
 
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 
@@ -302,6 +303,9 @@ def agreement(model: Any, documented: Draft202012Validator, observed: Draft20201
                 assert drawn.injected[0].pointer in {p.pointer for p in caught.value.problems}
         if tolerant:
             assert model.from_dict(data, tolerant=True).to_dict() == data
+        # from_json's msgspec step (where the package has one for this model) changes nothing
+        text = json.dumps(data).encode()
+        assert from_json_outcomes(model, text) == without_struct_step(model, lambda: from_json_outcomes(model, text))
 
     return agree
 
@@ -343,3 +347,22 @@ def test_one_key_beside_the_properties(corpus: Path, payload: dict[str, Any], pr
     assert [p.pointer for p in judged.problems] == ([problem] if problem else [])
     if problem is None:
         assert models.Settings.from_dict(payload).to_dict() == payload  # the other key kept, written back
+
+
+# --- from_json's msgspec step keeps what the parsers keep (types included) ------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    b'{"id": "a", "weight": 2}',  # an integer where the contract has a number: still an int
+    b'{"id": "a", "weight": 2.5, "stars": 3}',
+    b'{"id": "a", "stars": 3.0}',  # an integral float where it has an integer: the parsers accept it
+    b'{"id": "a", "weight": -0.0, "words": []}',
+    b'{"id": "a", "weight": 1e400}',
+    b'{"id": "a", "weight": true}',
+    b'{"weight": 2}',
+])
+def test_from_json_through_msgspec_keeps_what_the_parsers_keep(corpus: Path, text: bytes) -> None:
+    pytest.importorskip("msgspec")
+    note = package(corpus, "plain", "models").Note
+    assert note.__dict__.get("_json") is not None
+    assert from_json_outcomes(note, text) == without_struct_step(note, lambda: from_json_outcomes(note, text))

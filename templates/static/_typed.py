@@ -1,0 +1,150 @@
+"""msgspec types for the documented contract of each model: what ``from_json`` decodes a body into first, and
+what ``deskkit validate`` checks a body with (one pass in C, no objects of ours, no pointers).
+
+Built at run time from what ``models.SCHEMA`` records (each property's wire name and use-site): a ``Struct``
+per model that forbids unknown fields, documented enum members as ``Literal`` values, patterns, lengths, bounds
+and item counts as ``Meta`` constraints, and a date-time as its pattern plus a regex admitting only days every
+month has. A body msgspec decodes into them is conformant with nothing to report — the full parser would say
+exactly that; anything it refuses (a problem, a quirk, a null, an unknown field, a value off the page, text the
+standard library reads differently) goes to the parsers, which decide. Where the schema holds something it
+cannot say as strictly (a union, a format other than date-time, ``uniqueItems``, ``multipleOf``, bounds on a
+``number``, a recursive model), there is no struct and the parsers alone run.
+
+A struct's attributes are ``f<i>``, ``i`` the property's index in ``SCHEMA[model]`` (wire names need not be
+identifiers); the generated ``_fast.py`` reads them by those names to build the model's objects.
+``DESKKIT_FAST_JSON=0`` (or no msgspec) turns all of this off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from functools import cache
+from typing import Annotated, Any, Literal
+
+from ._runtime import UNSET
+
+#: The start of a date-time whose day every month has (the date-time pattern says the rest).
+DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
+
+
+class Unsupported(Exception):
+    """The schema holds something msgspec cannot check as strictly as the generated parser."""
+
+
+@cache
+def struct_for(model: Any) -> Any:
+    """The msgspec ``Struct`` type of ``model``'s documented contract (built once), or None: msgspec is not
+    installed or is turned off, or the schema holds something msgspec cannot check as strictly."""
+    if os.environ.get("DESKKIT_FAST_JSON", "1") == "0":
+        return None
+    try:
+        import msgspec  # noqa: F401 - only to know it is there
+    except ImportError:
+        return None
+    schema = getattr(sys.modules[model.__module__], "SCHEMA", {})
+    if model.__name__ not in schema:
+        return None
+    try:
+        return _Builder(schema).struct(model.__name__)
+    except Unsupported:
+        return None
+
+
+class _Builder:
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self.schema = schema
+        self.built: dict[str, Any] = {}
+        self.building: set[str] = set()
+
+    def struct(self, name: str) -> Any:
+        import msgspec
+
+        if name in self.built:
+            return self.built[name]
+        if name in self.building or name not in self.schema:
+            raise Unsupported(f"recursive or unknown model {name}")
+        self.building.add(name)
+        fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+        rename: dict[str, str] = {}
+        for index, prop in enumerate(self.schema[name]):
+            if getattr(prop, "known", None) is not None:
+                continue  # known off the page, not documented: present, it is an unknown field here
+            attr = f"f{index}"
+            rename[attr] = prop.wire
+            kind = self.type_of(prop.site)
+            fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
+        built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename)
+        self.building.discard(name)
+        self.built[name] = built
+        return built
+
+    def type_of(self, site: Any) -> Any:
+        import msgspec
+
+        if site.variants or site.discriminator is not None:
+            raise Unsupported("a union")
+        if site.model is not None:
+            return self.struct(site.model)
+        if site.items is not None:
+            if site.unique_items:
+                raise Unsupported("uniqueItems")
+            items = self.type_of(site.items)
+            if site.min_items is None and site.max_items is None:
+                return list[items]  # type: ignore[valid-type]
+            return Annotated[list[items], msgspec.Meta(min_length=site.min_items,  # type: ignore[valid-type]
+                                                        max_length=site.max_items)]
+        if site.values is not None:
+            return dict[str, self.type_of(site.values)]  # type: ignore[misc]
+        return self.scalar(site)
+
+    def scalar(self, site: Any) -> Any:
+        import msgspec
+
+        if site.enum is not None:
+            values = tuple(site.members)  # the documented members (a value known off the page is not one)
+            if not values or not all(type(v) is str for v in values):
+                raise Unsupported("an enum of other values")
+            return Literal[values]
+        if site.const:
+            value = site.const[0]
+            if type(value) is not str:
+                raise Unsupported("a const that is not a string")
+            return Literal[value]
+        if site.multiple_of is not None:
+            raise Unsupported("multipleOf")
+        if site.json_type == "string":
+            pattern = site.pattern.pattern if site.pattern is not None else None
+            if site.format == "date-time":
+                pattern = _with_day(pattern)
+            elif site.format is not None:
+                raise Unsupported(f"format {site.format}")
+            if pattern is None and site.min_length is None and site.max_length is None:
+                return str
+            return Annotated[str, msgspec.Meta(pattern=pattern, min_length=site.min_length,
+                                               max_length=site.max_length)]
+        bounds = {"ge": site.minimum, "le": site.maximum, "gt": site.exclusive_minimum,
+                  "lt": site.exclusive_maximum}
+        if site.json_type == "integer":
+            given = {key: value for key, value in bounds.items() if value is not None}
+            if any(type(value) is not int for value in given.values()):
+                raise Unsupported("an integer bound that is not an integer")
+            return Annotated[int, msgspec.Meta(**given)] if given else int
+        if site.json_type == "number":
+            if any(value is not None for value in bounds.values()):
+                raise Unsupported("bounds on a number")  # msgspec compares as floats: 2**53 + 1 rounds
+            return int | float  # an integer stays an int, as the parsers keep it (float alone would convert)
+        if site.json_type == "boolean":
+            return bool
+        raise Unsupported(f"type {site.json_type}")
+
+
+def _with_day(pattern: str | None) -> str:
+    """``pattern`` (searched) and :data:`DAY` (at the start) as one regex msgspec searches: anchored at the
+    start, so it matches only where both do."""
+    if pattern is None:
+        return r"\A" + DAY
+    if re.match(r"\(\?[aiLmsux]+\)", pattern):
+        raise Unsupported("a pattern with global flags")
+    return rf"\A(?={DAY})(?:{pattern})"
