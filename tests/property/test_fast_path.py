@@ -185,6 +185,12 @@ ODD_VALUES = ["", "SATA", "2022-02-30T00:00:00Z", "0000-01-01T00:00:00Z", "2022-
 @example(("desktop", "root_volume", "size"), 90.0, False)
 def test_the_documented_example_with_one_value_changed_agrees(at: tuple[Any, ...], value: Any, add: bool) -> None:
     """One place of the documented example replaced (or, for objects, one key added): every kind of wrong."""
+    check(w.ShowDesktopDetailResponse, one_value_changed(at, value, add))
+
+
+def one_value_changed(at: tuple[Any, ...], value: Any, add: bool) -> Any:
+    """The documented example with the value at ``at`` replaced by ``value`` (``add``: beside it, when its
+    parent is an object)."""
     data = documented_example()
     parent = data
     for step in at[:-1]:
@@ -193,7 +199,7 @@ def test_the_documented_example_with_one_value_changed_agrees(at: tuple[Any, ...
         parent[f"{at[-1]}_x"] = value
     else:
         parent[at[-1]] = value
-    check(w.ShowDesktopDetailResponse, data)
+    return data
 
 
 @given(JSON)

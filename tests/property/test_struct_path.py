@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import workspace_desktop as w
 from tests.conftest import documented_example, load_example
 from tests.helpers import from_json_outcomes, typed_state, without_struct_step
-from tests.property.test_fast_path import EXAMPLE_PATHS, JSON, ODD_VALUES, VALIDATORS
+from tests.property.test_fast_path import EXAMPLE_PATHS, JSON, ODD_VALUES, VALIDATORS, one_value_changed
 from workspace_desktop import _typed
 from workspace_desktop import models as M
 from workspace_desktop import strategies as S
@@ -78,15 +78,7 @@ def test_quirky_payloads_agree(text: bytes) -> None:
 @example(("desktop", "root_volume", "size"), 2**70, False)
 @example(("desktop", "created"), "2024-02-29T06:57:47Z", False)
 def test_the_documented_example_with_one_value_changed_agrees(at: tuple[Any, ...], value: Any, add: bool) -> None:
-    data = documented_example()
-    parent = data
-    for step in at[:-1]:
-        parent = parent[step]
-    if add and type(parent) is dict:
-        parent[f"{at[-1]}_x"] = value
-    else:
-        parent[at[-1]] = value
-    check(w.ShowDesktopDetailResponse, json.dumps(data).encode())
+    check(w.ShowDesktopDetailResponse, json.dumps(one_value_changed(at, value, add)).encode())
 
 
 @pytest.mark.parametrize("text", [
