@@ -2,7 +2,8 @@
 # Regenerate with `deskkit generate`; CI checks with `deskkit generate --check`.
 """The parsers' fast first pass: the common case — a payload exactly as documented — at a fraction of the cost.
 
-``from_dict``, ``judge`` and ``from_json`` try this pass first. It builds the same objects the full parser
+``from_dict``, ``judge`` and ``from_json`` try this pass first (``from_json`` after the msgspec struct step at
+the end of this module, where msgspec is installed). It builds the same objects the full parser
 builds, and gives up (returns ``None``) at the first thing it is not sure of: a value the documented
 contract refuses, a shape or value only a quirk accepts, any ``null``, a key the page does not document, an
 enum value that is not a documented member, a union. Then the full parser (``models.py``) parses the payload
