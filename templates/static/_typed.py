@@ -43,13 +43,16 @@ def struct_for(model: Any) -> Any:
         import msgspec  # noqa: F401 - only to know it is there
     except ImportError:
         return None
-    schema = getattr(sys.modules[model.__module__], "SCHEMA", {})
-    if model.__name__ not in schema:
-        return None
     try:
-        return _Builder(schema).struct(model.__name__)
+        return _builder(model.__module__).struct(model.__name__)
     except Unsupported:
         return None
+
+
+@cache
+def _builder(module: str) -> _Builder:
+    """One builder per bindings module: a model's struct is built once, whichever roots reach it."""
+    return _Builder(getattr(sys.modules[module], "SCHEMA", {}))
 
 
 class _Builder:
@@ -66,17 +69,19 @@ class _Builder:
         if name in self.building or name not in self.schema:
             raise Unsupported(f"recursive or unknown model {name}")
         self.building.add(name)
-        fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
-        rename: dict[str, str] = {}
-        for index, prop in enumerate(self.schema[name]):
-            if getattr(prop, "known", None) is not None:
-                continue  # known off the page, not documented: present, it is an unknown field here
-            attr = f"f{index}"
-            rename[attr] = prop.wire
-            kind = self.type_of(prop.site)
-            fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
-        built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename)
-        self.building.discard(name)
+        try:
+            fields: list[tuple[str, Any] | tuple[str, Any, Any]] = []
+            rename: dict[str, str] = {}
+            for index, prop in enumerate(self.schema[name]):
+                if getattr(prop, "known", None) is not None:
+                    continue  # known off the page, not documented: present, it is an unknown field here
+                attr = f"f{index}"
+                rename[attr] = prop.wire
+                kind = self.type_of(prop.site)
+                fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
+            built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename)
+        finally:
+            self.building.discard(name)  # refused too: another root may still ask, and be refused again
         self.built[name] = built
         return built
 
