@@ -1,11 +1,14 @@
 """Run the judge over units of work, in this process or in worker processes, results in input order.
 
 A unit is a range of a JSON Lines file (read where it is judged, so nothing is copied between processes)
-or a small batch of other captures. Workers judge and render whole units and send back :class:`Chunk`\\ s.
+or a small batch of other captures. Workers judge and render whole units and send back :class:`Chunk`\\ s,
+their text left in a file when it is long (:class:`Spilled`).
 """
 
 from __future__ import annotations
 
+import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -14,7 +17,7 @@ from .captures import Capture, LineRange, Unit, read_range
 from .jsontext import NotJson, loads
 from .judge import UNDECODED, Judge, clean, crashed
 from .report import RENDERERS
-from .results import Chunk, Result
+from .results import Chunk, Result, Spilled
 from .typed import checker
 
 
@@ -130,8 +133,30 @@ def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:
     return _chunks(captures, package, renders)
 
 
-def _run_unit(args: tuple[Unit, str, str]) -> list[Chunk]:
-    return run_unit(*args)
+#: A chunk's text longer than this (in characters) is left in a file by its worker, not sent through the pipe.
+SPILL_AFTER = 1 << 16
+
+
+def _run_spilling(args: tuple[Unit, str, str, str]) -> list[Chunk]:
+    unit, package, renders, stem = args
+    return [spill(chunk, f"{stem}-{k}") for k, chunk in enumerate(run_unit(unit, package, renders))]
+
+
+def spill(chunk: Chunk, path: str) -> Chunk:
+    """``chunk`` with its text in a new file at ``path`` when the text is long: the main process copies the
+    file's bytes into the report, where a pipe would make it receive, unpickle, decode and encode them again
+    (with two workers, that was a quarter of a run on the vendor page). A text that cannot be written there
+    travels with the chunk, as a short one does."""
+    text = chunk.text
+    if not isinstance(text, str) or len(text) <= SPILL_AFTER:
+        return chunk
+    data = text.encode("utf-8", "backslashreplace")  # as the writers' spools encode
+    try:
+        with open(path, "xb") as handle:
+            handle.write(data)
+    except OSError:
+        return chunk
+    return chunk._replace(text=Spilled(path, len(data)))
 
 
 def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> Iterator[Chunk]:
@@ -143,9 +168,15 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
         return
     import multiprocessing  # here: --jobs 1 does not pay for importing it
 
-    # fork keeps start-up cheap (the bindings are already imported); results stream back in order.
+    # fork keeps start-up cheap (the bindings are already imported); results stream back in order; a spilled
+    # text's file is removed once the caller has written it (the folder goes with whatever is left, however
+    # the run ends).
     context = multiprocessing.get_context("fork")
-    with context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
-        work = ((unit, package, renders) for unit in units)
-        for chunks in pool.imap(_run_unit, work, chunksize=1):
-            yield from chunks
+    with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, \
+            context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
+        work = ((unit, package, renders, os.path.join(folder, str(i))) for i, unit in enumerate(units))
+        for chunks in pool.imap(_run_spilling, work, chunksize=1):
+            for chunk in chunks:
+                yield chunk
+                if isinstance(chunk.text, Spilled):
+                    os.unlink(chunk.text.path)

@@ -20,11 +20,11 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import IO, Any, Final, Protocol
 
 from .jsontext import FAST_DUMPS
-from .results import VERDICTS, Chunk, OffPageRecord, Result, fails
+from .results import VERDICTS, Chunk, OffPageRecord, Result, Spilled, fails
 
 
 class Summary:
@@ -204,7 +204,9 @@ class JsonWriter:
 
     def add(self, chunk: Chunk) -> None:
         if chunk.text:
-            self.spool.write(chunk.text if self.first else ",\n" + chunk.text)
+            if not self.first:
+                self.spool.write(",\n")
+            put(self.spool, chunk.text)
             self.first = False
 
     def close(self, summary: Summary) -> None:
@@ -269,7 +271,7 @@ class TextWriter:
             self.source, self.counts = chunk.source, Counter()
             self.out.write(f"{visible(self.source)}\n")
         self.counts.update(chunk.verdicts)
-        self.out.write(chunk.text)
+        put(self.out, chunk.text)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
@@ -337,7 +339,7 @@ class JunitWriter:
             self.source = chunk.source
         self.tests += chunk.results
         self.failures += sum(n for verdict, n in chunk.verdicts.items() if fails(verdict, self.strict))
-        self.cases.write(chunk.text)
+        put(self.cases, chunk.text)
 
     def close(self, summary: Summary) -> None:
         self._flush_source()
@@ -351,17 +353,38 @@ class JunitWriter:
         self.out.write("</testsuites>\n")
 
 
+def put(out: IO[str], text: str | Spilled) -> None:
+    """A chunk's text after what ``out`` holds: in hand, or left in a file by the worker that rendered it."""
+    if isinstance(text, str):
+        out.write(text)
+        return
+    with open(text.path, "rb") as source:
+        _pour(source, out)
+
+
 def _copy(spool: IO[str], out: IO[str]) -> None:
-    """The spooled text after what ``out`` holds. Byte for byte when both are UTF-8 files: a report of
-    hundreds of megabytes is then not decoded and encoded again, which took a tenth of a parallel run."""
+    """The spooled text after what ``out`` holds."""
     spool.seek(0)  # (flushes what was written)
-    target, source = getattr(out, "buffer", None), getattr(spool, "buffer", None)
-    if target is not None and source is not None and _utf8(out) and _utf8(spool):
-        out.flush()
-        shutil.copyfileobj(source, target, 1 << 20)
+    source = getattr(spool, "buffer", None)
+    if source is not None and _utf8(spool):
+        _pour(source, out)
         return
     for chunk in iter(lambda: spool.read(1 << 16), ""):
         out.write(chunk)
+
+
+def _pour(source: IO[bytes], out: IO[str]) -> None:
+    """UTF-8 bytes after what ``out`` holds. Byte for byte when ``out`` is a UTF-8 file: a report of hundreds
+    of megabytes is then not decoded and encoded again, which took a tenth of a parallel run."""
+    target = getattr(out, "buffer", None)
+    if target is not None and _utf8(out):
+        out.flush()
+        shutil.copyfileobj(source, target, 1 << 20)
+        return
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for block in iter(partial(source.read, 1 << 16), b""):
+        out.write(decoder.decode(block))
+    out.write(decoder.decode(b"", final=True))
 
 
 def _utf8(stream: IO[str]) -> bool:

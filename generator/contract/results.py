@@ -58,6 +58,14 @@ def fails(verdict: str, strict: bool) -> bool:
     return verdict in ("violation", "unreadable") or (strict and verdict == "tolerated")
 
 
+class Spilled(NamedTuple):
+    """A chunk's text that the worker process which rendered it left in a file (UTF-8), for the main process
+    to copy into the report: hundreds of megabytes of report never pass through a pipe and pickle."""
+
+    path: str
+    size: int  # bytes
+
+
 class Chunk(NamedTuple):
     """Consecutive results from one source: their counts, and their text as the report renders it."""
 
@@ -66,5 +74,5 @@ class Chunk(NamedTuple):
     verdicts: Counter[str]
     quirks: Counter[str]
     undocumented: Counter[str]
-    text: str
+    text: str | Spilled
     off_page: Counter[tuple[str, str]]  # (level, pointer) of each off-page finding

@@ -1,0 +1,103 @@
+"""With ``--jobs 2``, a long chunk of report is left in a file by the worker that rendered it and copied
+into the report by the main process (``pool.spill``, ``report.put``).
+
+The oracle is ``--jobs 1`` on the same file, which renders and writes in one process and never spills: the
+two reports must be the same bytes in every format, including a text report to a terminal that is not
+UTF-8. The files must be gone as soon as they are written, and a file that cannot be written must not cost
+its text.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.contract.captures import line_ranges
+from generator.contract.pool import SPILL_AFTER, judge_all, spill
+from generator.contract.report import put
+from generator.contract.results import Chunk, Spilled
+from tests.conftest import documented_example, load_example
+from tests.hostile.runner import validate
+
+
+def captures(path: Path, lines: int) -> Path:
+    """A JSON Lines file whose reports run to several ranges of long text: quirky, violating, non-ASCII
+    (a value outside Latin-1, with characters a report must escape) and unreadable lines."""
+    odd = documented_example()
+    odd["desktop"]["desktop_type"] = "Пример-\u202e\x1b"  # a violation whose message shows the value
+    bodies = [json.dumps(load_example()), json.dumps(odd, ensure_ascii=False), json.dumps(documented_example())]
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(lines):
+            handle.write(bodies[i % 3] + "\n" if i % 499 else "{cut short\n")
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "junit"])
+def test_two_jobs_write_the_bytes_one_job_writes(tmp_path: Path, fmt: str) -> None:
+    path = captures(tmp_path / "caps.jsonl", 3000)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {"TMPDIR": str(scratch)}
+    one = validate("--jobs", "1", path, fmt=fmt, env=env)
+    two = validate("--jobs", "2", path, fmt=fmt, env=env)
+    assert one.code == two.code == 1
+    assert len(one.stdout) > 8 * SPILL_AFTER  # long enough that chunks were spilled
+    assert two.stdout == one.stdout
+    assert list(scratch.iterdir()) == []  # nothing left behind
+
+
+def test_a_text_report_to_a_terminal_that_is_not_utf8_is_the_same(tmp_path: Path) -> None:
+    path = captures(tmp_path / "caps.jsonl", 3000)
+    env = {"PYTHONIOENCODING": "latin-1"}
+    one = validate("--jobs", "1", path, fmt="text", env=env)
+    two = validate("--jobs", "2", path, fmt="text", env=env)
+    assert two.stdout == one.stdout
+    assert "Пример".encode() not in one.stdout and b"\\u041f" in one.stdout  # Latin-1 it was
+
+
+def test_each_spilled_file_is_removed_once_written(tmp_path: Path) -> None:
+    path = captures(tmp_path / "caps.jsonl", 4000)
+    units = list(line_ranges(path, size=1 << 18))
+    assert len(units) > 4
+    spilled: list[str] = []
+    for chunk in judge_all(units, "workspace_desktop", 2, "json"):
+        if spilled:  # the previous chunk has been handled: its file is gone
+            assert not os.path.exists(spilled[-1])
+        if isinstance(chunk.text, Spilled):
+            assert os.path.getsize(chunk.text.path) == chunk.text.size
+            spilled.append(chunk.text.path)
+    assert len(spilled) >= len(units) - 1 and not os.path.exists(spilled[-1])
+
+
+def chunk(text: str) -> Chunk:
+    return Chunk("caps", 1, Counter({"violation": 1}), Counter(), Counter(), text, Counter())
+
+
+def test_a_long_text_goes_to_a_file_as_utf8_and_back(tmp_path: Path) -> None:
+    text = "é\u202e\udc80" + "x" * SPILL_AFTER  # a lone surrogate is written as the spools write it
+    done = spill(chunk(text), str(tmp_path / "0-0"))
+    assert isinstance(done.text, Spilled)
+    data = (tmp_path / "0-0").read_bytes()
+    assert data == text.encode("utf-8", "backslashreplace") and done.text.size == len(data)
+    into = io.StringIO()  # no byte buffer: decoded
+    put(into, done.text)
+    assert into.getvalue() == data.decode()
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", errors="backslashreplace")
+    put(latin, done.text)
+    latin.flush()
+    assert latin.buffer.getvalue() == data.decode().encode("latin-1", "backslashreplace")  # type: ignore[attr-defined]
+
+
+def test_a_short_text_or_one_that_cannot_be_written_travels_with_its_chunk(tmp_path: Path) -> None:
+    short = chunk("x" * SPILL_AFTER)
+    assert spill(short, str(tmp_path / "short")) is short and not (tmp_path / "short").exists()
+    long = chunk("x" * (SPILL_AFTER + 1))
+    assert spill(long, str(tmp_path / "no-such-folder" / "0")) is long
+    (tmp_path / "taken").write_text("someone else's")
+    assert spill(long, str(tmp_path / "taken")) is long
+    assert (tmp_path / "taken").read_text() == "someone else's"
