@@ -90,7 +90,7 @@ def test_a_long_text_goes_to_a_file_as_utf8_and_back(tmp_path: Path) -> None:
     latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", errors="backslashreplace")
     put(latin, done.text)
     latin.flush()
-    assert latin.buffer.getvalue() == data.decode().encode("latin-1", "backslashreplace")  # type: ignore[attr-defined]
+    assert latin.buffer.getvalue() == data.decode().encode("latin-1", "backslashreplace")
 
 
 def test_a_short_text_or_one_that_cannot_be_written_travels_with_its_chunk(tmp_path: Path) -> None:
