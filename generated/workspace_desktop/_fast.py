@@ -38,8 +38,10 @@ from typing import Any, Final
 from . import models as m
 from ._runtime import (
     UNSET,
+    Context,
     Model,
     decode,
+    escape,
 )
 from ._typed import struct_for
 from .models import (
@@ -1210,6 +1212,357 @@ def _s_VolumeDetail(s: Any) -> Any:
     return o
 
 
+def _o_AddressInfo(s: Any, ptr: str, cx: Context) -> None:
+    # The observed contract's walk (_typed.observer_for): msgspec has decoded the body into the observed
+    # structs and checked it; what is left is to report each tolerated null, shape and enum value, where and
+    # as the full parser does (models.py), so the judgements are equal.
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/addr", m._S_AddressInfo_addr)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/version", m._S_AddressInfo_version)
+    elif v is not UNSET and v not in _E_AddressInfo_version:
+        cx.bad(v, ptr + "/version", m._S_AddressInfo_version)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/OS-EXT-IPS-MAC:mac_addr", m._S_AddressInfo_os_ext_ips_mac_mac_addr)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/OS-EXT-IPS:type", m._S_AddressInfo_os_ext_ips_type)
+    elif v is not UNSET and v not in _E_AddressInfo_os_ext_ips_type:
+        cx.bad(v, ptr + "/OS-EXT-IPS:type", m._S_AddressInfo_os_ext_ips_type)
+
+
+def _o_AttachInstancesUserInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/user_id", m._S_AttachInstancesUserInfo_user_id)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/user_name", m._S_AttachInstancesUserInfo_user_name)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/user_group", m._S_AttachInstancesUserInfo_user_group)
+    elif v is not UNSET and v not in _E_AttachInstancesUserInfo_user_group:
+        cx.bad(v, ptr + "/user_group", m._S_AttachInstancesUserInfo_user_group)
+
+
+def _o_DesktopDetailInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/desktop_id", m._S_DesktopDetailInfo_desktop_id)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/computer_name", m._S_DesktopDetailInfo_computer_name)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/addresses", m._S_DesktopDetailInfo_addresses)
+    elif v is not UNSET:
+        if type(v) is list:
+            cx.tolerated(m._T_DesktopDetailInfo_addresses_alt0, ptr + "/addresses")
+            for i0, x0 in enumerate(v):
+                _o_AddressInfo(x0, ptr + "/addresses/" + str(i0), cx)
+        else:
+            for k0, x0 in v.items():
+                for i1, x1 in enumerate(x0):
+                    _o_AddressInfo(x1, ptr + "/addresses/" + escape(k0) + "/" + str(i1), cx)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/ip_addresses", m._S_DesktopDetailInfo_ip_addresses)
+    v = s.f4
+    if v is None:
+        cx.bad(None, ptr + "/user_list", m._S_DesktopDetailInfo_user_list)
+    v = s.f5
+    if v is None:
+        cx.bad(None, ptr + "/user_group_list", m._S_DesktopDetailInfo_user_group_list)
+    v = s.f6
+    if v is None:
+        cx.bad(None, ptr + "/desktop_type", m._S_DesktopDetailInfo_desktop_type)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_desktop_type:
+        cx.bad(v, ptr + "/desktop_type", m._S_DesktopDetailInfo_desktop_type)
+    v = s.f7
+    if v is None:
+        cx.bad(None, ptr + "/metadata", m._S_DesktopDetailInfo_metadata)
+    elif v is not UNSET:
+        _o_DesktopMetadata(v, ptr + "/metadata", cx)
+    v = s.f8
+    if v is None:
+        cx.bad(None, ptr + "/flavor", m._S_DesktopDetailInfo_flavor)
+    elif v is not UNSET:
+        _o_FlavorInfo(v, ptr + "/flavor", cx)
+    v = s.f9
+    if v is None:
+        cx.bad(None, ptr + "/status", m._S_DesktopDetailInfo_status)
+    v = s.f10
+    if v is None:
+        cx.bad(None, ptr + "/task_status", m._S_DesktopDetailInfo_task_status)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_task_status:
+        cx.bad(v, ptr + "/task_status", m._S_DesktopDetailInfo_task_status)
+    v = s.f11
+    if v is None:
+        cx.bad(None, ptr + "/created", m._S_DesktopDetailInfo_created)
+    v = s.f12
+    if v is None:
+        cx.bad(None, ptr + "/security_groups", m._S_DesktopDetailInfo_security_groups)
+    elif v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _o_SecurityGroup(x0, ptr + "/security_groups/" + str(i0), cx)
+    v = s.f13
+    if v is None:
+        cx.bad(None, ptr + "/login_status", m._S_DesktopDetailInfo_login_status)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_login_status:
+        cx.bad(v, ptr + "/login_status", m._S_DesktopDetailInfo_login_status)
+    v = s.f14
+    if v is None:
+        cx.bad(None, ptr + "/user_name", m._S_DesktopDetailInfo_user_name)
+    v = s.f15
+    if v is None:
+        cx.bad(None, ptr + "/attach_user_infos", m._S_DesktopDetailInfo_attach_user_infos)
+    elif v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _o_AttachInstancesUserInfo(x0, ptr + "/attach_user_infos/" + str(i0), cx)
+    v = s.f16
+    if v is None:
+        cx.bad(None, ptr + "/product_id", m._S_DesktopDetailInfo_product_id)
+    v = s.f17
+    if v is None:
+        cx.bad(None, ptr + "/root_volume", m._S_DesktopDetailInfo_root_volume)
+    elif v is not UNSET:
+        _o_VolumeDetail(v, ptr + "/root_volume", cx)
+    v = s.f18
+    if v is None:
+        cx.bad(None, ptr + "/data_volumes", m._S_DesktopDetailInfo_data_volumes)
+    elif v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _o_VolumeDetail(x0, ptr + "/data_volumes/" + str(i0), cx)
+    v = s.f19
+    if v is None:
+        cx.bad(None, ptr + "/user_group", m._S_DesktopDetailInfo_user_group)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_user_group:
+        cx.bad(v, ptr + "/user_group", m._S_DesktopDetailInfo_user_group)
+    v = s.f20
+    if v is None:
+        cx.bad(None, ptr + "/availability_zone", m._S_DesktopDetailInfo_availability_zone)
+    v = s.f21
+    if v is None:
+        cx.bad(None, ptr + "/site_type", m._S_DesktopDetailInfo_site_type)
+    v = s.f22
+    if v is None:
+        cx.bad(None, ptr + "/site_name", m._S_DesktopDetailInfo_site_name)
+    v = s.f23
+    if v is None:
+        cx.bad(None, ptr + "/product", m._S_DesktopDetailInfo_product)
+    elif v is not UNSET:
+        _o_ProductInfo(v, ptr + "/product", cx)
+    v = s.f24
+    if v is None:
+        cx.bad(None, ptr + "/ou_name", m._S_DesktopDetailInfo_ou_name)
+    v = s.f25
+    if v is None:
+        cx.bad(None, ptr + "/os_version", m._S_DesktopDetailInfo_os_version)
+    v = s.f26
+    if v is None:
+        cx.bad(None, ptr + "/sid", m._S_DesktopDetailInfo_sid)
+    v = s.f27
+    if v is None:
+        cx.bad(None, ptr + "/order_id", m._S_DesktopDetailInfo_order_id)
+    v = s.f28
+    if v is None:
+        cx.bad(None, ptr + "/tags", m._S_DesktopDetailInfo_tags)
+    elif v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _o_Tag(x0, ptr + "/tags/" + str(i0), cx)
+    v = s.f29
+    if v is None:
+        cx.bad(None, ptr + "/internet_mode", m._S_DesktopDetailInfo_internet_mode)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_internet_mode:
+        cx.bad(v, ptr + "/internet_mode", m._S_DesktopDetailInfo_internet_mode)
+    v = s.f30
+    if v is None:
+        cx.bad(None, ptr + "/is_attaching_eip", m._S_DesktopDetailInfo_is_attaching_eip)
+    v = s.f31
+    if v is None:
+        cx.bad(None, ptr + "/attach_state", m._S_DesktopDetailInfo_attach_state)
+    elif v is not UNSET and v not in _E_DesktopDetailInfo_attach_state:
+        cx.bad(v, ptr + "/attach_state", m._S_DesktopDetailInfo_attach_state)
+    v = s.f32
+    if v is None:
+        cx.bad(None, ptr + "/enterprise_project_id", m._S_DesktopDetailInfo_enterprise_project_id)
+
+
+def _o_DesktopMetadata(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/charging_mode", m._S_DesktopMetadata_charging_mode)
+    elif v is not UNSET and v not in _E_DesktopMetadata_charging_mode:
+        cx.bad(v, ptr + "/charging_mode", m._S_DesktopMetadata_charging_mode)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/image_name", m._S_DesktopMetadata_image_name)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/metering.image_id", m._S_DesktopMetadata_metering_image_id)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/metering.resourcespeccode", m._S_DesktopMetadata_metering_resourcespeccode)
+    v = s.f4
+    if v is None:
+        cx.bad(None, ptr + "/metering.resourcetype", m._S_DesktopMetadata_metering_resourcetype)
+    v = s.f5
+    if v is None:
+        cx.bad(None, ptr + "/os_bit", m._S_DesktopMetadata_os_bit)
+    elif v is not UNSET and v not in _E_DesktopMetadata_os_bit:
+        cx.bad(v, ptr + "/os_bit", m._S_DesktopMetadata_os_bit)
+    v = s.f6
+    if v is None:
+        cx.bad(None, ptr + "/os_type", m._S_DesktopMetadata_os_type)
+    elif v is not UNSET and v not in _E_DesktopMetadata_os_type:
+        cx.bad(v, ptr + "/os_type", m._S_DesktopMetadata_os_type)
+    v = s.f7
+    if v is None:
+        cx.bad(None, ptr + "/desktop_os_version", m._S_DesktopMetadata_desktop_os_version)
+
+
+def _o_ErrorResponse(s: Any, ptr: str, cx: Context) -> None:
+    pass
+
+
+def _o_FlavorInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/id", m._S_FlavorInfo_id)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/links", m._S_FlavorInfo_links)
+    elif v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _o_FlavorLinkInfo(x0, ptr + "/links/" + str(i0), cx)
+
+
+def _o_FlavorLinkInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/rel", m._S_FlavorLinkInfo_rel)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/hrel", m._S_FlavorLinkInfo_hrel)
+
+
+def _o_HourPackageInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/root_order_id", m._S_HourPackageInfo_root_order_id)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/package_resource_id", m._S_HourPackageInfo_package_resource_id)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/package_instance_id", m._S_HourPackageInfo_package_instance_id)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/package_spec_code", m._S_HourPackageInfo_package_spec_code)
+    v = s.f4
+    if v is None:
+        cx.bad(None, ptr + "/combined_product_type_code", m._S_HourPackageInfo_combined_product_type_code)
+    v = s.f5
+    if v is None:
+        cx.bad(None, ptr + "/use_up_policy", m._S_HourPackageInfo_use_up_policy)
+    elif v is not UNSET and v not in _E_HourPackageInfo_use_up_policy:
+        cx.bad(v, ptr + "/use_up_policy", m._S_HourPackageInfo_use_up_policy)
+    v = s.f6
+    if v is None:
+        cx.bad(None, ptr + "/package_duration", m._S_HourPackageInfo_package_duration)
+    v = s.f7
+    if v is None:
+        cx.bad(None, ptr + "/use_duration", m._S_HourPackageInfo_use_duration)
+
+
+def _o_ListDesktopsDetailResponse(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    for i0, x0 in enumerate(v):
+        _o_DesktopDetailInfo(x0, ptr + "/desktops/" + str(i0), cx)
+
+
+def _o_ProductInfo(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/product_id", m._S_ProductInfo_product_id)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/flavor_id", m._S_ProductInfo_flavor_id)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/type", m._S_ProductInfo_type)
+    elif v is not UNSET and v not in _E_ProductInfo_type:
+        cx.bad(v, ptr + "/type", m._S_ProductInfo_type)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/cpu", m._S_ProductInfo_cpu)
+    v = s.f4
+    if v is None:
+        cx.bad(None, ptr + "/memory", m._S_ProductInfo_memory)
+    v = s.f5
+    if v is None:
+        cx.bad(None, ptr + "/descriptions", m._S_ProductInfo_descriptions)
+    v = s.f6
+    if v is None:
+        cx.bad(None, ptr + "/charge_mode", m._S_ProductInfo_charge_mode)
+    elif v is not UNSET and v not in _E_ProductInfo_charge_mode:
+        cx.bad(v, ptr + "/charge_mode", m._S_ProductInfo_charge_mode)
+
+
+def _o_SecurityGroup(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/id", m._S_SecurityGroup_id)
+
+
+def _o_ShowDesktopDetailResponse(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if type(v) is list:
+        cx.tolerated(m._T_ShowDesktopDetailResponse_desktop_wrapped, ptr + "/desktop")
+        v = v[0]
+        _o_DesktopDetailInfo(v, ptr + "/desktop/0", cx)
+    else:
+        _o_DesktopDetailInfo(v, ptr + "/desktop", cx)
+
+
+def _o_Tag(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/key", m._S_Tag_key)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/value", m._S_Tag_value)
+
+
+def _o_VolumeDetail(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is None:
+        cx.bad(None, ptr + "/type", m._S_VolumeDetail_type)
+    elif v is not UNSET and v not in _E_VolumeDetail_type:
+        cx.bad(v, ptr + "/type", m._S_VolumeDetail_type)
+    v = s.f1
+    if v is None:
+        cx.bad(None, ptr + "/size", m._S_VolumeDetail_size)
+    v = s.f2
+    if v is None:
+        cx.bad(None, ptr + "/device", m._S_VolumeDetail_device)
+    v = s.f3
+    if v is None:
+        cx.bad(None, ptr + "/id", m._S_VolumeDetail_id)
+    v = s.f4
+    if v is None:
+        cx.bad(None, ptr + "/volume_id", m._S_VolumeDetail_volume_id)
+    v = s.f5
+    if v is None:
+        cx.bad(None, ptr + "/create_time", m._S_VolumeDetail_create_time)
+    v = s.f6
+    if v is None:
+        cx.bad(None, ptr + "/display_name", m._S_VolumeDetail_display_name)
+
+
 def _via_struct(model: Any, convert: Callable[[Any], Any]) -> Callable[[str | bytes], Any]:
     """``model.from_json``'s first step where msgspec is installed: decode the text straight into the model's
     struct (decoding and the documented contract's checks in one pass in C), then make the objects. Built on
@@ -1296,3 +1649,17 @@ SecurityGroup._json = _via_struct(SecurityGroup, _s_SecurityGroup)
 ShowDesktopDetailResponse._json = _via_struct(ShowDesktopDetailResponse, _s_ShowDesktopDetailResponse)
 Tag._json = _via_struct(Tag, _s_Tag)
 VolumeDetail._json = _via_struct(VolumeDetail, _s_VolumeDetail)
+AddressInfo._observed = _o_AddressInfo
+AttachInstancesUserInfo._observed = _o_AttachInstancesUserInfo
+DesktopDetailInfo._observed = _o_DesktopDetailInfo
+DesktopMetadata._observed = _o_DesktopMetadata
+ErrorResponse._observed = _o_ErrorResponse
+FlavorInfo._observed = _o_FlavorInfo
+FlavorLinkInfo._observed = _o_FlavorLinkInfo
+HourPackageInfo._observed = _o_HourPackageInfo
+ListDesktopsDetailResponse._observed = _o_ListDesktopsDetailResponse
+ProductInfo._observed = _o_ProductInfo
+SecurityGroup._observed = _o_SecurityGroup
+ShowDesktopDetailResponse._observed = _o_ShowDesktopDetailResponse
+Tag._observed = _o_Tag
+VolumeDetail._observed = _o_VolumeDetail

@@ -13,6 +13,7 @@ from typing import Any
 
 from .ir import Api, Field, Model, Scalar, TypeRef
 from .models import DAY, FORMAT_CHECKS, check_fails, day_pattern
+from .observe import observe_imports
 from .pyfmt import sort_all
 
 
@@ -80,7 +81,7 @@ def _inner(t: TypeRef) -> list[TypeRef]:
 
 def fast_runtime_imports(api: Api) -> str:
     """The names ``_fast.py`` takes from ``_runtime``."""
-    names = {"Model", "decode"}
+    names = {"Model", "decode"} | observe_imports(api)
     if api.models:
         names.add("UNSET")
     for t in _walked(api):

@@ -20,7 +20,7 @@ from typing import Any
 import jinja2
 
 from ..errors import DeskkitError
-from . import client, fast, models, pyfmt, strategies
+from . import client, fast, models, observe, pyfmt, strategies
 from .ir import Api
 from .schemas import documented_schema, error_schema, observed_schema
 
@@ -96,6 +96,7 @@ def environment(templates: Traversable) -> jinja2.Environment:
     env.globals.update(models.GLOBALS)
     env.globals.update(client.GLOBALS)
     env.globals.update(fast.GLOBALS)
+    env.globals.update(observe.GLOBALS)
     return env
 
 

@@ -127,7 +127,10 @@ class Judge:
                                    "known": None}]
             result["undocumented_fields"], result["off_page"] = [], []
             return result
-        found = model.judge_fully(data) if checked else model.judge(data)
+        return self.result(capture, operation, model.judge_fully(data) if checked else model.judge(data))
+
+    def result(self, capture: Capture, operation: str, found: Any) -> Result:
+        """The result of ``capture``, answering ``operation``, from the model's judgement of its body."""
         off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
         if not (found.problems or found.deviations or found.unknown_fields or off_page):
             return clean(capture, operation)  # nothing found: conformant, as Judgement.verdict says

@@ -18,7 +18,7 @@ from .jsontext import NotJson, loads
 from .judge import UNDECODED, Judge, clean, crashed
 from .report import RENDERERS
 from .results import Chunk, Result, Spilled
-from .typed import checker
+from .typed import checker, observer
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
@@ -27,7 +27,9 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
     the model's fast pass (``conforms``) does, with nothing to report (no deviation, no unknown field, no field
     or value known only off the page: those are counted), gets no result record, and its text is the one
-    :class:`CleanText` made for its source, with its line number in it. Anything else is judged in full."""
+    :class:`CleanText` made for its source, with its line number in it. Next, a body that deviates only as the
+    quirks tolerate is judged by msgspec and a walk of what it decoded (``observer``). Anything else is judged
+    in full."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
@@ -53,14 +55,17 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
         try:
             operation, model = judge.route(capture)
             check = checker(model)
-            data, checked = UNDECODED, False
+            data, checked, found = UNDECODED, False, None
             if check is not None and capture.body:
                 if check(capture.body):
                     verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                     texts.append(clean_text(capture, operation))
                     continue
-                # refused, or doubted: the full parse decides alone (the fast pass, no more lenient on what
+                # refused, or doubted: a body that deviates only as the quirks tolerate is judged from what
+                # msgspec decoded; anything else by the full parse alone (the fast pass, no more lenient on what
                 # matters here, would give up too; where it would not, the full parse says the same)
+                observe = observer(model)
+                found = observe(capture.body) if observe is not None else None
                 checked = True
             conforms = getattr(model, "conforms", None)
             if check is None and conforms is not None and capture.body:  # no msgspec: the fast pass first
@@ -75,7 +80,8 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                         continue
                     # the fast pass (when the model has one) gave up: the judge need not run it again
                     checked = getattr(model, "_fast", None) is not None
-            result = judge(capture, data, checked=checked)
+            result = judge.result(capture, operation, found) if found is not None else \
+                judge(capture, data, checked=checked)
             text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run

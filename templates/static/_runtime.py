@@ -724,7 +724,8 @@ class Model:
 
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
     the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
-    sure and the full parser decides), ``_decode``, and ``_json`` (text to object through msgspec, or None).
+    sure and the full parser decides), ``_decode``, ``_json`` (text to object through msgspec, or None) and
+    ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``).
     """
 
     __slots__ = ()
@@ -733,6 +734,7 @@ class Model:
     _fast: ClassVar[Callable[[Any], Any] | None] = None
     _decode: ClassVar[Callable[[str | bytes], Any] | None] = None
     _json: ClassVar[Callable[[str | bytes], Any] | None] = None
+    _observed: ClassVar[Callable[[Any, str, Context], None] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
     off_page: tuple[Finding, ...]

@@ -12,6 +12,13 @@ cannot say as strictly (a union, a format other than date-time, ``uniqueItems``,
 
 A struct's attributes are ``f<i>``, ``i`` the property's index in ``SCHEMA[model]`` (wire names need not be
 identifiers); the generated ``_fast.py`` reads them by those names to build the model's objects.
+
+:func:`observer_for` does the same for the *observed* contract, for verdicts only: structs that also take
+what the declared quirks tolerate (a null where a quirk allows one, an enum value known off the page or
+tolerated by a quirk, a one-item array or an alternative shape), and the generated walk of the decoded
+structs (``_fast.py``'s ``_o_<Model>``) reports each such deviation through :class:`Context`, as the full
+parser does at the same place with the same site. What they cannot take (a problem, an unknown field, a field
+known off the page) is refused, and the full parser decides.
 ``DESKKIT_FAST_JSON=0`` (or no msgspec) turns all of this off.
 """
 
@@ -20,10 +27,11 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Callable
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union
 
-from ._runtime import UNSET
+from ._runtime import UNSET, Context, Judgement
 
 #: The start of a date-time whose day every month has (the date-time pattern says the rest).
 DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
@@ -77,13 +85,16 @@ class _Builder:
                     continue  # known off the page, not documented: present, it is an unknown field here
                 attr = f"f{index}"
                 rename[attr] = prop.wire
-                kind = self.type_of(prop.site)
+                kind = self.prop_type(prop)
                 fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
             built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename)
         finally:
             self.building.discard(name)  # refused too: another root may still ask, and be refused again
         self.built[name] = built
         return built
+
+    def prop_type(self, prop: Any) -> Any:
+        return self.type_of(prop.site)
 
     def type_of(self, site: Any) -> Any:
         import msgspec
@@ -143,6 +154,80 @@ class _Builder:
         if site.json_type == "boolean":
             return bool
         raise Unsupported(f"type {site.json_type}")
+
+
+@cache
+def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | None] | None:
+    """A function giving the :class:`Judgement` of a body that the observed contract takes without a problem,
+    unknown field or field known off the page — what ``model.judge`` would give — or None (ask the full
+    parser); itself None where msgspec is not there or cannot take this model's observed contract, or the
+    model has no walk (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached)."""
+    walk = model._observed
+    if walk is None or os.environ.get("DESKKIT_FAST_JSON", "1") == "0":
+        return None
+    try:
+        import msgspec
+    except ImportError:
+        return None
+    try:
+        decode = msgspec.json.Decoder(_observed(model.__module__).struct(model.__name__)).decode
+    except (Unsupported, TypeError):  # (TypeError: a union msgspec cannot tell apart)
+        return None
+
+    def observe(body: bytes | bytearray | str) -> Judgement | None:
+        try:
+            data = decode(body)
+        except Exception:  # refused, or doubted: the full parser decides
+            return None
+        cx = Context()
+        try:
+            walk(data, "", cx)
+        except Exception:  # a walk that does not fit its structs (a bug): the full parser decides
+            return None
+        found = cx.judgement()
+        return None if found.problems else found  # (none expected: the structs take no problem)
+
+    return observe
+
+
+@cache
+def _observed(module: str) -> _Observed:
+    """One builder of observed structs per bindings module."""
+    return _Observed(getattr(sys.modules[module], "SCHEMA", {}))
+
+
+class _Observed(_Builder):
+    """Structs of the observed contract: the documented one's, and where a quirk tolerates it a null, an enum
+    value off the page (any string where a quirk tolerates one), a one-item array or an alternative shape."""
+
+    def prop_type(self, prop: Any) -> Any:
+        import msgspec
+
+        kind = self.type_of(prop.site)
+        for tolerance in prop.tolerances:
+            shape = self.type_of(tolerance.site)
+            if tolerance.shape == "single-item-list":
+                shape = Annotated[list[shape], msgspec.Meta(min_length=1, max_length=1)]  # type: ignore[valid-type]
+            kind = Union[kind, shape]  # noqa: UP007 - a type built at run time
+        return kind
+
+    def type_of(self, site: Any) -> Any:
+        if site.relaxed:
+            raise Unsupported("a quirk that relaxes a constraint")
+        if site.known_values and site.enum is None:
+            raise Unsupported("values known off the page outside an enum")
+        kind = super().type_of(site)
+        return kind | None if site.null_quirk is not None or site.nullable else kind
+
+    def scalar(self, site: Any) -> Any:
+        if site.enum is not None and site.enum_quirk is not None:
+            return str  # any string: the walk tells the documented members from the others
+        if site.enum is not None and site.known_values:
+            values = (*site.members, *(value for value, _ in site.known_values))
+            if not all(type(v) is str for v in values):
+                raise Unsupported("an enum of other values")
+            return Literal[values]
+        return super().scalar(site)
 
 
 def _with_day(pattern: str | None) -> str:

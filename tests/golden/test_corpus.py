@@ -23,6 +23,7 @@ from jsonschema import Draft202012Validator
 
 from generator.codegen import naming
 from generator.contract.samples import draw
+from generator.contract.typed import observer
 from tests.conftest import CORPUS_PACKAGES as PACKAGES
 from tests.helpers import from_json_outcomes, without_struct_step
 
@@ -306,6 +307,12 @@ def agreement(model: Any, documented: Draft202012Validator, observed: Draft20201
         # from_json's msgspec step (where the package has one for this model) changes nothing
         text = json.dumps(data).encode()
         assert from_json_outcomes(model, text) == without_struct_step(model, lambda: from_json_outcomes(model, text))
+        # validate's observed check (where the package has one) judges as the judge does, or leaves it to it
+        observe = observer(model)
+        found = observe(text) if observe is not None else None
+        if found is not None:
+            assert found == model.judge(data)
+            assert drawn.kind != "invalid" and observed.is_valid(data)
 
     return agree
 
@@ -366,3 +373,27 @@ def test_from_json_through_msgspec_keeps_what_the_parsers_keep(corpus: Path, tex
     note = package(corpus, "plain", "models").Note
     assert note.__dict__.get("_json") is not None
     assert from_json_outcomes(note, text) == without_struct_step(note, lambda: from_json_outcomes(note, text))
+
+
+def test_quirky_payloads_of_every_corpus_take_the_observed_check(corpus: Path) -> None:
+    """Where a corpus model has an observed check, quirky payloads drawn for it take it (the agreement above
+    could otherwise hold for a check that refuses everything), and what it says is what the judge says."""
+    taken: dict[str, int] = {}
+    for name in sorted(PACKAGES):
+        models = package(corpus, name, "models")
+        strategies = package(corpus, name, "strategies")
+        for model_name in sorted(models.SCHEMA):
+            model = getattr(models, model_name)
+            observe = observer(model)
+            if observe is None:
+                continue
+            try:
+                drawn = draw(strategies.quirky(model_name), 20, 1)
+            except ValueError:  # no quirk can show in this model
+                continue
+            for one in drawn:
+                found = observe(json.dumps(one.payload).encode())
+                if found is not None:
+                    assert found == model.judge(one.payload), one
+                    taken[f"{name}.{model_name}"] = taken.get(f"{name}.{model_name}", 0) + 1
+    assert {"quirks", "known"} <= {key.partition(".")[0] for key in taken}, taken

@@ -1,0 +1,185 @@
+"""What ``_fast.py.j2`` prints for the observed contract's walk (``_o_<Model>``).
+
+msgspec decodes a body into the structs of the observed contract (``_typed.py``), which take the documented
+contract plus what the declared quirks tolerate: a null where a quirk allows one, an enum value known off the
+page or tolerated by a quirk, a one-item array, an alternative shape. The walk then reports each of those where
+the full parser would, through the same :class:`Context` calls with the same sites and pointers; everything
+else msgspec has checked. Statements are built here as lines (a recursion the template's macros would make hard
+to read); pointers are built only where something is reported or an object is walked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .ir import Api, Field, Model, Scalar, Tolerance, TypeRef
+from .pyfmt import pyrepr
+
+#: A JSON Pointer as the terms of a Python sum: literal text, or a Python expression (``("expr", "ptr")``).
+Ptr = tuple[tuple[str, str], ...]
+
+
+def observed_models(api: Api) -> list[Model]:
+    """The models that get a walk: no union and no model that reaches itself (no struct can be built), and no
+    quirk that relaxes a constraint (a struct cannot take the wider value and still say it deviates)."""
+    by_name = {model.name: model for model in api.models}
+    verdict: dict[str, bool] = {}
+
+    def walkable(t: TypeRef, seen: frozenset[str]) -> bool:
+        if t.kind == "array":
+            return walkable(t.items, seen)
+        if t.kind == "map":
+            return walkable(t.values, seen)
+        if t.kind == "model":
+            return model_ok(t.name, seen)
+        return t.kind == "scalar" and not t.relaxed
+
+    def model_ok(name: str, seen: frozenset[str]) -> bool:
+        if name in seen:
+            return False
+        if name not in verdict:
+            fields = [f for f in by_name[name].fields if f.known is None]
+            verdict[name] = all(
+                walkable(f.type, seen | {name}) and all(tol.shape != "relaxed" and walkable(tol.type, seen | {name})
+                                                        for tol in f.tolerances)
+                for f in fields)
+        return verdict[name]
+
+    return [model for model in api.models if model_ok(model.name, frozenset())]
+
+
+def observed_enums(api: Api) -> list[Scalar]:
+    """The enum sites inside tolerated shapes (the documented ones are the fast pass's ``_E_<site>``)."""
+    found: dict[str, Scalar] = {}
+    for model in observed_models(api):
+        for f in model.fields:
+            for tol in f.tolerances:
+                for t in _sites(tol.type):
+                    if isinstance(t, Scalar) and t.enum is not None:
+                        found.setdefault(t.site, t)
+    return list(found.values())
+
+
+def observe_imports(api: Api) -> set[str]:
+    """The names the walks take from ``_runtime``."""
+    models = observed_models(api)
+    if not models:
+        return set()
+    names = {"Context"}
+    for model in models:
+        for f in model.fields:
+            for t in [f.type, *(tol.type for tol in f.tolerances)]:
+                if any(inner.kind == "map" for inner in _sites(t)):
+                    names.add("escape")
+    return names
+
+
+def _sites(t: TypeRef) -> list[TypeRef]:
+    if t.kind == "array":
+        return [t, *_sites(t.items)]
+    if t.kind == "map":
+        return [t, *_sites(t.values)]
+    return [t]
+
+
+def observe_field(f: Field, attr: str) -> list[str]:
+    """The statements walking property ``f``, read from struct attribute ``attr`` into ``v`` (none where
+    msgspec checked all there is)."""
+    ptr: Ptr = (("expr", "ptr"), ("lit", "/" + f.pointer_token))
+    body = _walk(f.type, "v", ptr, 0)
+    dispatch = body
+    if f.shapes:  # the documented shape, or one the quirks tolerate: told apart by JSON type
+        dispatch = []
+        for index, tol in enumerate(f.shapes):
+            dispatch += [f"{'if' if index == 0 else 'elif'} {_shape_test(tol, 'v')}:",
+                         f"    cx.tolerated(m._T_{tol.type.site}, {_spelled(ptr)})"]
+            if tol.shape == "single-item-list":
+                dispatch += ["    v = v[0]", *_indent(_value(tol.type, "v", (*ptr, ("lit", "/0")), 0))]
+            else:
+                dispatch += _indent(_value(tol.type, "v", ptr, 0))
+        dispatch += ["else:", *_indent(body or ["pass"])]
+    null = f.type.null_quirk is not None
+    if not (dispatch or null):
+        return []
+    lines = [f"v = {attr}"]
+    present = [] if f.required else ["v is not UNSET"]
+    if null:
+        lines += ["if v is None:", f"    cx.bad(None, {_spelled(ptr)}, m._S_{f.type.site})"]
+        return lines + (_under("elif", present, dispatch) if dispatch else [])
+    return lines + _under("if", present + (["v is not None"] if f.type.nullable else []), dispatch)
+
+
+def _under(keyword: str, conditions: list[str], lines: list[str]) -> list[str]:
+    """``lines`` run only when all ``conditions`` hold, as the branch ``keyword`` (``if``/``elif``) of a test;
+    a lone ``if`` among them joins the test (one test, not two nested)."""
+    if not conditions:
+        return ["else:", *_indent(lines)] if keyword == "elif" else lines
+    alone = lines[0].startswith("if ") and not any(line.startswith(("elif ", "else:")) for line in lines[1:]) \
+        and all(line.startswith("    ") for line in lines[1:])
+    if alone:
+        return [f"{keyword} {' and '.join(conditions)} and {lines[0][3:]}", *lines[1:]]
+    return [f"{keyword} {' and '.join(conditions)}:", *_indent(lines)]
+
+
+def _shape_test(tol: Tolerance, var: str) -> str:
+    """True when ``var`` (not null) has the tolerated shape: a list for a one-item array, else the
+    alternative's JSON type (a struct or a dict for an object: msgspec's unions hold one object-like type)."""
+    kind = "array" if tol.shape == "single-item-list" else tol.type.json_type
+    if kind == "array":
+        return f"type({var}) is list"
+    if kind == "object":
+        return f"not isinstance({var}, (list, str, int, float, bool))"
+    if kind == "number":
+        return f"type({var}) is int or type({var}) is float"
+    return f"type({var}) is {dict(string='str', integer='int', boolean='bool')[kind]}"
+
+
+def _value(t: TypeRef, var: str, ptr: Ptr, depth: int) -> list[str]:
+    """Statements walking ``var``, at pointer ``ptr``, which may be null where ``t`` allows."""
+    body = _walk(t, var, ptr, depth)
+    if t.null_quirk is not None:
+        return [f"if {var} is None:", f"    cx.bad(None, {_spelled(ptr)}, m._S_{t.site})",
+                *(["else:", *_indent(body)] if body else [])]
+    if t.nullable and body:
+        return [f"if {var} is not None:", *_indent(body)]
+    return body
+
+
+def _walk(t: TypeRef, var: str, ptr: Ptr, depth: int) -> list[str]:
+    """Statements walking ``var`` (not null) of type ``t``; none where msgspec checked all there is."""
+    if t.kind == "model":
+        return [f"_o_{t.name}({var}, {_spelled(ptr)}, cx)"]
+    if t.kind == "scalar":
+        if t.enum is None:
+            return []
+        return [f"if {var} not in _E_{t.site}:", f"    cx.bad({var}, {_spelled(ptr)}, m._S_{t.site})"]
+    if t.kind not in ("array", "map"):
+        raise ValueError(f"no walk of a {t.kind}")  # observed_models leaves unions out
+    item = f"x{depth}"
+    if t.kind == "array":
+        index = f"i{depth}"
+        body = _value(t.items, item, (*ptr, ("lit", "/"), ("expr", f"str({index})")), depth + 1)
+        return [f"for {index}, {item} in enumerate({var}):", *_indent(body)] if body else []
+    key = f"k{depth}"
+    body = _value(t.values, item, (*ptr, ("lit", "/"), ("expr", f"escape({key})")), depth + 1)
+    return [f"for {key}, {item} in {var}.items():", *_indent(body)] if body else []
+
+
+def _spelled(ptr: Ptr) -> str:
+    """The Python expression of a pointer, its adjacent literals as one."""
+    terms: list[tuple[str, str]] = []
+    for kind, text in ptr:
+        if kind == "lit" and terms and terms[-1][0] == "lit":
+            terms[-1] = ("lit", terms[-1][1] + text)
+        else:
+            terms.append((kind, text))
+    return " + ".join(pyrepr(text) if kind == "lit" else text for kind, text in terms)
+
+
+def _indent(lines: list[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+GLOBALS: dict[str, Callable[..., Any]] = {"observed_models": observed_models, "observed_enums": observed_enums,
+                                          "observe_field": observe_field}

@@ -1,0 +1,140 @@
+"""The observed check of ``deskkit validate`` (:func:`generator.contract.typed.observer`) never changes a result.
+
+It may only give the judgement of a body that deviates as the quirks tolerate, or say "ask the judge". Wherever
+it gives one — on bodies written from valid, quirky and invalid payloads of the generated strategies, from the
+documented example and the vendor page with one value changed, from arbitrary JSON and from hostile texts — it
+is the full judge's judgement of what the strict decoder reads, every finding alike, and jsonschema (the
+independent oracle) finds the body valid against the observed schema (and against the documented one when
+nothing deviates). And the common quirky bodies (the vendor page, nulls, one-item arrays) do take it.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+
+from generator.contract import jsontext
+from generator.contract.jsontext import NotJson, loads
+from generator.contract.typed import observer
+from tests.conftest import documented_example, load_example
+from tests.property.test_fast_json import dumped, mutated
+from tests.property.test_fast_path import EXAMPLE_PATHS, JSON, ODD_VALUES
+from tests.property.test_typed_check import bodies, hostile
+from workspace_desktop import models as M
+from workspace_desktop import strategies as S
+
+pytestmark = pytest.mark.skipif(jsontext.FAST is None, reason="msgspec is not installed (the `fast` extra)")
+
+SCHEMAS = resources.files("workspace_desktop") / "schemas"
+FORMATS = Draft202012Validator.FORMAT_CHECKER
+MODELS = sorted(M.SCHEMA)
+OBSERVERS = {name: observer(getattr(M, name)) for name in MODELS}
+
+
+def validators(kind: str) -> dict[str, Draft202012Validator]:
+    schema = json.loads((SCHEMAS / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    return {name: Draft202012Validator({**schema, "$ref": f"#/$defs/{name}"}, format_checker=FORMATS)
+            for name in MODELS}
+
+
+DOCUMENTED, OBSERVED = validators("documented"), validators("observed")
+
+
+def test_every_model_of_the_shipped_spec_has_an_observer() -> None:
+    assert all(OBSERVERS.values()), [name for name, found in OBSERVERS.items() if found is None]
+
+
+def agrees(name: str, body: bytes) -> bool:
+    """When the observer judges ``body``, the full judge and jsonschema agree; returns whether it did."""
+    observe = OBSERVERS[name]
+    assert observe is not None
+    found = observe(body)
+    if found is not None:
+        data = loads(body, fast=None)  # the standard library alone: raises NotJson if it does not read it
+        assert found == getattr(M, name).judge(data)
+        assert not found.problems and OBSERVED[name].is_valid(data), list(OBSERVED[name].iter_errors(data))
+        if not (found.deviations or found.off_page):
+            assert DOCUMENTED[name].is_valid(data)
+    return found is not None
+
+
+def drawn_of(kind: str) -> st.SearchStrategy[tuple[str, Any]]:
+    return st.sampled_from(MODELS).flatmap(lambda name: st.tuples(st.just(name), getattr(S, kind)(name)))
+
+
+@given(drawn_of("valid") | drawn_of("invalid"))
+def test_valid_and_invalid_bodies_agree(case: tuple[str, Any]) -> None:
+    name, drawn = case
+    taken = [agrees(name, body) for body in bodies(drawn.payload)]
+    if drawn.kind == "invalid":
+        assert not any(taken)
+
+
+@given(S.quirky())
+@example(S.Drawn("quirky", load_example()))
+def test_quirky_bodies_agree(drawn: S.Drawn) -> None:
+    for body in bodies(drawn.payload):
+        agrees("ShowDesktopDetailResponse", body)
+
+
+@given(st.sampled_from(EXAMPLE_PATHS), JSON | st.sampled_from(ODD_VALUES), st.booleans())
+@example(("desktop", "created"), "2022-02-29T06:57:47Z", True)
+@example(("desktop", "task_status"), None, True)
+@example(("desktop", "root_volume", "type"), "SATA", False)
+def test_the_examples_with_one_value_changed_agree(at: tuple[Any, ...], value: Any, page: bool) -> None:
+    data = documented_example()
+    parent = data
+    for step in at[:-1]:
+        parent = parent[step]
+    parent[at[-1]] = value
+    if page:  # the vendor page's shape around it: a one-item array of the desktop
+        data["desktop"] = [data["desktop"]]
+    for body in bodies(data):
+        agrees("ShowDesktopDetailResponse", body)
+
+
+@given(JSON)
+def test_arbitrary_json_agrees(data: Any) -> None:
+    for body in bodies(data) + bodies({"desktop": data}) + bodies({"desktop": [data]}):
+        agrees("ShowDesktopDetailResponse", body)
+
+
+@given(dumped() | mutated())
+@example(hostile(b"NaN"))
+@example(hostile(b"null, \"size\": 90"))
+@example(hostile(b'90, "size": null'))
+@example(b"\xef\xbb\xbf" + json.dumps(load_example()).encode())
+@example(json.dumps(load_example()).encode().replace(b'"CHENMIN01"', b'"\\udc00"'))
+def test_hostile_texts_agree(body: bytes) -> None:
+    try:
+        agrees("ShowDesktopDetailResponse", body)
+    except NotJson:
+        raise AssertionError("the observer judged a body the strict decoder refuses") from None
+
+
+@pytest.mark.parametrize("body", [
+    json.dumps(load_example()),
+    '{"desktop": [{}]}',
+    '{"desktop": {"desktop_id": null, "addresses": [], "task_status": "", "root_volume": {"type": null}}}',
+    '{"desktop": {"addresses": {"a/b~": [{"version": null}]}, "data_volumes": [{"type": "SATA"}]}}',
+])
+def test_the_common_quirky_bodies_take_the_observer(body: str) -> None:
+    """Without this the tests above could pass with an observer that refuses everything."""
+    found = OBSERVERS["ShowDesktopDetailResponse"]
+    assert found is not None and agrees("ShowDesktopDetailResponse", body.encode())
+    assert found(body.encode()) != M.ShowDesktopDetailResponse.judge({"desktop": {}})  # it found something
+
+
+def test_what_the_observer_leaves_to_the_judge() -> None:
+    observe = OBSERVERS["ShowDesktopDetailResponse"]
+    assert observe is not None
+    for body in ['{"desktop": [{}, {}]}', '{"desktop": {"unheard_of": 1}}', '{"desktop": {"os_host_name": "h"}}',
+                 '{"desktop": {"root_volume": {"size": "90"}}}', '{"desktop": {"is_attaching_eip": "yes"}}',
+                 '{"desktop": [null]}', "null", "[]"]:
+        assert observe(body.encode()) is None, body
