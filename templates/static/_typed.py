@@ -87,7 +87,8 @@ class _Builder:
                 rename[attr] = prop.wire
                 kind = self.prop_type(prop)
                 fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
-            built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename)
+            built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename,
+                                      gc=False)
         finally:
             self.building.discard(name)  # refused too: another root may still ask, and be refused again
         self.built[name] = built
