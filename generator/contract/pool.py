@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
@@ -27,13 +28,13 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
     the model's fast pass (``conforms``) does, with nothing to report (no deviation, no unknown field, no field
     or value known only off the page: those are counted), gets no result record, and its text is the one
-    :class:`CleanText` made for its source, with its line number in it. Next, a body that deviates only as the
-    quirks tolerate is judged by msgspec and a walk of what it decoded (``observer``). Anything else is judged
-    in full."""
+    one :class:`Rendered` made for its source, with its line number in it. Next, a body that deviates only as
+    the quirks tolerate is judged by msgspec and a walk of what it decoded (``observer``), and its text too is
+    rendered once for all the lines with the same findings. Anything else is judged in full."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
-    clean_text = CleanText(render)
+    rendered = Rendered(judge, render)
     out: list[Chunk] = []
     source: str | None = None
     texts: list[str] = []
@@ -59,7 +60,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             if check is not None and capture.body:
                 if check(capture.body):
                     verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                    texts.append(clean_text(capture, operation))
+                    texts.append(rendered(capture, operation)[1])
                     continue
                 # refused, or doubted: a body that deviates only as the quirks tolerate is judged from what
                 # msgspec decoded; anything else by the full parse alone (the fast pass, no more lenient on what
@@ -76,13 +77,15 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                 else:
                     if conforms(data):
                         verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                        texts.append(clean_text(capture, operation))
+                        texts.append(rendered(capture, operation)[1])
                         continue
                     # the fast pass (when the model has one) gave up: the judge need not run it again
                     checked = getattr(model, "_fast", None) is not None
-            result = judge.result(capture, operation, found) if found is not None else \
-                judge(capture, data, checked=checked)
-            text = render(result)
+            if found is not None:
+                result, text = rendered(capture, operation, found)
+            else:
+                result = judge(capture, data, checked=checked)
+                text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run
             text = render(result)
@@ -103,34 +106,51 @@ def _first(bindings: Bindings) -> str:
     return str(bindings.operations[0].id) if bindings.operations else "?"
 
 
-class CleanText:
-    """The rendering of a conformant result with nothing to report, which differs from its neighbours' only
-    by its line (or HAR entry) number: rendered once per source, operation and status with a marker number,
-    and the text around the marker reused (so it is the renderer's own text, byte for byte)."""
+class Rendered:
+    """The report text of results that differ from an earlier one only by their line (or HAR entry) number:
+    the same source, operation and status, and the same findings — every conformant response, and the
+    responses of a service whose quirks are systematic (the same deviations at the same places, line after
+    line). Rendered once, with a marker number, and the text around the marker reused (so it is the
+    renderer's own text, byte for byte); the result rendered is kept for its counts. At most ``LIMIT``
+    renderings are kept (then they start again), so memory stays flat whatever the input."""
 
-    MARK = 7_301_986_245_113  # a number no file name or operation id is expected to hold
+    MARK = 7_301_986_245_113  # a number no file name, operation id or finding is expected to hold
+    LIMIT = 1024
 
-    def __init__(self, render: Callable[[Result], str]) -> None:
-        self.render = render
-        self.parts: dict[tuple[str, str, int | None, bool, bool], tuple[str, ...] | None] = {}
+    def __init__(self, judge: Judge, render: Callable[[Result], str]) -> None:
+        self.judge, self.render = judge, render
+        self.kept: dict[tuple[Any, ...], tuple[Result, tuple[str, ...] | None]] = {}
 
-    def __call__(self, capture: Capture, operation: str) -> str:
-        key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None)
-        parts = self.parts.get(key, ())
-        if parts == ():
-            parts = self.parts[key] = self._split(capture, operation)
-        if parts is None:  # the marker was not where the number goes: render in full
-            return self.render(clean(capture, operation))
+    def __call__(self, capture: Capture, operation: str, found: Any = None) -> tuple[Result, str]:
+        """The result of ``capture`` with the model's judgement ``found`` (None: conformant, nothing found),
+        and its text."""
+        key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None, found)
+        kept = self.kept.get(key)
+        if kept is None:
+            if len(self.kept) >= self.LIMIT:
+                self.kept.clear()
+            kept = self.kept[key] = self._split(capture, operation, found)
+        result, parts = kept
+        if parts is None:  # the marker was not only where the number goes: render in full
+            result = self._result(capture, operation, found)
+            return result, self.render(result)
         if len(parts) == 1:  # no number in the text (text reports leave conformant results out)
-            return parts[0]
+            return result, parts[0]
         number = capture.line if capture.line is not None else capture.entry
-        return f"{parts[0]}{number}{parts[1]}"
+        return result, f"{parts[0]}{number}{parts[1]}"
 
-    def _split(self, capture: Capture, operation: str) -> tuple[str, ...] | None:
+    def _result(self, capture: Capture, operation: str, found: Any) -> Result:
+        return clean(capture, operation) if found is None else self.judge.result(capture, operation, found)
+
+    def _split(self, capture: Capture, operation: str, found: Any) -> tuple[Result, tuple[str, ...] | None]:
         numbered = capture.line is not None or capture.entry is not None
-        marked = capture._replace(line=self.MARK) if capture.line is not None else capture._replace(entry=self.MARK)
-        parts = tuple(self.render(clean(marked if numbered else capture, operation)).split(str(self.MARK)))
-        return parts if len(parts) == (2 if numbered else 1) else None
+        if capture.line is not None:
+            capture = capture._replace(line=self.MARK)
+        elif capture.entry is not None:
+            capture = capture._replace(entry=self.MARK)
+        result = self._result(capture, operation, found)
+        parts = tuple(self.render(result).split(str(self.MARK)))
+        return result, parts if len(parts) == (2 if numbered else 1) else None
 
 
 def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:

@@ -1,0 +1,64 @@
+"""Results that differ only by their line number are rendered once (``pool.Rendered``): the text of each must
+still be what rendering its own result gives.
+
+The oracle renders, for every capture, the result the judge gives it on its own (no fast path, no reuse), in
+each format; the texts ``_chunks`` writes must be those, one by one. Findings repeat line after line (the
+vendor page, nulls), alternate, carry the marker number in a value or in the file name, and outnumber what is
+kept.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from generator.contract.bindings import load_bindings
+from generator.contract.captures import line_captures
+from generator.contract.judge import Judge
+from generator.contract.pool import Rendered, _chunks
+from generator.contract.report import RENDERERS
+from tests.conftest import documented_example, load_example
+
+MARK = str(Rendered.MARK)
+
+
+def bodies() -> list[bytes]:
+    page = load_example()
+    marked = documented_example()
+    marked["desktop"]["task_status"] = MARK  # the marker in a finding's message
+    nulls = {"desktop": {"desktop_id": None, "ou_name": None}}
+    shifted = load_example()
+    shifted["desktop"][0]["data_volumes"].insert(0, dict(shifted["desktop"][0]["data_volumes"][0], type="SAS"))
+    others = [json.dumps(body).encode() for body in (page, marked, nulls, shifted, {"desktop": [{}]})]
+    return [json.dumps(documented_example()).encode(), *others, b'{"desktop": {"root_volume": {"size": "9"}}}',
+            b"{cut"]
+
+
+def expected(lines: list[bytes], source: str, renders: str) -> str:
+    judge = Judge(load_bindings("workspace_desktop"))
+    render, joiner = RENDERERS[renders]
+    return joiner.join(t for t in (render(judge(c)) for c in line_captures(lines, source)) if t)
+
+
+@pytest.mark.parametrize("renders", sorted(RENDERERS))
+@pytest.mark.parametrize("source", ["/tmp/caps.jsonl", f"/tmp/{MARK}.jsonl"])
+def test_each_text_is_its_own_result_rendered(renders: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Rendered, "LIMIT", 3)  # fewer than the distinct results: kept ones are dropped
+    lines = [body for _ in range(6) for body in bodies()]
+    (chunk,) = _chunks(list(line_captures(lines, source)), "workspace_desktop", renders)
+    assert chunk.text == expected(lines, source, renders)
+    assert chunk.results == len(lines)
+
+
+def test_the_counts_are_those_of_each_result() -> None:
+    lines = [body for _ in range(4) for body in bodies()]
+    (chunk,) = _chunks(list(line_captures(lines, "caps")), "workspace_desktop", "json")
+    judge = Judge(load_bindings("workspace_desktop"))
+    results: list[Any] = [judge(c) for c in line_captures(lines, "caps")]
+    assert dict(chunk.verdicts) == {v: sum(r["verdict"] == v for r in results) for v in {r["verdict"] for r in results}}
+    quirks = [p["quirk"] for r in results for p in r["problems"] if p["quirk"]]
+    assert dict(chunk.quirks) == {q: quirks.count(q) for q in set(quirks)}
+    off_page = [((p["known"] or ""), p["pointer"]) for r in results for p in r["off_page"]]
+    assert dict(chunk.off_page) == {k: off_page.count(k) for k in set(off_page)}
