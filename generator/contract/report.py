@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -379,12 +380,30 @@ def _pour(source: IO[bytes], out: IO[str]) -> None:
     target = getattr(out, "buffer", None)
     if target is not None and _utf8(out):
         out.flush()
-        shutil.copyfileobj(source, target, 1 << 20)
+        target.flush()
+        if not _in_kernel(source, target):
+            shutil.copyfileobj(source, target, 1 << 20)
         return
     decoder = codecs.getincrementaldecoder("utf-8")()
     for block in iter(partial(source.read, 1 << 16), b""):
         out.write(decoder.decode(block))
     out.write(decoder.decode(b"", final=True))
+
+
+def _in_kernel(source: IO[bytes], target: IO[bytes]) -> bool:
+    """Copy the rest of ``source`` after ``target`` (both flushed) file to file in the kernel, the bytes never
+    passing through this process; False when the two cannot (a pipe, no such call), with nothing copied."""
+    try:
+        ends = source.fileno(), target.fileno()
+        copied = os.copy_file_range(*ends, 1 << 30)
+    except (AttributeError, OSError, ValueError):  # (io.UnsupportedOperation is an OSError)
+        return False
+    try:
+        while copied:
+            copied = os.copy_file_range(*ends, 1 << 30)
+    except OSError:  # refused half-way: the rest the usual way, from where the kernel stopped
+        shutil.copyfileobj(source, target, 1 << 20)
+    return True
 
 
 def _utf8(stream: IO[str]) -> bool:

@@ -19,7 +19,7 @@ import pytest
 
 from generator.contract.captures import line_ranges
 from generator.contract.pool import SPILL_AFTER, judge_all, spill
-from generator.contract.report import put
+from generator.contract.report import _in_kernel, put
 from generator.contract.results import Chunk, Spilled
 from tests.conftest import documented_example, load_example
 from tests.hostile.runner import validate
@@ -58,6 +58,24 @@ def test_a_text_report_to_a_terminal_that_is_not_utf8_is_the_same(tmp_path: Path
     two = validate("--jobs", "2", path, fmt="text", env=env)
     assert two.stdout == one.stdout
     assert "Пример".encode() not in one.stdout and b"\\u041f" in one.stdout  # Latin-1 it was
+
+
+def test_a_report_written_to_a_file_is_the_same(tmp_path: Path) -> None:
+    """To a file, spilled text and the spool are copied in the kernel (``copy_file_range``); to a pipe, by
+    reading and writing: the bytes must be the same."""
+    path = captures(tmp_path / "caps.jsonl", 3000)
+    piped = validate("--jobs", "1", path)
+    for jobs in ("1", "2"):
+        report = tmp_path / f"report-{jobs}.json"
+        done = validate("--jobs", jobs, path, shell_prefix=f"> '{report}'")
+        assert done.code == piped.code and done.stdout == b""
+        assert report.read_bytes() == piped.stdout
+
+
+def test_a_copy_between_objects_without_files_is_left_to_the_caller() -> None:
+    source, target = io.BytesIO(b"abc"), io.BytesIO()
+    assert not _in_kernel(source, target)
+    assert source.tell() == 0 and target.getvalue() == b""
 
 
 def test_each_spilled_file_is_removed_once_written(tmp_path: Path) -> None:
