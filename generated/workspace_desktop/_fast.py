@@ -25,6 +25,10 @@ Where its speed comes from, once for every function below:
 - giving up is a ``return None`` checked after each call (no model, list or map reads as ``None``): an
   exception would cost more than a fast parse of a small object, as each frame it leaves is kept for its
   traceback, and a payload the full parser must read (every quirky one) gives up once on its way there.
+
+At the end, ``_s_<Model>`` make the same objects from the msgspec structs of the documented contract (for
+``from_json``), and ``_o_<Model>`` walk the structs of the observed contract (for ``deskkit validate``: see
+``_typed.observer_for``), reporting each tolerated null, shape and enum value as the full parser does.
 """
 
 from __future__ import annotations
