@@ -36,16 +36,17 @@ def _unreadable(capture: Capture, operation: str, reason: str, at: Position | No
     return result
 
 
-def decode(capture: Capture, operation: str) -> tuple[Any, Result | None]:
+def decode(capture: Capture, operation: str, fast: bool = True) -> tuple[Any, Result | None]:
     """The decoded body, or an ``unreadable`` result saying why and where the decoder stopped (RFC 8259:
-    NaN, infinities and numbers that overflow to them are not JSON; see :mod:`.jsontext`)."""
+    NaN, infinities and numbers that overflow to them are not JSON; see :mod:`.jsontext`). ``fast``: False
+    when msgspec has already found no JSON there (the standard library's decoder alone then)."""
     data = capture.body
     if data is None:
         return None, _unreadable(capture, operation, capture.unreadable or "no body", None)
     if not data or data.isspace():
         return None, _unreadable(capture, operation, "empty body", None)
     try:
-        return loads(data), None
+        return (loads(data) if fast else loads(data, fast=None)), None
     except NotJson as exc:
         return None, _unreadable(capture, operation, exc.reason, exc.at)
 
@@ -109,15 +110,17 @@ class Judge:
             found = self._routes[key] = (op.id, _model(capture, op))
         return found
 
-    def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False) -> Result:
+    def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
+                 not_json: bool = False) -> Result:
         """One capture's verdict, problems (and deviations) and undocumented fields. ``data``: its body,
         when the caller has decoded it already; ``checked``: the caller's own quick check found it not
-        plainly conformant, so the model's fast pass is not tried again."""
+        plainly conformant, so the model's fast pass is not tried again; ``not_json``: msgspec found no JSON
+        in it, so only the standard library's decoder is asked."""
         operation, model = self.route(capture)
         if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
             return clean(capture, operation)  # no body, and none in the contract
         if data is UNDECODED:
-            data, unreadable = decode(capture, operation)
+            data, unreadable = decode(capture, operation, fast=not not_json)
             if unreadable is not None:
                 return unreadable
         if model is None:

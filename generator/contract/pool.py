@@ -56,26 +56,29 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
         try:
             operation, model = judge.route(capture)
             check = checker(model)
-            data, checked, found = UNDECODED, False, None
+            data, checked, found, not_json = UNDECODED, False, None, False
             if check is not None and capture.body:
-                if check(capture.body):
+                conforms = check(capture.body)
+                if conforms:
                     verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                     texts.append(rendered(capture, operation)[1])
                     continue
                 # refused, or doubted: a body that deviates only as the quirks tolerate is judged from what
                 # msgspec decoded; anything else by the full parse alone (the fast pass, no more lenient on what
-                # matters here, would give up too; where it would not, the full parse says the same)
-                observe = observer(model)
+                # matters here, would give up too; where it would not, the full parse says the same). Where
+                # msgspec read no JSON, only the standard library's decoder is asked (it decides, and says where).
+                not_json = conforms is None
+                observe = observer(model) if not not_json else None
                 found = observe(capture.body) if observe is not None else None
                 checked = True
-            conforms = getattr(model, "conforms", None)
-            if check is None and conforms is not None and capture.body:  # no msgspec: the fast pass first
+            fast_pass = getattr(model, "conforms", None)
+            if check is None and fast_pass is not None and capture.body:  # no msgspec: the fast pass first
                 try:
                     data = loads(capture.body)
                 except NotJson:
                     data = UNDECODED  # the full judge says why, and where
                 else:
-                    if conforms(data):
+                    if fast_pass(data):
                         verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                         texts.append(rendered(capture, operation)[1])
                         continue
@@ -84,7 +87,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             if found is not None:
                 result, text = rendered(capture, operation, found)
             else:
-                result = judge(capture, data, checked=checked)
+                result = judge(capture, data, checked=checked, not_json=not_json)
                 text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run

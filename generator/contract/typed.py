@@ -47,9 +47,10 @@ def observer(model: Any) -> Callable[[bytes | bytearray], Any] | None:
 
 
 @cache
-def checker(model: Any) -> Callable[[bytes | bytearray], bool] | None:
+def checker(model: Any) -> Callable[[bytes | bytearray], bool | None] | None:
     """A function telling whether a body is certainly conformant to ``model`` with nothing to report (False:
-    ask the judge), or None when msgspec is not there or cannot check this model (built once per model)."""
+    ask the judge; None: msgspec read no JSON there, so only the standard library's decoder is worth asking),
+    or None when msgspec is not there or cannot check this model (built once per model)."""
     typed = _typed(model)
     if typed is None:
         return None
@@ -59,12 +60,15 @@ def checker(model: Any) -> Callable[[bytes | bytearray], bool] | None:
     import msgspec
 
     decode = msgspec.json.Decoder(root).decode
+    refused = msgspec.ValidationError
 
-    def conforms(body: bytes | bytearray) -> bool:
+    def conforms(body: bytes | bytearray) -> bool | None:
         try:
             decode(body)
-        except Exception:  # refused, or doubted: the judge decides
+        except refused:  # JSON, not as documented: the judge decides
             return False
+        except Exception:  # not JSON to msgspec (or doubted): the standard library decides, and says where
+            return None
         return True
 
     return conforms

@@ -21,7 +21,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from generator.contract import jsontext
+from generator.contract.bindings import load_bindings
+from generator.contract.captures import line_captures
 from generator.contract.jsontext import NotJson, loads
+from generator.contract.judge import Judge
 from generator.contract.typed import checker
 from tests.conftest import documented_example, load_example
 from tests.property.test_fast_json import dumped, mutated
@@ -36,6 +39,7 @@ DOCUMENTED = json.loads((SCHEMAS / "documented.schema.json").read_text(encoding=
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 MODELS = sorted(M.SCHEMA)
 CHECKS = {name: checker(getattr(M, name)) for name in MODELS}
+JUDGE = Judge(load_bindings("workspace_desktop"))
 VALIDATORS = {name: Draft202012Validator({**DOCUMENTED, "$ref": f"#/$defs/{name}"}, format_checker=FORMATS)
               for name in MODELS}
 
@@ -44,7 +48,7 @@ def test_every_model_of_the_shipped_spec_has_a_check() -> None:
     assert all(CHECKS.values()), [name for name, check in CHECKS.items() if check is None]
 
 
-def agrees(name: str, body: bytes) -> bool:
+def agrees(name: str, body: bytes) -> bool | None:
     """When the check accepts ``body``, everything else agrees it is conformant; returns what it said."""
     check = CHECKS[name]
     assert check is not None
@@ -139,6 +143,22 @@ def test_hostile_texts_agree(body: bytes) -> None:
         raise AssertionError("the check accepted a body the strict decoder refuses") from None
     if b"NaN" in body or b"1e400" in body:
         assert not accepted
+    if accepted is None:  # msgspec read no JSON: the judge asks the standard library alone, which must not matter
+        (capture,) = line_captures([body.replace(b"\n", b" ")], "hostile.jsonl")
+        assert JUDGE(capture, not_json=True) == JUDGE(capture)
+
+
+@pytest.mark.parametrize("body", [
+    json.dumps(documented_example()).encode()[:900],  # cut short
+    b'{"desktop": {"desktop_id": "\\ud800"}}',  # a lone surrogate: msgspec refuses it, the standard library reads it
+    b"\xef\xbb\xbf" + json.dumps(documented_example()).encode(),  # a byte order mark
+    b'{"desktop": NaN}',
+])
+def test_where_msgspec_reads_no_json_the_standard_library_decides(body: bytes) -> None:
+    check = CHECKS["ShowDesktopDetailResponse"]
+    assert check is not None and check(body) is None
+    (capture,) = line_captures([body], "odd.jsonl")
+    assert JUDGE(capture, not_json=True) == JUDGE(capture)
 
 
 def test_the_documented_example_takes_the_check() -> None:
