@@ -115,10 +115,12 @@ class Rendered:
     responses of a service whose quirks are systematic (the same deviations at the same places, line after
     line). Rendered once, with a marker number, and the text around the marker reused (so it is the
     renderer's own text, byte for byte); the result rendered is kept for its counts. At most ``LIMIT``
-    renderings are kept (then they start again), so memory stays flat whatever the input."""
+    renderings of at most ``LONGEST`` characters are kept (then they start again; a longer one is not kept),
+    so memory stays flat whatever the input."""
 
     MARK = 7_301_986_245_113  # a number no file name, operation id or finding is expected to hold
-    LIMIT = 1024
+    LIMIT = 256
+    LONGEST = 16_384
 
     def __init__(self, judge: Judge, render: Callable[[Result], str]) -> None:
         self.judge, self.render = judge, render
@@ -130,9 +132,11 @@ class Rendered:
         key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None, found)
         kept = self.kept.get(key)
         if kept is None:
-            if len(self.kept) >= self.LIMIT:
-                self.kept.clear()
-            kept = self.kept[key] = self._split(capture, operation, found)
+            kept = self._split(capture, operation, found)
+            if kept[1] is not None and sum(map(len, kept[1])) <= self.LONGEST:
+                if len(self.kept) >= self.LIMIT:
+                    self.kept.clear()
+                self.kept[key] = kept
         result, parts = kept
         if parts is None:  # the marker was not only where the number goes: render in full
             result = self._result(capture, operation, found)

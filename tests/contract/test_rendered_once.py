@@ -44,12 +44,27 @@ def expected(lines: list[bytes], source: str, renders: str) -> str:
 
 @pytest.mark.parametrize("renders", sorted(RENDERERS))
 @pytest.mark.parametrize("source", ["/tmp/caps.jsonl", f"/tmp/{MARK}.jsonl"])
-def test_each_text_is_its_own_result_rendered(renders: str, source: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("longest", [Rendered.LONGEST, 600])
+def test_each_text_is_its_own_result_rendered(renders: str, source: str, longest: int,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Rendered, "LIMIT", 3)  # fewer than the distinct results: kept ones are dropped
+    monkeypatch.setattr(Rendered, "LONGEST", longest)  # 600: the page's result is too long to keep
     lines = [body for _ in range(6) for body in bodies()]
     (chunk,) = _chunks(list(line_captures(lines, source)), "workspace_desktop", renders)
     assert chunk.text == expected(lines, source, renders)
     assert chunk.results == len(lines)
+
+
+def test_only_short_renderings_are_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(Rendered, "LONGEST", 600)
+    judge = Judge(load_bindings("workspace_desktop"))
+    rendered = Rendered(judge, RENDERERS["json"][0])
+    short, long = (next(iter(line_captures([body], "caps"))) for body in bodies()[5:3:-1])
+    for capture in (short, long):
+        found = judge.route(capture)[1].judge(json.loads(capture.body))
+        assert found.deviations
+        rendered(capture, "ShowDesktopDetail", found)
+    assert len(rendered.kept) == 1 and len(next(iter(rendered.kept.values()))[1] or ()) == 2
 
 
 def test_the_counts_are_those_of_each_result() -> None:
