@@ -10,6 +10,7 @@ from .bindings import Bindings
 from .captures import Capture
 from .jsontext import NotJson, loads
 from .results import FindingRecord, OffPageRecord, Position, Result
+from .typed import checker, observer
 
 
 def _where(capture: Capture, operation: str, verdict: Any) -> Result:
@@ -89,6 +90,8 @@ def _merged(first: list[Any], second: list[Any]) -> list[Any]:
 
 #: Stands for "not decoded yet" (None is a JSON value).
 UNDECODED: Any = object()
+#: What :meth:`Judge.look` finds in a body that is conformant with nothing to report.
+CONFORMANT: Any = object()
 
 
 class Judge:
@@ -109,6 +112,41 @@ class Judge:
             op = self.bindings.operation(capture.operation)
             found = self._routes[key] = (op.id, _model(capture, op))
         return found
+
+    def look(self, capture: Capture) -> tuple[str, Any]:
+        """The operation ``capture`` answers and what its body holds, the cheapest way that decides it:
+        :data:`CONFORMANT` (nothing to report), the model's judgement (a body that deviates only as the
+        quirks tolerate), or the full judge's :class:`Result`.
+
+        msgspec first, where installed (:mod:`.typed`): the documented check decodes and checks in one pass
+        in C; a body it refuses takes the observed check (msgspec and a generated walk), and what that
+        refuses the full judge, straight to the full parse (the fast pass, no more lenient on what matters
+        here, would give up too). Where msgspec read no JSON, only the standard library's decoder is asked (it
+        decides, and says where). Without msgspec, the model's fast pass first."""
+        operation, model = self.route(capture)
+        body = capture.body
+        check = checker(model)
+        if check is not None and body:
+            conforms = check(body)
+            if conforms:
+                return operation, CONFORMANT
+            if conforms is False:
+                observe = observer(model)
+                found = observe(body) if observe is not None else None
+                if found is not None:
+                    return operation, found
+            return operation, self(capture, checked=True, not_json=conforms is None)
+        fast_pass = getattr(model, "conforms", None)
+        if fast_pass is None or not body:
+            return operation, self(capture)
+        try:
+            data = loads(body)
+        except NotJson:
+            return operation, self(capture)  # the full judge says why, and where
+        if fast_pass(data):
+            return operation, CONFORMANT
+        # the fast pass (when the model has one) gave up: the judge need not run it again
+        return operation, self(capture, data, checked=getattr(model, "_fast", None) is not None)
 
     def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
                  not_json: bool = False) -> Result:

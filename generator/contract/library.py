@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .bindings import default_package, load_bindings
-from .captures import line_captures
-from .judge import Judge
+from .captures import Capture, line_captures
+from .judge import CONFORMANT, Judge, clean
 from .report import Summary
 from .results import Result
 
@@ -28,7 +28,16 @@ def judge_lines(lines: Iterable[bytes | bytearray | str], *, package: str | None
     ``\\r\\n`` ending optional), numbered from ``first_line``. ``package``: the generated bindings (default:
     as the CLI finds them); ``operation``: the operation id the bodies answer (default: the first)."""
     judge = Judge(load_bindings(package or default_package()))
-    return [judge(capture) for capture in line_captures(lines, source, operation, first_line)]
+    return [_result(judge, capture) for capture in line_captures(lines, source, operation, first_line)]
+
+
+def _result(judge: Judge, capture: Capture) -> Result:
+    """The capture's result, judged as ``deskkit validate`` judges it (the cheapest way that decides it)."""
+    operation, found = judge.look(capture)
+    if found is CONFORMANT:
+        return clean(capture, operation)
+    result: Result = judge.result(capture, operation, found) if isinstance(found, tuple) else found
+    return result
 
 
 def summarize(results: Iterable[Result]) -> Summary:

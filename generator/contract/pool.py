@@ -15,22 +15,19 @@ from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
-from .jsontext import NotJson, loads
-from .judge import UNDECODED, Judge, clean, crashed
+from .judge import CONFORMANT, Judge, clean, crashed
 from .report import RENDERERS
 from .results import Chunk, Result, Spilled
-from .typed import checker, observer
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
     """Judge and render ``captures``, grouped into one chunk per run of the same source.
 
-    The common case is made cheap: a body msgspec finds conformant (:mod:`.typed`, one pass in C), or else
-    the model's fast pass (``conforms``) does, with nothing to report (no deviation, no unknown field, no field
-    or value known only off the page: those are counted), gets no result record, and its text is the one
-    one :class:`Rendered` made for its source, with its line number in it. Next, a body that deviates only as
-    the quirks tolerate is judged by msgspec and a walk of what it decoded (``observer``), and its text too is
-    rendered once for all the lines with the same findings. Anything else is judged in full."""
+    Each body is judged the cheapest way that decides it (:meth:`.Judge.look`). A conformant one with nothing
+    to report (no deviation, no unknown field, no field or value known only off the page: those are counted)
+    gets no result record, and its text is the one :class:`Rendered` made for its source, with its line
+    number in it; a body judged by the observed check too is rendered once for all the lines with the same
+    findings."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
@@ -54,40 +51,15 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             source = capture.source
             texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         try:
-            operation, model = judge.route(capture)
-            check = checker(model)
-            data, checked, found, not_json = UNDECODED, False, None, False
-            if check is not None and capture.body:
-                conforms = check(capture.body)
-                if conforms:
-                    verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                    texts.append(rendered(capture, operation)[1])
-                    continue
-                # refused, or doubted: a body that deviates only as the quirks tolerate is judged from what
-                # msgspec decoded; anything else by the full parse alone (the fast pass, no more lenient on what
-                # matters here, would give up too; where it would not, the full parse says the same). Where
-                # msgspec read no JSON, only the standard library's decoder is asked (it decides, and says where).
-                not_json = conforms is None
-                observe = observer(model) if not not_json else None
-                found = observe(capture.body) if observe is not None else None
-                checked = True
-            fast_pass = getattr(model, "conforms", None)
-            if check is None and fast_pass is not None and capture.body:  # no msgspec: the fast pass first
-                try:
-                    data = loads(capture.body)
-                except NotJson:
-                    data = UNDECODED  # the full judge says why, and where
-                else:
-                    if fast_pass(data):
-                        verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                        texts.append(rendered(capture, operation)[1])
-                        continue
-                    # the fast pass (when the model has one) gave up: the judge need not run it again
-                    checked = getattr(model, "_fast", None) is not None
-            if found is not None:
+            operation, found = judge.look(capture)
+            if found is CONFORMANT:
+                verdicts["conformant"] = verdicts.get("conformant", 0) + 1
+                texts.append(rendered(capture, operation)[1])
+                continue
+            if isinstance(found, tuple):  # the model's judgement: rendered once for all lines where it is the same
                 result, text = rendered(capture, operation, found)
-            else:
-                result = judge(capture, data, checked=checked, not_json=not_json)
+            else:  # the full judge's result
+                result = found
                 text = render(result)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run

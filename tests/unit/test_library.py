@@ -54,6 +54,7 @@ LINES: list[bytes] = [
     b'{"desktop": {"status": NaN}}',
     json.dumps(documented_example())[:100].encode(),
     json.dumps({"desktop": {"surprise": 1}}).encode() + b"\n",
+    json.dumps({"desktop": [{"desktop_id": None, "task_status": ""}]}).encode(),  # the observed check's
 ]
 
 
