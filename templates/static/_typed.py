@@ -163,7 +163,7 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
     unknown field or field known off the page — what ``model.judge`` would give — or None (ask the full
     parser); itself None where msgspec is not there or cannot take this model's observed contract, or the
     model has no walk (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached)."""
-    walk = model._observed
+    walk = getattr(model, "_observed", None)  # (None too for bindings whose _fast.py has no walks)
     if walk is None or os.environ.get("DESKKIT_FAST_JSON", "1") == "0":
         return None
     try:
