@@ -13,7 +13,7 @@ from typing import Any
 
 from .ir import Api, Field, Model, Scalar, TypeRef
 from .models import DAY, FORMAT_CHECKS, check_fails, day_pattern
-from .observe import observe_imports
+from .observe import models_where, observe_imports
 from .pyfmt import sort_all
 
 
@@ -111,26 +111,7 @@ def struct_models(api: Api) -> list[Model]:
     """The models ``_fast.py`` converts from their msgspec struct (``_typed.py``): those whose documented
     properties reach no union and no model that reaches itself, where a struct cannot be built. (A struct may
     still be refused at run time for what msgspec cannot check as strictly: then it is never made.)"""
-    by_name = {model.name: model for model in api.models}
-    verdict: dict[str, bool] = {}
-
-    def convertible(t: TypeRef, seen: frozenset[str]) -> bool:
-        if t.kind == "array":
-            return convertible(t.items, seen)
-        if t.kind == "map":
-            return convertible(t.values, seen)
-        if t.kind == "model":
-            return model_ok(t.name, seen)
-        return t.kind == "scalar"
-
-    def model_ok(name: str, seen: frozenset[str]) -> bool:
-        if name in seen:
-            return False
-        if name not in verdict:
-            verdict[name] = all(convertible(f.type, seen | {name}) for f in documented(by_name[name]))
-        return verdict[name]
-
-    return [model for model in api.models if model_ok(model.name, frozenset())]
+    return models_where(api, lambda f: [f.type], lambda t: True)
 
 
 def from_struct(t: TypeRef, var: str, depth: int = 0) -> str:

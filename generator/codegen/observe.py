@@ -23,27 +23,32 @@ Ptr = tuple[tuple[str, str], ...]
 def observed_models(api: Api) -> list[Model]:
     """The models that get a walk: no union and no model that reaches itself (no struct can be built), and no
     quirk that relaxes a constraint (a struct cannot take the wider value and still say it deviates)."""
+    return models_where(api, lambda f: [f.type, *(tol.type for tol in f.tolerances)],
+                        lambda t: not t.relaxed)
+
+
+def models_where(api: Api, types_of: Callable[[Field], list[TypeRef]],
+                 scalar_ok: Callable[[Scalar], bool]) -> list[Model]:
+    """The models whose documented properties' types (``types_of`` each) reach no union, no model that
+    reaches itself and no scalar ``scalar_ok`` refuses."""
     by_name = {model.name: model for model in api.models}
     verdict: dict[str, bool] = {}
 
-    def walkable(t: TypeRef, seen: frozenset[str]) -> bool:
+    def reachable(t: TypeRef, seen: frozenset[str]) -> bool:
         if t.kind == "array":
-            return walkable(t.items, seen)
+            return reachable(t.items, seen)
         if t.kind == "map":
-            return walkable(t.values, seen)
+            return reachable(t.values, seen)
         if t.kind == "model":
             return model_ok(t.name, seen)
-        return t.kind == "scalar" and not t.relaxed
+        return t.kind == "scalar" and scalar_ok(t)
 
     def model_ok(name: str, seen: frozenset[str]) -> bool:
         if name in seen:
             return False
         if name not in verdict:
-            fields = [f for f in by_name[name].fields if f.known is None]
-            verdict[name] = all(
-                walkable(f.type, seen | {name}) and all(tol.shape != "relaxed" and walkable(tol.type, seen | {name})
-                                                        for tol in f.tolerances)
-                for f in fields)
+            documented = [f for f in by_name[name].fields if f.known is None]
+            verdict[name] = all(reachable(t, seen | {name}) for f in documented for t in types_of(f))
         return verdict[name]
 
     return [model for model in api.models if model_ok(model.name, frozenset())]
