@@ -642,6 +642,10 @@ class TypeBuilder:
                 out.append(Tolerance(quirk.id, "relaxed", tolerated, message, f"#{pointer}", quirk.rule))
                 continue
             # The parser picks the shape by JSON type, so every shape at one property needs its own.
+            if json_type in ("integer", "number") and {"integer", "number"} <= seen_types | {json_type}:
+                self.fail(f"{at}/schema", "a JSON integer is a JSON number too: an integer shape and a number "
+                          "shape at one property cannot be told apart (deskkit tells shapes apart by JSON type)")
+                continue
             if json_type in seen_types:
                 self.fail(at, f"the tolerated shape is a JSON {json_type}, like another shape of this "
                           "property; deskkit tells shapes apart by JSON type")

@@ -7,9 +7,11 @@ their text left in a file when it is long (:class:`Spilled`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import tempfile
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -113,7 +115,7 @@ class Rendered:
         if parts is None:  # the marker was not only where the number goes: render in full
             result = self._result(capture, operation, found)
             return result, self.render(result)
-        if len(parts) == 1:  # no number in the text (text reports leave conformant results out)
+        if len(parts) == 1:  # no number in the text (a text report leaves conformant results out: "")
             return result, parts[0]
         number = capture.line if capture.line is not None else capture.entry
         return result, f"{parts[0]}{number}{parts[1]}"
@@ -129,7 +131,8 @@ class Rendered:
             capture = capture._replace(entry=self.MARK)
         result = self._result(capture, operation, found)
         parts = tuple(self.render(result).split(str(self.MARK)))
-        return result, parts if len(parts) == (2 if numbered else 1) else None
+        # one part: the text holds no number, the same for every line; two: the number's place (numbered)
+        return result, parts if len(parts) == 1 or (numbered and len(parts) == 2) else None
 
 
 def run_unit(unit: Unit, package: str, renders: str) -> list[Chunk]:
@@ -157,9 +160,15 @@ def spill(chunk: Chunk, path: str) -> Chunk:
         return chunk
     data = text.encode("utf-8", "backslashreplace")  # as the writers' spools encode
     try:
-        with open(path, "xb") as handle:
-            handle.write(data)
+        handle = open(path, "xb")  # noqa: SIM115 - closed below, removed when the write fails
     except OSError:
+        return chunk
+    try:
+        with handle:
+            handle.write(data)
+    except OSError:  # (a full disk, a file size limit): no part of it is left taking room
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         return chunk
     return chunk._replace(text=Spilled(path, len(data)))
 
@@ -173,15 +182,35 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
         return
     import multiprocessing  # here: --jobs 1 does not pay for importing it
 
-    # fork keeps start-up cheap (the bindings are already imported); results stream back in order; a spilled
-    # text's file is removed once the caller has written it (the folder goes with whatever is left, however
-    # the run ends).
+    # fork keeps start-up cheap (the bindings are already imported). At most WINDOW units per worker are in
+    # flight, so what waits for a slow reader (chunks in memory, spilled texts on disk) stays bounded; a
+    # spilled text's file is removed once the caller has written it, and the folder goes with whatever is
+    # left however the run ends (SIGTERM included: see validate).
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, \
-            context.Pool(jobs, initializer=load_bindings, initargs=(package,)) as pool:
-        work = ((unit, package, renders, os.path.join(folder, str(i))) for i, unit in enumerate(units))
-        for chunks in pool.imap(_run_spilling, work, chunksize=1):
-            for chunk in chunks:
-                yield chunk
-                if isinstance(chunk.text, Spilled):
-                    os.unlink(chunk.text.path)
+            context.Pool(jobs, initializer=_worker, initargs=(package,)) as pool:
+        pending: deque[Any] = deque()
+        for index, unit in enumerate(units):
+            pending.append(pool.apply_async(_run_spilling, ((unit, package, renders, f"{folder}/{index}"),)))
+            if len(pending) >= WINDOW * jobs:
+                yield from _written(pending.popleft().get())
+        while pending:
+            yield from _written(pending.popleft().get())
+
+
+#: Units in flight per worker process.
+WINDOW = 4
+
+
+def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
+    """``chunks``, each spilled file removed once the caller has taken its chunk (and written it)."""
+    for chunk in chunks:
+        yield chunk
+        if isinstance(chunk.text, Spilled):
+            os.unlink(chunk.text.path)
+
+
+def _worker(package: str) -> None:
+    """A worker process: the default SIGTERM (the pool's way to stop it), the bindings loaded."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    load_bindings(package)

@@ -10,7 +10,8 @@ deskkit), or a schema msgspec cannot check as strictly, get no checker: the judg
 decodes it into structs of the observed contract and a walk reports each deviation as the full parser would
 (the package's ``_typed.observer_for``); anything else goes to the full judge.
 
-``tests/property/test_typed_check.py`` holds both to the full judge on valid, quirky and invalid bodies.
+``tests/property/test_typed_check.py`` and ``tests/property/test_observed_check.py`` hold them to the full judge
+on valid, quirky and invalid bodies.
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -29,6 +31,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     if operation is not None and operation not in {op.id for op in bindings.operations}:
         known = ", ".join(op.id for op in bindings.operations)
         raise DeskkitError(f"--operation {operation}: no such operation in {package} (it has {known})")
+    _stop_on_sigterm()
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, _stdout(fmt), strict)
     progress = Progress()
@@ -51,6 +54,17 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
     out.close(summary)
     return 1 if summary.failed(strict) else 0
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM ends the run as Ctrl-C does, through the exits of what it opened (temporary files and folders:
+    standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _terminated)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # the exit status of a process ended by the signal
 
 
 def _stdout(fmt: str) -> IO[str]:

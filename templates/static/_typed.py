@@ -161,8 +161,9 @@ class _Builder:
 def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | None] | None:
     """A function giving the :class:`Judgement` of a body that the observed contract takes without a problem,
     unknown field or field known off the page — what ``model.judge`` would give — or None (ask the full
-    parser); itself None where msgspec is not there or cannot take this model's observed contract, or the
-    model has no walk (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached)."""
+    parser); itself None where msgspec is not there or cannot take this model's observed contract (a union,
+    a quirk that relaxes a constraint, values known off the page for a string without an enum), or the model
+    has no walk (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached)."""
     walk = getattr(model, "_observed", None)  # (None too for bindings whose _fast.py has no walks)
     if walk is None or os.environ.get("DESKKIT_FAST_JSON", "1") == "0":
         return None

@@ -77,3 +77,16 @@ def test_the_counts_are_those_of_each_result() -> None:
     assert dict(chunk.quirks) == {q: quirks.count(q) for q in set(quirks)}
     off_page = [((p["known"] or ""), p["pointer"]) for r in results for p in r["off_page"]]
     assert dict(chunk.off_page) == {k: off_page.count(k) for k in set(off_page)}
+
+
+@pytest.mark.parametrize("renders", sorted(RENDERERS))
+def test_a_conformant_line_is_rendered_once_per_source(renders: str) -> None:
+    """In every format, text reports included (a conformant line is left out: no number in its text)."""
+    calls: list[str] = []
+    render = RENDERERS[renders][0]
+    judge = Judge(load_bindings("workspace_desktop"))
+    rendered = Rendered(judge, lambda result: calls.append(result["verdict"]) or render(result))
+    texts = {rendered(c, "ShowDesktopDetail")[1]
+             for c in line_captures([json.dumps(documented_example()).encode()] * 50, "caps")}
+    assert len(calls) == 1
+    assert len(texts) == (1 if renders == "text" else 50)

@@ -483,3 +483,16 @@ def test_the_readme_suggest_flow_runs_as_written(tmp_path: Path) -> None:
         done = subprocess.run(["deskkit", *args], cwd=tmp_path, env=env, capture_output=True, text=True,
                               check=False, timeout=300)
         assert done.returncode == 0, (args, done.stderr)
+
+
+def test_a_number_where_an_integer_is_documented_is_not_proposed_as_a_shape(
+        run: Run, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An integer is a number: a number shape beside an integer one could not be told apart, and the
+    generator refuses such a spec, so suggest says why instead of writing it into the patch."""
+    body = {"desktop": {"desktop_id": "d1", "root_volume": {"size": 90.5}}}
+    (tmp_path / "float.json").write_text(json.dumps(body))
+    assert main(["suggest", str(tmp_path / "float.json"), "--spec", str(SPEC), "--package", PACKAGE,
+                 "--patch", str(tmp_path / "p.json")]) == 0
+    text = capsys.readouterr().out
+    assert "size-as-number" in text and "not proposed: a JSON integer is a JSON number too" in text
+    assert json.loads((tmp_path / "p.json").read_text()) == []

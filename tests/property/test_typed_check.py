@@ -144,8 +144,8 @@ def test_hostile_texts_agree(body: bytes) -> None:
     if b"NaN" in body or b"1e400" in body:
         assert not accepted
     if accepted is None:  # msgspec read no JSON: the judge asks the standard library alone, which must not matter
-        (capture,) = line_captures([body.replace(b"\n", b" ")], "hostile.jsonl")
-        assert JUDGE(capture, not_json=True) == JUDGE(capture)
+        for capture in line_captures([body.replace(b"\n", b" ")], "hostile.jsonl"):  # (none: a blank line)
+            assert JUDGE(capture, not_json=True) == JUDGE(capture)
 
 
 @pytest.mark.parametrize("body", [

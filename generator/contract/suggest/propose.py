@@ -354,9 +354,14 @@ class Builder:
         quirk = self.quirk_id(f"{'-'.join(w.lower() for w in naming.words(wire)) or 'value'}-as-{KIND_WORDS[kind]}")
         proposal = QuirkProposal(quirk, pointer, summary, seen, list(seen.shape.examples), None)
         self.out.quirks.append(proposal)
-        if kind in self.contract.tolerated_types(prop):
+        taken = self.contract.tolerated_types(prop)
+        if kind in taken:
             proposal.reason = (f"the property already takes {A_PHRASES.get(kind, kind)} (documented or tolerated); "
                                "deskkit tells the shapes of one property apart by JSON type")
+            return []
+        if kind in ("integer", "number") and taken & {"integer", "number"}:
+            proposal.reason = ("a JSON integer is a JSON number too: deskkit cannot tell an integer shape from a "
+                               "number shape at one property (widen the documented type by hand, if the page allows)")
             return []
         if not _has(self.patched, pointer):
             proposal.reason = f"{pointer} is not in the spec (declared through allOf?): attach the quirk by hand"
