@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeGuard
 
 from .bindings import Bindings
 from .captures import Capture
@@ -115,8 +115,9 @@ class Judge:
 
     def look(self, capture: Capture) -> tuple[str, Any]:
         """The operation ``capture`` answers and what its body holds, the cheapest way that decides it:
-        :data:`CONFORMANT` (nothing to report), the model's judgement (a body that deviates only as the
-        quirks tolerate), or the full judge's :class:`Result`.
+        :data:`CONFORMANT` (nothing to report), the model's judgement of the body (:meth:`result` makes the
+        result of it), or a :class:`Result` where no model judged it (unreadable, or no body in the contract:
+        :func:`is_result`).
 
         msgspec first, where installed (:mod:`.typed`): the documented check decodes and checks in one pass
         in C; a body it refuses takes the observed check (msgspec and a generated walk), and what that
@@ -135,18 +136,18 @@ class Judge:
                 found = observe(body) if observe is not None else None
                 if found is not None:
                     return operation, found
-            return operation, self(capture, checked=True, not_json=conforms is None)
+            return operation, self.examine(capture, checked=True, not_json=conforms is None)
         fast_pass = getattr(model, "conforms", None)
         if fast_pass is None or not body:
-            return operation, self(capture)
+            return operation, self.examine(capture)
         try:
             data = loads(body)
         except NotJson:
-            return operation, self(capture)  # the full judge says why, and where
+            return operation, self.examine(capture)  # the full judge says why, and where
         if fast_pass(data):
             return operation, CONFORMANT
         # the fast pass (when the model has one) gave up: the judge need not run it again
-        return operation, self(capture, data, checked=getattr(model, "_fast", None) is not None)
+        return operation, self.examine(capture, data, checked=getattr(model, "_fast", None) is not None)
 
     def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
                  not_json: bool = False) -> Result:
@@ -154,6 +155,13 @@ class Judge:
         when the caller has decoded it already; ``checked``: the caller's own quick check found it not
         plainly conformant, so the model's fast pass is not tried again; ``not_json``: msgspec found no JSON
         in it, so only the standard library's decoder is asked."""
+        found = self.examine(capture, data, checked=checked, not_json=not_json)
+        return found if is_result(found) else self.result(capture, self.route(capture)[0], found)
+
+    def examine(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
+                not_json: bool = False) -> Any:
+        """:meth:`__call__` short of making the result: the model's judgement of the body, or the
+        :class:`Result` where no model judged it."""
         operation, model = self.route(capture)
         if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
             return clean(capture, operation)  # no body, and none in the contract
@@ -168,7 +176,7 @@ class Judge:
                                    "known": None}]
             result["undocumented_fields"], result["off_page"] = [], []
             return result
-        return self.result(capture, operation, model.judge_fully(data) if checked else model.judge(data))
+        return model.judge_fully(data) if checked else model.judge(data)
 
     def result(self, capture: Capture, operation: str, found: Any) -> Result:
         """The result of ``capture``, answering ``operation``, from the model's judgement of its body."""
@@ -187,6 +195,12 @@ class Judge:
         result["undocumented_fields"] = list(found.unknown_fields)
         result["off_page"] = _merged(_off_page(off_page, False), _off_page(values, True))
         return result
+
+
+def is_result(found: Any) -> TypeGuard[Result]:
+    """Whether what :meth:`Judge.look` or :meth:`Judge.examine` found is a result already (not a model's
+    judgement)."""
+    return type(found) is dict
 
 
 def clean(capture: Capture, operation: str) -> Result:

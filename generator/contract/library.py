@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from .bindings import default_package, load_bindings
 from .captures import Capture, line_captures
-from .judge import CONFORMANT, Judge, clean
+from .judge import CONFORMANT, Judge, clean, is_result
 from .report import Summary
 from .results import Result
 
@@ -36,8 +36,7 @@ def _result(judge: Judge, capture: Capture) -> Result:
     operation, found = judge.look(capture)
     if found is CONFORMANT:
         return clean(capture, operation)
-    result: Result = judge.result(capture, operation, found) if isinstance(found, tuple) else found
-    return result
+    return found if is_result(found) else judge.result(capture, operation, found)
 
 
 def summarize(results: Iterable[Result]) -> Summary:

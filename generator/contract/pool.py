@@ -17,7 +17,7 @@ from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
-from .judge import CONFORMANT, Judge, clean, crashed
+from .judge import CONFORMANT, Judge, clean, crashed, is_result
 from .report import RENDERERS
 from .results import Chunk, Result, Spilled
 
@@ -28,8 +28,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     Each body is judged the cheapest way that decides it (:meth:`.Judge.look`). A conformant one with nothing
     to report (no deviation, no unknown field, no field or value known only off the page: those are counted)
     gets no result record, and its text is the one :class:`Rendered` made for its source, with its line
-    number in it; a body judged by the observed check too is rendered once for all the lines with the same
-    findings."""
+    number in it; any other body a model judged is rendered once for all the lines with the same findings."""
     bindings = load_bindings(package)
     judge = Judge(bindings)
     render, joiner = RENDERERS[renders]
@@ -58,11 +57,11 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
                 verdicts["conformant"] = verdicts.get("conformant", 0) + 1
                 texts.append(rendered(capture, operation)[1])
                 continue
-            if isinstance(found, tuple):  # the model's judgement: rendered once for all lines where it is the same
-                result, text = rendered(capture, operation, found)
-            else:  # the full judge's result
+            if is_result(found):  # unreadable, or a body where the contract has none
                 result = found
                 text = render(result)
+            else:  # the model's judgement: rendered once for all the lines where it is the same
+                result, text = rendered(capture, operation, found)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run
             text = render(result)
