@@ -13,7 +13,7 @@ from typing import Any
 
 from .ir import Api, Field, Model, Scalar, TypeRef
 from .models import DAY, FORMAT_CHECKS, check_fails, day_pattern
-from .observe import models_where, observe_imports
+from .observe import models_where, observe_imports, sites_in
 from .pyfmt import sort_all
 
 
@@ -47,7 +47,7 @@ def _walked(api: Api) -> list[TypeRef]:
     found: dict[str, TypeRef] = {}
     for model in api.models:
         for f in documented(model):
-            for t in _inner(f.type):
+            for t in sites_in(f.type):
                 found.setdefault(t.site, t)
     return list(found.values())
 
@@ -67,16 +67,6 @@ def fast_helpers(api: Api) -> list[TypeRef]:
     """The arrays and maps of the documented properties, each checked by a helper of its own (unions are
     left to the full pass)."""
     return [t for t in _walked(api) if t.kind in ("array", "map")]
-
-
-def _inner(t: TypeRef) -> list[TypeRef]:
-    """``t`` and the sites inside it the fast pass walks (not inside unions: it gives up there)."""
-    out = [t]
-    if t.kind == "array":
-        out += _inner(t.items)
-    elif t.kind == "map":
-        out += _inner(t.values)
-    return out
 
 
 def fast_runtime_imports(api: Api) -> str:

@@ -60,7 +60,7 @@ def observed_enums(api: Api) -> list[Scalar]:
     for model in observed_models(api):
         for f in model.fields:
             for tol in f.tolerances:
-                for t in _sites(tol.type):
+                for t in sites_in(tol.type):
                     if isinstance(t, Scalar) and t.enum is not None:
                         found.setdefault(t.site, t)
     return list(found.values())
@@ -75,16 +75,17 @@ def observe_imports(api: Api) -> set[str]:
     for model in models:
         for f in model.fields:
             for t in [f.type, *(tol.type for tol in f.tolerances)]:
-                if any(inner.kind == "map" for inner in _sites(t)):
+                if any(inner.kind == "map" for inner in sites_in(t)):
                     names.add("escape")
     return names
 
 
-def _sites(t: TypeRef) -> list[TypeRef]:
+def sites_in(t: TypeRef) -> list[TypeRef]:
+    """``t`` and the use-sites inside its arrays and maps (not inside unions, which the passes leave alone)."""
     if t.kind == "array":
-        return [t, *_sites(t.items)]
+        return [t, *sites_in(t.items)]
     if t.kind == "map":
-        return [t, *_sites(t.values)]
+        return [t, *sites_in(t.values)]
     return [t]
 
 
@@ -120,9 +121,7 @@ def _under(keyword: str, conditions: list[str], lines: list[str]) -> list[str]:
     a lone ``if`` among them joins the test (one test, not two nested)."""
     if not conditions:
         return ["else:", *_indent(lines)] if keyword == "elif" else lines
-    alone = lines[0].startswith("if ") and not any(line.startswith(("elif ", "else:")) for line in lines[1:]) \
-        and all(line.startswith("    ") for line in lines[1:])
-    if alone:
+    if lines[0].startswith("if ") and all(line.startswith("    ") for line in lines[1:]):  # no elif, no else
         return [f"{keyword} {' and '.join(conditions)} and {lines[0][3:]}", *lines[1:]]
     return [f"{keyword} {' and '.join(conditions)}:", *_indent(lines)]
 

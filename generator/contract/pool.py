@@ -55,7 +55,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             operation, found = judge.look(capture)
             if found is CONFORMANT:
                 verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                texts.append(rendered(capture, operation)[1])
+                texts.append(rendered(capture, operation, found)[1])
                 continue
             if is_result(found):  # unreadable, or a body where the contract has none
                 result = found
@@ -99,9 +99,9 @@ class Rendered:
         self.judge, self.render = judge, render
         self.kept: dict[tuple[Any, ...], tuple[Result, tuple[str, ...] | None]] = {}
 
-    def __call__(self, capture: Capture, operation: str, found: Any = None) -> tuple[Result, str]:
-        """The result of ``capture`` with the model's judgement ``found`` (None: conformant, nothing found),
-        and its text."""
+    def __call__(self, capture: Capture, operation: str, found: Any) -> tuple[Result, str]:
+        """The result of ``capture`` with what :meth:`.Judge.look` found in it (:data:`.CONFORMANT`, or the
+        model's judgement), and its text."""
         key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None, found)
         kept = self.kept.get(key)
         if kept is None:
@@ -120,7 +120,7 @@ class Rendered:
         return result, f"{parts[0]}{number}{parts[1]}"
 
     def _result(self, capture: Capture, operation: str, found: Any) -> Result:
-        return clean(capture, operation) if found is None else self.judge.result(capture, operation, found)
+        return clean(capture, operation) if found is CONFORMANT else self.judge.result(capture, operation, found)
 
     def _split(self, capture: Capture, operation: str, found: Any) -> tuple[Result, tuple[str, ...] | None]:
         numbered = capture.line is not None or capture.entry is not None

@@ -16,7 +16,7 @@ import pytest
 
 from generator.contract.bindings import load_bindings
 from generator.contract.captures import line_captures
-from generator.contract.judge import Judge
+from generator.contract.judge import CONFORMANT, Judge
 from generator.contract.pool import Rendered, _chunks
 from generator.contract.report import RENDERERS
 from tests.conftest import documented_example, load_example
@@ -86,7 +86,7 @@ def test_a_conformant_line_is_rendered_once_per_source(renders: str) -> None:
     render = RENDERERS[renders][0]
     judge = Judge(load_bindings("workspace_desktop"))
     rendered = Rendered(judge, lambda result: calls.append(result["verdict"]) or render(result))
-    texts = {rendered(c, "ShowDesktopDetail")[1]
+    texts = {rendered(c, "ShowDesktopDetail", CONFORMANT)[1]
              for c in line_captures([json.dumps(documented_example()).encode()] * 50, "caps")}
     assert len(calls) == 1
     assert len(texts) == (1 if renders == "text" else 50)
