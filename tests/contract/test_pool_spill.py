@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator.contract.captures import line_ranges
-from generator.contract.pool import SPILL_AFTER, WINDOW, judge_all, spill
+from generator.contract.pool import SPILL_AFTER, judge_all, spill
 from generator.contract.report import _in_kernel, put
 from generator.contract.results import Chunk, Spilled
 from tests.conftest import documented_example, load_example
@@ -136,7 +136,8 @@ def test_a_stalled_reader_holds_a_bounded_backlog_and_sigterm_leaves_nothing(tmp
                                env={**os.environ, "TMPDIR": str(scratch)})
     try:
         files = _settled(scratch)
-        assert 0 < files <= WINDOW * 2, files  # the backlog a stalled run keeps
+        assert path.stat().st_size > 40 * (1 << 20)  # over 40 units of 1 MiB: a run ahead would spill most
+        assert 0 < files <= 4 * 2, files  # the backlog a stalled run keeps: four units a worker, two workers
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:
