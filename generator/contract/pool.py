@@ -40,8 +40,24 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     quirks: Counter[str] = Counter()
     undocumented: Counter[str] = Counter()
     off_page: Counter[tuple[str, str]] = Counter()
+    last: Result | None = None  # the result of the lines just before, whose counts are not yet taken
+    repeats = 0  # how many lines in a row had it (the one object Rendered keeps for them all)
+
+    def tally() -> None:
+        if last is None:
+            return
+        verdict = last["verdict"]
+        verdicts[verdict] = verdicts.get(verdict, 0) + repeats
+        for finding in last["problems"]:
+            if finding["quirk"]:
+                quirks[finding["quirk"]] += repeats
+        for name in last["undocumented_fields"]:
+            undocumented[name] += repeats
+        for record in last["off_page"]:
+            off_page[(record["known"] or "", record["pointer"])] += repeats
 
     def flush() -> None:
+        tally()
         if source is not None:
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
                              joiner.join(t for t in texts if t), off_page))
@@ -49,7 +65,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
     for capture in captures:
         if capture.source != source:
             flush()
-            source = capture.source
+            source, last = capture.source, None
             texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         try:
             operation, found = judge.look(capture)
@@ -65,15 +81,12 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run
             text = render(result)
-        verdict = result["verdict"]
-        verdicts[verdict] = verdicts.get(verdict, 0) + 1
-        if result["problems"]:
-            quirks.update(p["quirk"] for p in result["problems"] if p["quirk"])
-        if result["undocumented_fields"]:
-            undocumented.update(result["undocumented_fields"])
-        if result["off_page"]:
-            off_page.update((p["known"] or "", p["pointer"]) for p in result["off_page"])
         texts.append(text)
+        if result is last:  # a vendor's systematic quirks, line after line: counted once for the run
+            repeats += 1
+        else:
+            tally()
+            last, repeats = result, 1
     flush()
     return out
 

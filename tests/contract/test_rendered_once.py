@@ -67,16 +67,31 @@ def test_only_short_renderings_are_kept(monkeypatch: pytest.MonkeyPatch) -> None
     assert len(rendered.kept) == 1 and len(next(iter(rendered.kept.values()))[1] or ()) == 2
 
 
-def test_the_counts_are_those_of_each_result() -> None:
-    lines = [body for _ in range(4) for body in bodies()]
-    (chunk,) = _chunks(list(line_captures(lines, "caps")), "workspace_desktop", "json")
+@pytest.mark.parametrize("order", ["interleaved", "in runs"])
+def test_the_counts_are_those_of_each_result(order: str) -> None:
+    """Counts are taken once for a run of lines with the same result: each chunk's must still be those of its
+    own results, counted one by one (runs that cross from one source to the next included)."""
+    unknown = json.dumps({"desktop": [dict(documented_example()["desktop"], gpu="x")]}).encode()
+    kinds = [*bodies(), unknown]
+    lines = ([body for _ in range(4) for body in kinds] if order == "interleaved"
+             else [body for body in kinds for _ in range(5)])
+    half = len(lines) // 2 + 2  # inside a run when the lines come in runs
+    captures = [*line_captures(lines[:half], "one"), *line_captures(lines[half:], "two", first_line=half + 1)]
+    chunks = _chunks(captures, "workspace_desktop", "json")
+    assert [c.source for c in chunks] == ["one", "two"]
     judge = Judge(load_bindings("workspace_desktop"))
-    results: list[Any] = [judge(c) for c in line_captures(lines, "caps")]
-    assert dict(chunk.verdicts) == {v: sum(r["verdict"] == v for r in results) for v in {r["verdict"] for r in results}}
-    quirks = [p["quirk"] for r in results for p in r["problems"] if p["quirk"]]
-    assert dict(chunk.quirks) == {q: quirks.count(q) for q in set(quirks)}
-    off_page = [((p["known"] or ""), p["pointer"]) for r in results for p in r["off_page"]]
-    assert dict(chunk.off_page) == {k: off_page.count(k) for k in set(off_page)}
+    for chunk, part in zip(chunks, (captures[:half], captures[half:]), strict=True):
+        results: list[Any] = [judge(c) for c in part]
+        assert chunk.results == len(results)
+        assert dict(chunk.verdicts) == {v: sum(r["verdict"] == v for r in results)
+                                        for v in {r["verdict"] for r in results}}
+        quirks = [p["quirk"] for r in results for p in r["problems"] if p["quirk"]]
+        assert dict(chunk.quirks) == {q: quirks.count(q) for q in set(quirks)}
+        fields = [name for r in results for name in r["undocumented_fields"]]
+        assert dict(chunk.undocumented) == {f: fields.count(f) for f in set(fields)}
+        off_page = [((p["known"] or ""), p["pointer"]) for r in results for p in r["off_page"]]
+        assert dict(chunk.off_page) == {k: off_page.count(k) for k in set(off_page)}
+    assert sum(sum(c.undocumented.values()) for c in chunks) == lines.count(unknown)  # not vacuous
 
 
 @pytest.mark.parametrize("renders", sorted(RENDERERS))
