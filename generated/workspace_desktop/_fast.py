@@ -28,7 +28,9 @@ Where its speed comes from, once for every function below:
 
 At the end, ``_s_<Model>`` make the same objects from the msgspec structs of the documented contract (for
 ``from_json``), and ``_o_<Model>`` walk the structs of the observed contract (for ``deskkit validate``: see
-``_typed.observer_for``), reporting each tolerated null, shape and enum value as the full parser does.
+``_typed.observer_for``), reporting each tolerated null, shape and enum value as the full parser does;
+``_n_<Model>`` walk the narrow contract's (no null, no enum value a quirk tolerates), which msgspec checks
+further, so they visit only what can still deviate.
 """
 
 from __future__ import annotations
@@ -1567,6 +1569,52 @@ def _o_VolumeDetail(s: Any, ptr: str, cx: Context) -> None:
         cx.bad(None, ptr + "/display_name", m._S_VolumeDetail_display_name)
 
 
+def _n_DesktopDetailInfo(s: Any, ptr: str, cx: Context) -> None:
+    # The narrow contract's walk: structs that took no null and no enum value a quirk tolerates, so only
+    # the properties with another shape or a value known off the page, and the objects leading to them.
+    v = s.f2
+    if v is not UNSET and type(v) is list:
+        cx.tolerated(m._T_DesktopDetailInfo_addresses_alt0, ptr + "/addresses")
+    v = s.f6
+    if v is not UNSET and v not in _E_DesktopDetailInfo_desktop_type:
+        cx.bad(v, ptr + "/desktop_type", m._S_DesktopDetailInfo_desktop_type)
+    v = s.f10
+    if v is not UNSET and v not in _E_DesktopDetailInfo_task_status:
+        cx.bad(v, ptr + "/task_status", m._S_DesktopDetailInfo_task_status)
+    v = s.f13
+    if v is not UNSET and v not in _E_DesktopDetailInfo_login_status:
+        cx.bad(v, ptr + "/login_status", m._S_DesktopDetailInfo_login_status)
+    v = s.f17
+    if v is not UNSET:
+        _n_VolumeDetail(v, ptr + "/root_volume", cx)
+    v = s.f18
+    if v is not UNSET:
+        for i0, x0 in enumerate(v):
+            _n_VolumeDetail(x0, ptr + "/data_volumes/" + str(i0), cx)
+
+
+def _n_ListDesktopsDetailResponse(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    for i0, x0 in enumerate(v):
+        _n_DesktopDetailInfo(x0, ptr + "/desktops/" + str(i0), cx)
+
+
+def _n_ShowDesktopDetailResponse(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if type(v) is list:
+        cx.tolerated(m._T_ShowDesktopDetailResponse_desktop_wrapped, ptr + "/desktop")
+        v = v[0]
+        _n_DesktopDetailInfo(v, ptr + "/desktop/0", cx)
+    else:
+        _n_DesktopDetailInfo(v, ptr + "/desktop", cx)
+
+
+def _n_VolumeDetail(s: Any, ptr: str, cx: Context) -> None:
+    v = s.f0
+    if v is not UNSET and v not in _E_VolumeDetail_type:
+        cx.bad(v, ptr + "/type", m._S_VolumeDetail_type)
+
+
 def _via_struct(model: Any, convert: Callable[[Any], Any]) -> Callable[[str | bytes], Any]:
     """``model.from_json``'s first step where msgspec is installed: decode the text straight into the model's
     struct (decoding and the documented contract's checks in one pass in C), then make the objects. Built on
@@ -1656,14 +1704,18 @@ VolumeDetail._json = _via_struct(VolumeDetail, _s_VolumeDetail)
 AddressInfo._observed = _o_AddressInfo
 AttachInstancesUserInfo._observed = _o_AttachInstancesUserInfo
 DesktopDetailInfo._observed = _o_DesktopDetailInfo
+DesktopDetailInfo._narrow = _n_DesktopDetailInfo
 DesktopMetadata._observed = _o_DesktopMetadata
 ErrorResponse._observed = _o_ErrorResponse
 FlavorInfo._observed = _o_FlavorInfo
 FlavorLinkInfo._observed = _o_FlavorLinkInfo
 HourPackageInfo._observed = _o_HourPackageInfo
 ListDesktopsDetailResponse._observed = _o_ListDesktopsDetailResponse
+ListDesktopsDetailResponse._narrow = _n_ListDesktopsDetailResponse
 ProductInfo._observed = _o_ProductInfo
 SecurityGroup._observed = _o_SecurityGroup
 ShowDesktopDetailResponse._observed = _o_ShowDesktopDetailResponse
+ShowDesktopDetailResponse._narrow = _n_ShowDesktopDetailResponse
 Tag._observed = _o_Tag
 VolumeDetail._observed = _o_VolumeDetail
+VolumeDetail._narrow = _n_VolumeDetail

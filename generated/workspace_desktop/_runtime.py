@@ -727,7 +727,8 @@ class Model:
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
     the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
     sure and the full parser decides), ``_decode``, ``_json`` (text to object through msgspec, or None) and
-    ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``).
+    ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``) and
+    ``_narrow`` (the same for the narrow structs, where the model has anything to report there).
     """
 
     __slots__ = ()
@@ -737,6 +738,7 @@ class Model:
     _decode: ClassVar[Callable[[str | bytes], Any] | None] = None
     _json: ClassVar[Callable[[str | bytes], Any] | None] = None
     _observed: ClassVar[Callable[[Any, str, Context], None] | None] = None
+    _narrow: ClassVar[Callable[[Any, str, Context], None] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
     off_page: tuple[Finding, ...]

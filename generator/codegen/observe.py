@@ -1,4 +1,4 @@
-"""What ``_fast.py.j2`` prints for the observed contract's walk (``_o_<Model>``).
+"""What ``_fast.py.j2`` prints for the observed contract's walks (``_o_<Model>``, ``_n_<Model>``).
 
 msgspec decodes a body into the structs of the observed contract (``_typed.py``), which take the documented
 contract plus what the declared quirks tolerate: a null where a quirk allows one, an enum value known off the
@@ -6,11 +6,17 @@ page or tolerated by a quirk, a one-item array, an alternative shape. The walk t
 the full parser would, through the same :class:`Context` calls with the same sites and pointers; everything
 else msgspec has checked. Statements are built here as lines (a recursion the template's macros would make hard
 to read); pointers are built only where something is reported or an object is walked.
+
+The narrow walks (``_n_<Model>``) are the same for the narrow contract: the observed one without a null or an
+enum value that a quirk tolerates. Those two may reach every property, so the observed walk visits them all;
+in the narrow structs msgspec refuses them, and what is left to report (an alternative shape, a value known off
+the page) sits at a few properties: the narrow walk visits those and the objects on the way to them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .ir import Api, Field, Model, Scalar, Tolerance, TypeRef
@@ -89,11 +95,24 @@ def sites_in(t: TypeRef) -> list[TypeRef]:
     return [t]
 
 
-def observe_field(f: Field, attr: str) -> list[str]:
+@dataclass(frozen=True)
+class Walk:
+    """How a walk is spelled: its functions' prefix, whether it is a narrow walk (no null or stray enum value
+    to report), and which models it calls (a narrow walk skips an object with nothing to report inside)."""
+
+    prefix: str
+    narrow: bool
+    calls: Callable[[str], bool]
+
+
+OBSERVED = Walk("_o_", False, lambda name: True)
+
+
+def observe_field(f: Field, attr: str, walk: Walk = OBSERVED) -> list[str]:
     """The statements walking property ``f``, read from struct attribute ``attr`` into ``v`` (none where
     msgspec checked all there is)."""
     ptr: Ptr = (("expr", "ptr"), ("lit", "/" + f.pointer_token))
-    body = _walk(f.type, "v", ptr, 0)
+    body = _walk(f.type, "v", ptr, 0, walk)
     dispatch = body
     if f.shapes:  # the documented shape, or one the quirks tolerate: told apart by JSON type
         dispatch = []
@@ -101,11 +120,11 @@ def observe_field(f: Field, attr: str) -> list[str]:
             dispatch += [f"{'if' if index == 0 else 'elif'} {_shape_test(tol, 'v')}:",
                          f"    cx.tolerated(m._T_{tol.type.site}, {_spelled(ptr)})"]
             if tol.shape == "single-item-list":
-                dispatch += ["    v = v[0]", *_indent(_value(tol.type, "v", (*ptr, ("lit", "/0")), 0))]
+                dispatch += ["    v = v[0]", *_indent(_value(tol.type, "v", (*ptr, ("lit", "/0")), 0, walk))]
             else:
-                dispatch += _indent(_value(tol.type, "v", ptr, 0))
-        dispatch += ["else:", *_indent(body or ["pass"])]
-    null = f.type.null_quirk is not None
+                dispatch += _indent(_value(tol.type, "v", ptr, 0, walk))
+        dispatch += ["else:", *_indent(body)] if body else []
+    null = f.type.null_quirk is not None and not walk.narrow
     if not (dispatch or null):
         return []
     lines = [f"v = {attr}"]
@@ -114,6 +133,26 @@ def observe_field(f: Field, attr: str) -> list[str]:
         lines += ["if v is None:", f"    cx.bad(None, {_spelled(ptr)}, m._S_{f.type.site})"]
         return lines + (_under("elif", present, dispatch) if dispatch else [])
     return lines + _under("if", present + (["v is not None"] if f.type.nullable else []), dispatch)
+
+
+def model_walk(model: Model, walk: Walk = OBSERVED) -> list[str]:
+    """The statements of ``model``'s walk: its documented properties' (struct attribute ``f<index>``)."""
+    return [line for index, f in enumerate(model.fields) if f.known is None
+            for line in observe_field(f, f"s.f{index}", walk)]
+
+
+def narrow_walks(api: Api) -> dict[str, list[str]]:
+    """The statements of each narrow walk that has any, by model (a model without one: nothing it holds can
+    deviate from the documented contract and pass the narrow one)."""
+    models = {model.name: model for model in observed_models(api)}
+    done: dict[str, list[str]] = {}
+
+    def lines_of(name: str) -> list[str]:  # observed models reach no model twice on a path: no cycle here
+        if name not in done:
+            done[name] = model_walk(models[name], Walk("_n_", True, lambda other: bool(lines_of(other))))
+        return done[name]
+
+    return {name: lines for name in models if (lines := lines_of(name))}
 
 
 def _under(keyword: str, conditions: list[str], lines: list[str]) -> list[str]:
@@ -139,10 +178,10 @@ def _shape_test(tol: Tolerance, var: str) -> str:
     return f"type({var}) is {dict(string='str', integer='int', boolean='bool')[kind]}"
 
 
-def _value(t: TypeRef, var: str, ptr: Ptr, depth: int) -> list[str]:
+def _value(t: TypeRef, var: str, ptr: Ptr, depth: int, walk: Walk) -> list[str]:
     """Statements walking ``var``, at pointer ``ptr``, which may be null where ``t`` allows."""
-    body = _walk(t, var, ptr, depth)
-    if t.null_quirk is not None:
+    body = _walk(t, var, ptr, depth, walk)
+    if t.null_quirk is not None and not walk.narrow:
         return [f"if {var} is None:", f"    cx.bad(None, {_spelled(ptr)}, m._S_{t.site})",
                 *(["else:", *_indent(body)] if body else [])]
     if t.nullable and body:
@@ -150,23 +189,23 @@ def _value(t: TypeRef, var: str, ptr: Ptr, depth: int) -> list[str]:
     return body
 
 
-def _walk(t: TypeRef, var: str, ptr: Ptr, depth: int) -> list[str]:
+def _walk(t: TypeRef, var: str, ptr: Ptr, depth: int, walk: Walk) -> list[str]:
     """Statements walking ``var`` (not null) of type ``t``; none where msgspec checked all there is."""
     if t.kind == "model":
-        return [f"_o_{t.name}({var}, {_spelled(ptr)}, cx)"]
+        return [f"{walk.prefix}{t.name}({var}, {_spelled(ptr)}, cx)"] if walk.calls(t.name) else []
     if t.kind == "scalar":
-        if t.enum is None:
-            return []
+        if t.enum is None or (walk.narrow and not t.enum.known_members):
+            return []  # (narrow: msgspec took only the documented members, or these and the known ones)
         return [f"if {var} not in _E_{t.site}:", f"    cx.bad({var}, {_spelled(ptr)}, m._S_{t.site})"]
     if t.kind not in ("array", "map"):
         raise ValueError(f"no walk of a {t.kind}")  # observed_models leaves unions out
     item = f"x{depth}"
     if t.kind == "array":
         index = f"i{depth}"
-        body = _value(t.items, item, (*ptr, ("lit", "/"), ("expr", f"str({index})")), depth + 1)
+        body = _value(t.items, item, (*ptr, ("lit", "/"), ("expr", f"str({index})")), depth + 1, walk)
         return [f"for {index}, {item} in enumerate({var}):", *_indent(body)] if body else []
     key = f"k{depth}"
-    body = _value(t.values, item, (*ptr, ("lit", "/"), ("expr", f"escape({key})")), depth + 1)
+    body = _value(t.values, item, (*ptr, ("lit", "/"), ("expr", f"escape({key})")), depth + 1, walk)
     return [f"for {key}, {item} in {var}.items():", *_indent(body)] if body else []
 
 
@@ -186,4 +225,4 @@ def _indent(lines: list[str]) -> list[str]:
 
 
 GLOBALS: dict[str, Callable[..., Any]] = {"observed_models": observed_models, "observed_enums": observed_enums,
-                                          "observe_field": observe_field}
+                                          "model_walk": model_walk, "narrow_walks": narrow_walks}

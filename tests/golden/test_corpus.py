@@ -25,7 +25,7 @@ from generator.codegen import naming
 from generator.contract.samples import draw
 from generator.contract.typed import observer
 from tests.conftest import CORPUS_PACKAGES as PACKAGES
-from tests.helpers import from_json_outcomes, without_struct_step
+from tests.helpers import from_json_outcomes, narrow_judgement, without_struct_step
 
 FORMATS = Draft202012Validator.FORMAT_CHECKER
 
@@ -313,6 +313,10 @@ def agreement(model: Any, documented: Draft202012Validator, observed: Draft20201
         if found is not None:
             assert found == model.judge(data)
             assert drawn.kind != "invalid" and observed.is_valid(data)
+        narrow = narrow_judgement(model, text)  # the narrow path alone, which the check tries first
+        if narrow is not None:
+            assert narrow == model.judge(data)
+            assert drawn.kind != "invalid" and observed.is_valid(data)
 
     return agree
 
@@ -379,6 +383,7 @@ def test_quirky_payloads_of_every_corpus_take_the_observed_check(corpus: Path) -
     """Where a corpus model has an observed check, quirky payloads drawn for it take it (the agreement above
     could otherwise hold for a check that refuses everything), and what it says is what the judge says."""
     taken: dict[str, int] = {}
+    narrowed: dict[str, int] = {}  # those the narrow structs take (no null, no stray enum value)
     for name in sorted(PACKAGES):
         models = package(corpus, name, "models")
         strategies = package(corpus, name, "strategies")
@@ -392,8 +397,14 @@ def test_quirky_payloads_of_every_corpus_take_the_observed_check(corpus: Path) -
             except ValueError:  # no quirk can show in this model
                 continue
             for one in drawn:
-                found = observe(json.dumps(one.payload).encode())
+                body = json.dumps(one.payload).encode()
+                found = observe(body)
                 if found is not None:
                     assert found == model.judge(one.payload), one
                     taken[f"{name}.{model_name}"] = taken.get(f"{name}.{model_name}", 0) + 1
+                narrow = narrow_judgement(model, body)
+                if narrow is not None:
+                    assert narrow == model.judge(one.payload), one
+                    narrowed[f"{name}.{model_name}"] = narrowed.get(f"{name}.{model_name}", 0) + 1
     assert {"quirks", "known"} <= {key.partition(".")[0] for key in taken}, taken
+    assert "quirks" in {key.partition(".")[0] for key in narrowed}, narrowed

@@ -23,6 +23,7 @@ from generator.contract import jsontext
 from generator.contract.jsontext import NotJson, loads
 from generator.contract.typed import observer
 from tests.conftest import documented_example, load_example
+from tests.helpers import narrow_judgement
 from tests.property.test_fast_json import dumped, mutated
 from tests.property.test_fast_path import EXAMPLE_PATHS, JSON, ODD_VALUES
 from tests.property.test_typed_check import bodies, hostile
@@ -64,6 +65,18 @@ def agrees(name: str, body: bytes) -> bool:
     return found is not None
 
 
+def narrow_agrees(name: str, body: bytes) -> bool:
+    """When the narrow structs take ``body``, the narrow walk's judgement is the full judge's and jsonschema
+    finds the body valid against the observed schema; returns whether they took it."""
+    model = getattr(M, name)
+    found = narrow_judgement(model, body)
+    if found is not None:
+        data = loads(body, fast=None)
+        assert found == model.judge(data)
+        assert not found.problems and OBSERVED[name].is_valid(data), list(OBSERVED[name].iter_errors(data))
+    return found is not None
+
+
 def drawn_of(kind: str) -> st.SearchStrategy[tuple[str, Any]]:
     return st.sampled_from(MODELS).flatmap(lambda name: st.tuples(st.just(name), getattr(S, kind)(name)))
 
@@ -81,6 +94,7 @@ def test_valid_and_invalid_bodies_agree(case: tuple[str, Any]) -> None:
 def test_quirky_bodies_agree(drawn: S.Drawn) -> None:
     for body in bodies(drawn.payload):
         agrees("ShowDesktopDetailResponse", body)
+        narrow_agrees("ShowDesktopDetailResponse", body)
 
 
 @given(st.sampled_from(EXAMPLE_PATHS), JSON | st.sampled_from(ODD_VALUES), st.booleans())
@@ -97,6 +111,7 @@ def test_the_examples_with_one_value_changed_agree(at: tuple[Any, ...], value: A
         data["desktop"] = [data["desktop"]]
     for body in bodies(data):
         agrees("ShowDesktopDetailResponse", body)
+        narrow_agrees("ShowDesktopDetailResponse", body)
 
 
 @given(JSON)
@@ -129,6 +144,32 @@ def test_the_common_quirky_bodies_take_the_observer(body: str) -> None:
     found = OBSERVERS["ShowDesktopDetailResponse"]
     assert found is not None and agrees("ShowDesktopDetailResponse", body.encode())
     assert found(body.encode()) != M.ShowDesktopDetailResponse.judge({"desktop": {}})  # it found something
+
+
+@pytest.mark.parametrize("body", [
+    json.dumps(load_example()),
+    '{"desktop": [{"addresses": [], "task_status": "", "data_volumes": [{"type": "SATA"}]}]}',
+    '{"desktop": {"addresses": {"a/b~": [{"version": "4"}]}, "root_volume": {"type": "SATA"}}}',
+])
+def test_systematic_quirks_take_the_narrow_structs(body: str) -> None:
+    """The vendor page's kind of body (shapes and values known off the page, no null) takes the narrow path,
+    and what it finds is what the judge finds; a null or a stray enum value makes the narrow structs refuse
+    it, and the observed check still judges it as the judge does."""
+    assert narrow_agrees("ShowDesktopDetailResponse", body.encode())
+    found = narrow_judgement(M.ShowDesktopDetailResponse, body.encode())
+    assert found is not None and found.deviations + found.off_page  # it found something
+    for changed in [body.replace('"SATA"', "null"), body.replace('"SATA"', '"NVMe"')]:
+        assert narrow_judgement(M.ShowDesktopDetailResponse, changed.encode()) is None
+        assert agrees("ShowDesktopDetailResponse", changed.encode())
+
+
+def test_the_observer_judges_alike_whichever_structs_it_tries_first() -> None:
+    """After a long run of bodies the narrow structs refuse (the observed check then stops trying them for a
+    while) and after a run they take, every body is judged as the judge judges it."""
+    refused = json.dumps({"desktop": {"data_volumes": [{"type": "NVMe"}]}}).encode()
+    taken = json.dumps(load_example()).encode()
+    for body in [refused] * 200 + [taken] * 100 + [refused] * 10 + [taken] * 3:
+        assert agrees("ShowDesktopDetailResponse", body)
 
 
 def test_what_the_observer_leaves_to_the_judge() -> None:
