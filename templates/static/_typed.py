@@ -190,8 +190,7 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
     # The narrow structs pay where they take the body (a walk a fraction of the observed one's) and cost a
     # second decode where they refuse it. They are tried while they took at least half of the bodies tried of
     # late, and then on one body in 64, to notice when they would take them again (the judgement is the
-    # same either way: only the time differs); and never on a body with "null" in its text (they refuse a
-    # null, but where the contract documents one).
+    # same either way: only the time differs).
     score = 0  # narrow successes minus failures of late, kept within -16..16
     waited = 0  # bodies since the narrow structs were last tried
 
@@ -201,7 +200,7 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
         if narrow is not None:
             if score < 0 and waited < 64:
                 waited += 1
-            elif not _mentions_null(body):
+            else:
                 waited = 0
                 try:
                     structs = narrow(body)
@@ -224,11 +223,6 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
         return None if found.problems else found  # (none expected: the structs take no problem)
 
     return observe
-
-
-def _mentions_null(body: bytes | bytearray | str) -> bool:
-    # find, not `in`: the `in` of bytes first tries its operand as an integer, an error raised and cleared
-    return (body.find("null") if isinstance(body, str) else body.find(b"null")) >= 0
 
 
 @cache
