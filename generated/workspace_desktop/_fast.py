@@ -1577,13 +1577,13 @@ def _n_DesktopDetailInfo(s: Any, ptr: str, cx: Context) -> None:
         cx.tolerated(m._T_DesktopDetailInfo_addresses_alt0, ptr + "/addresses")
     v = s.f6
     if v is not UNSET and v not in _E_DesktopDetailInfo_desktop_type:
-        cx.bad(v, ptr + "/desktop_type", m._S_DesktopDetailInfo_desktop_type)
+        cx.known_value(v, ptr + "/desktop_type", m._S_DesktopDetailInfo_desktop_type)
     v = s.f10
     if v is not UNSET and v not in _E_DesktopDetailInfo_task_status:
-        cx.bad(v, ptr + "/task_status", m._S_DesktopDetailInfo_task_status)
+        cx.known_value(v, ptr + "/task_status", m._S_DesktopDetailInfo_task_status)
     v = s.f13
     if v is not UNSET and v not in _E_DesktopDetailInfo_login_status:
-        cx.bad(v, ptr + "/login_status", m._S_DesktopDetailInfo_login_status)
+        cx.known_value(v, ptr + "/login_status", m._S_DesktopDetailInfo_login_status)
     v = s.f17
     if v is not UNSET:
         _n_VolumeDetail(v, ptr + "/root_volume", cx)
@@ -1612,7 +1612,7 @@ def _n_ShowDesktopDetailResponse(s: Any, ptr: str, cx: Context) -> None:
 def _n_VolumeDetail(s: Any, ptr: str, cx: Context) -> None:
     v = s.f0
     if v is not UNSET and v not in _E_VolumeDetail_type:
-        cx.bad(v, ptr + "/type", m._S_VolumeDetail_type)
+        cx.known_value(v, ptr + "/type", m._S_VolumeDetail_type)
 
 
 def _via_struct(model: Any, convert: Callable[[Any], Any]) -> Callable[[str | bytes], Any]:

@@ -560,9 +560,7 @@ class Context:
             self.problems.append(Finding(pointer, f"expected {site.json_type}, found {json_type(value)}",
                                          site.rule))
         elif site.known_findings and value in site.known_findings:
-            message, level, typed = site.known_findings[value]
-            self.deviations.append(_finding((pointer, message, site.rule, None, None, level)))
-            return typed
+            return self.known_value(value, pointer, site)
         elif site.enum_quirk is not None:
             self.deviations.append(_finding((pointer, site.explain(value), site.rule, site.enum_quirk,
                                              quirk_rule(site.enum_quirk), None)))
@@ -573,6 +571,13 @@ class Context:
             else:
                 self.problems.append(Finding(pointer, site.explain(value), site.rule))
         return value
+
+    def known_value(self, value: Any, pointer: str, site: Site) -> Any:
+        """``value``, which ``site`` does not document, is a value known off the page there (the narrow walk
+        calls this directly: its structs take no other); returns it typed."""
+        message, level, typed = site.known_findings[value]
+        self.deviations.append(_finding((pointer, message, site.rule, None, None, level)))
+        return typed
 
     def mark(self) -> tuple[int, int, int, int]:
         """Where the findings stand before a value known off the page is parsed (see :meth:`known`)."""

@@ -196,7 +196,8 @@ def _walk(t: TypeRef, var: str, ptr: Ptr, depth: int, walk: Walk) -> list[str]:
     if t.kind == "scalar":
         if t.enum is None or (walk.narrow and not t.enum.known_members):
             return []  # (narrow: msgspec took only the documented members, or these and the known ones)
-        return [f"if {var} not in _E_{t.site}:", f"    cx.bad({var}, {_spelled(ptr)}, m._S_{t.site})"]
+        report = "known_value" if walk.narrow else "bad"  # (narrow: a value not documented is a known one)
+        return [f"if {var} not in _E_{t.site}:", f"    cx.{report}({var}, {_spelled(ptr)}, m._S_{t.site})"]
     if t.kind not in ("array", "map"):
         raise ValueError(f"no walk of a {t.kind}")  # observed_models leaves unions out
     item = f"x{depth}"
