@@ -109,18 +109,20 @@ def without_struct_step(model: Any, call: Callable[[], Any]) -> Any:
 def narrow_judgement(model: Any, body: bytes) -> Any:
     """The judgement of ``body`` through the narrow structs and walk of ``model``'s package (what the observed
     check tries first), or None where the model has none or its narrow structs refuse the body: the narrow
-    path alone, whatever the observed check would choose for it."""
+    path alone, whatever the observed check would choose for it. Everything is taken from the model's own
+    package objects, never imported by name (a test may have put another package of that name in place)."""
     walk = model.__dict__.get("_narrow")
     if walk is None:
         return None
     import msgspec
 
-    typed = importlib.import_module(model.__module__.rpartition(".")[0] + "._typed")
-    decode = msgspec.json.Decoder(typed._narrow(model.__module__).struct(model.__name__)).decode
+    fast = walk.__globals__  # the package's _fast module
+    typed = fast["struct_for"].__wrapped__.__globals__  # its _typed module (struct_for is cached)
+    decode = msgspec.json.Decoder(typed["_Narrow"](fast["m"].SCHEMA).struct(model.__name__)).decode
     try:
         structs = decode(body)
     except msgspec.DecodeError:  # (ValidationError is one)
         return None
-    cx = typed.Context()
+    cx = typed["Context"]()
     walk(structs, "", cx)
     return cx.judgement()
