@@ -138,13 +138,16 @@ class Judge:
             odds = self._odds.get(model, 0)
             if odds < 0 and (observe := observer(model)) is not None:  # few conformant bodies of late
                 found = observe(body)
-                conformant = found is not None and not (found.deviations or found.unknown_fields
-                                                        or getattr(found, "off_page", ()))
-                if conformant or odds > -16:
-                    self._odds[model] = odds + 3 if conformant else odds - 1
-                if found is None:
-                    return operation, self.examine(capture, checked=True)
-                return operation, CONFORMANT if conformant else found
+                if found is None or found is False:  # the judge decides (False: msgspec read no JSON there)
+                    if odds > -16:
+                        self._odds[model] = odds - 1
+                    return operation, self.examine(capture, checked=True, not_json=found is False)
+                if not (found.deviations or found.unknown_fields or getattr(found, "off_page", ())):
+                    self._odds[model] = odds + 3
+                    return operation, CONFORMANT
+                if odds > -16:
+                    self._odds[model] = odds - 1
+                return operation, found
             conforms = check(body)
             if conforms:
                 if odds < 48:
@@ -155,7 +158,7 @@ class Judge:
             if conforms is False:
                 observe = observer(model)
                 found = observe(body) if observe is not None else None
-                if found is not None:
+                if found is not None and found is not False:  # (None, False: ask the judge)
                     return operation, found
             return operation, self.examine(capture, checked=True, not_json=conforms is None)
         fast_pass = getattr(model, "conforms", None)

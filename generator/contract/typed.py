@@ -41,7 +41,8 @@ def _typed(model: Any) -> ModuleType | None:
 @cache
 def observer(model: Any) -> Callable[[bytes | bytearray], Any] | None:
     """A function giving the judgement of a body that deviates from ``model``'s documented contract only as
-    its quirks tolerate (None: ask the judge), or None when msgspec is not there or cannot take this model."""
+    its quirks tolerate (None: ask the judge; False: msgspec read no JSON there, so only the standard
+    library's decoder is worth asking), or None when msgspec is not there or cannot take this model."""
     typed = _typed(model)
     observer_for = getattr(typed, "observer_for", None)  # bindings from before it have none
     return observer_for(model) if observer_for is not None else None

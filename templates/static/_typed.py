@@ -159,12 +159,13 @@ class _Builder:
 
 
 @cache
-def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | None] | None:
+def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | bool | None] | None:
     """A function giving the :class:`Judgement` of a body that the observed contract takes without a problem,
     unknown field or field known off the page — what ``model.judge`` would give — or None (ask the full
-    parser); itself None where msgspec is not there or cannot take this model's observed contract (a union,
-    a quirk that relaxes a constraint, values known off the page for a string without an enum), or the model
-    has no walk (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached).
+    parser), or False (msgspec read no JSON there: the standard library decides, and says where); itself
+    None where msgspec is not there or cannot take this model's observed contract (a union, a quirk that
+    relaxes a constraint, values known off the page for a string without an enum), or the model has no walk
+    (``_fast.py``'s ``_o_<Model>``: none where a union or a relaxed constraint is reached).
 
     The narrow contract first, where the model has a narrow walk (``_n_<Model>``): a body with no null and
     no enum value that a quirk tolerates (a vendor's systematic deviations: a shape, a value known off the
@@ -194,7 +195,9 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
     score = 0  # narrow successes minus failures of late, kept within -16..16
     waited = 0  # bodies since the narrow structs were last tried
 
-    def observe(body: bytes | bytearray | str) -> Judgement | None:
+    refused = msgspec.ValidationError  # JSON, not in these structs (any other error: not JSON to msgspec)
+
+    def observe(body: bytes | bytearray | str) -> Judgement | bool | None:
         nonlocal score, waited
         structs, walker = None, walk
         if narrow is not None:
@@ -204,16 +207,20 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
                 waited = 0
                 try:
                     structs = narrow(body)
-                except Exception:  # a null, a stray enum value, or worse: the observed structs decide
+                except refused:  # a null, a stray enum value, or worse: the observed structs decide
                     score = max(score - 1, -16)
+                except Exception:  # (or doubted)
+                    return False
                 else:
                     score = min(score + 1, 16)
                     walker = narrow_walk
         if walker is walk:
             try:
                 structs = decode(body)
-            except Exception:  # refused, or doubted: the full parser decides
+            except refused:  # the full parser decides
                 return None
+            except Exception:  # (or doubted)
+                return False
         cx = Context()
         try:
             walker(structs, "", cx)

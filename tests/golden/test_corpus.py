@@ -310,7 +310,7 @@ def agreement(model: Any, documented: Draft202012Validator, observed: Draft20201
         # validate's observed check (where the package has one) judges as the judge does, or leaves it to it
         observe = observer(model)
         found = observe(text) if observe is not None else None
-        if found is not None:
+        if found is not None and found is not False:  # (False: msgspec read no JSON, not for json.dumps text)
             assert found == model.judge(data)
             assert drawn.kind != "invalid" and observed.is_valid(data)
         narrow = narrow_judgement(model, text)  # the narrow path alone, which the check tries first
@@ -399,7 +399,7 @@ def test_quirky_payloads_of_every_corpus_take_the_observed_check(corpus: Path) -
             for one in drawn:
                 body = json.dumps(one.payload).encode()
                 found = observe(body)
-                if found is not None:
+                if found is not None and found is not False:
                     assert found == model.judge(one.payload), one
                     taken[f"{name}.{model_name}"] = taken.get(f"{name}.{model_name}", 0) + 1
                 narrow = narrow_judgement(model, body)

@@ -52,10 +52,16 @@ def test_every_model_of_the_shipped_spec_has_an_observer() -> None:
 
 
 def agrees(name: str, body: bytes) -> bool:
-    """When the observer judges ``body``, the full judge and jsonschema agree; returns whether it did."""
+    """When the observer judges ``body``, the full judge and jsonschema agree; returns whether it did. When it
+    says msgspec read no JSON there (False), msgspec's own decoder must refuse the text too."""
     observe = OBSERVERS[name]
     assert observe is not None
     found = observe(body)
+    if found is False:
+        assert jsontext.FAST is not None
+        with pytest.raises(Exception):  # noqa: B017 - any refusal of msgspec's, as the observer saw it
+            jsontext.FAST(body)
+        return False
     if found is not None:
         data = loads(body, fast=None)  # the standard library alone: raises NotJson if it does not read it
         assert found == getattr(M, name).judge(data)
