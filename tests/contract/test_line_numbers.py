@@ -1,8 +1,9 @@
 """Line numbers of JSON Lines captures, against counts taken from the raw bytes (not from deskkit's splitter).
 
 - the splitter alone: on drawn files (blank lines, CRLF, lines longer than a range, no final newline) cut into
-  ranges a few bytes long, the ranges tile the file, each starts on a line boundary, and each range's first line
-  number is one more than the newlines before it in the raw bytes;
+  ranges a few bytes long (and a few KB, where a range of long lines is split with ``find``), the ranges tile
+  the file, each starts on a line boundary, and each range's first line number is one more than the newlines
+  before it in the raw bytes;
 - the command: a file of a few MiB (several 1 MiB ranges, one line longer than a range), judged with ``--jobs 1``
   and ``--jobs 2``: each result's line is where ``bytes.split(b"\\n")`` puts that body, and the violations sit
   exactly on the lines planted as violations.
@@ -21,12 +22,14 @@ from hypothesis import strategies as st
 from generator.contract.captures import RANGE_BYTES, line_ranges, read_range
 from tests.helpers import deskkit
 
-pieces = st.lists(st.one_of(st.sampled_from([b"", b"\r", b" ", b"{}", b'{"a": 1}', b"x" * 40, b"\xc3\xa9"]),
+pieces = st.lists(st.one_of(st.sampled_from([b"", b"\r", b" ", b"{}", b'{"a": 1}', b"x" * 40, b"\xc3\xa9",
+                                             b"y" * 1100, b"z" * 1023 + b"\r"]),  # (long lines: found by find)
                             st.binary(max_size=12).map(lambda b: b.replace(b"\n", b""))), max_size=30)
 
 
-@given(lines=pieces, size=st.integers(1, 48), final_newline=st.booleans())
+@given(lines=pieces, size=st.integers(1, 48) | st.sampled_from([2500, 6000]), final_newline=st.booleans())
 @example(lines=[b"ab", b"cd", b"ef", b"gh"], size=3, final_newline=True)
+@example(lines=[b"y" * 1100, b"", b"\r", b"ab", b"y" * 1100], size=6000, final_newline=False)
 @example(lines=[b"x" * 100, b"", b"y"], size=8, final_newline=False)
 def test_ranges_tile_the_file_and_number_lines_as_the_raw_bytes_do(tmp_path_factory: pytest.TempPathFactory,
                                                                    lines: list[bytes], size: int,
