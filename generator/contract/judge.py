@@ -139,28 +139,22 @@ class Judge:
             if odds < 0 and (observe := observer(model)) is not None:  # few conformant bodies of late
                 found = observe(body)
                 if found is None or found is False:  # the judge decides (False: msgspec read no JSON there)
-                    if odds > -16:
-                        self._odds[model] = odds - 1
-                    return operation, self.examine(capture, checked=True, not_json=found is False)
-                if not (found.deviations or found.unknown_fields or getattr(found, "off_page", ())):
-                    self._odds[model] = odds + 3
-                    return operation, CONFORMANT
-                if odds > -16:
-                    self._odds[model] = odds - 1
-                return operation, found
-            conforms = check(body)
-            if conforms:
+                    found = self.examine(capture, checked=True, not_json=found is False)
+                elif not (found.deviations or found.unknown_fields or getattr(found, "off_page", ())):
+                    found = CONFORMANT
+            else:
+                conforms = check(body)
+                found = CONFORMANT if conforms else None
+                if conforms is False and (observe := observer(model)) is not None:
+                    found = observe(body)  # (never False here: msgspec read JSON)
+                if found is None:
+                    found = self.examine(capture, checked=True, not_json=conforms is None)
+            if found is CONFORMANT:
                 if odds < 48:
                     self._odds[model] = odds + 3
-                return operation, CONFORMANT
-            if odds > -16:
+            elif odds > -16:
                 self._odds[model] = odds - 1
-            if conforms is False:
-                observe = observer(model)
-                found = observe(body) if observe is not None else None
-                if found is not None and found is not False:  # (None, False: ask the judge)
-                    return operation, found
-            return operation, self.examine(capture, checked=True, not_json=conforms is None)
+            return operation, found
         fast_pass = getattr(model, "conforms", None)
         if fast_pass is None or not body:
             return operation, self.examine(capture)
@@ -203,7 +197,10 @@ class Judge:
         return model.judge_fully(data) if checked else model.judge(data)
 
     def result(self, capture: Capture, operation: str, found: Any) -> Result:
-        """The result of ``capture``, answering ``operation``, from the model's judgement of its body."""
+        """The result of ``capture``, answering ``operation``, from the model's judgement of its body (or
+        :data:`CONFORMANT`)."""
+        if found is CONFORMANT:
+            return clean(capture, operation)
         off_page = getattr(found, "off_page", ())  # bindings generated before x-deskkit-known have none
         if not (found.problems or found.deviations or found.unknown_fields or off_page):
             return clean(capture, operation)  # nothing found: conformant, as Judgement.verdict says

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from .bindings import default_package, load_bindings
 from .captures import Capture, line_captures
-from .judge import CONFORMANT, Judge, clean, is_result
+from .judge import Judge, is_result
 from .report import Summary
 from .results import Result
 
@@ -34,8 +34,6 @@ def judge_lines(lines: Iterable[bytes | bytearray | str], *, package: str | None
 def _result(judge: Judge, capture: Capture) -> Result:
     """The capture's result, judged as ``deskkit validate`` judges it (the cheapest way that decides it)."""
     operation, found = judge.look(capture)
-    if found is CONFORMANT:
-        return clean(capture, operation)
     return found if is_result(found) else judge.result(capture, operation, found)
 
 

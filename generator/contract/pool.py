@@ -17,7 +17,7 @@ from typing import Any
 
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
-from .judge import CONFORMANT, Judge, clean, crashed, is_result
+from .judge import CONFORMANT, Judge, crashed, is_result
 from .report import RENDERERS
 from .results import Chunk, Result, Spilled
 
@@ -69,14 +69,10 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
             texts, verdicts, quirks, undocumented, off_page = [], {}, Counter(), Counter(), Counter()
         try:
             operation, found = judge.look(capture)
-            if found is CONFORMANT:
-                verdicts["conformant"] = verdicts.get("conformant", 0) + 1
-                texts.append(rendered(capture, operation, found)[1])
-                continue
-            if is_result(found):  # unreadable, or a body where the contract has none
+            if found is not CONFORMANT and is_result(found):  # unreadable, or no body in the contract
                 result = found
                 text = render(result)
-            else:  # the model's judgement: rendered once for all the lines where it is the same
+            else:  # conformant, or the model's judgement: rendered once for all the lines where it is the same
                 result, text = rendered(capture, operation, found)
         except Exception as exc:  # known failures are handled where they occur: this keeps one capture
             result = crashed(capture, capture.operation or _first(bindings), exc)  # from ending the run
@@ -125,15 +121,12 @@ class Rendered:
                 self.kept[key] = kept
         result, parts = kept
         if parts is None:  # the marker was not only where the number goes: render in full
-            result = self._result(capture, operation, found)
+            result = self.judge.result(capture, operation, found)
             return result, self.render(result)
         if len(parts) == 1:  # no number in the text (a text report leaves conformant results out: "")
             return result, parts[0]
         number = capture.line if capture.line is not None else capture.entry
         return result, f"{parts[0]}{number}{parts[1]}"
-
-    def _result(self, capture: Capture, operation: str, found: Any) -> Result:
-        return clean(capture, operation) if found is CONFORMANT else self.judge.result(capture, operation, found)
 
     def _split(self, capture: Capture, operation: str, found: Any) -> tuple[Result, tuple[str, ...] | None]:
         numbered = capture.line is not None or capture.entry is not None
@@ -141,7 +134,7 @@ class Rendered:
             capture = capture._replace(line=self.MARK)
         elif capture.entry is not None:
             capture = capture._replace(entry=self.MARK)
-        result = self._result(capture, operation, found)
+        result = self.judge.result(capture, operation, found)
         parts = tuple(self.render(result).split(str(self.MARK)))
         # one part: the text holds no number, the same for every line; two: the number's place (numbered)
         return result, parts if len(parts) == 1 or (numbered and len(parts) == 2) else None

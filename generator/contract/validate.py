@@ -32,11 +32,11 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     if operation is not None and operation not in {op.id for op in bindings.operations}:
         known = ", ".join(op.id for op in bindings.operations)
         raise DeskkitError(f"--operation {operation}: no such operation in {package} (it has {known})")
-    _stop_on_sigterm()
     skipped, summary = Skipped(), Summary()
     out = writer(fmt, _stdout(fmt), strict)
     progress = Progress()
     with ExitStack() as stack:
+        _stop_on_sigterm(stack)
         # What is loaded by now lives as long as the run: out of the collector's sight, a full collection
         # no longer walks it (5% of a run on the vendor page), and forked workers share its pages unwritten.
         gc.freeze()
@@ -61,11 +61,12 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     return 1 if summary.failed(strict) else 0
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_sigterm(stack: ExitStack) -> None:
     """SIGTERM ends the run as Ctrl-C does, through the exits of what it opened (temporary files and folders:
-    standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143."""
+    standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143; the
+    handler before it is back once the run is over (a caller in the same process keeps its own)."""
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _terminated)
+        stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
 
 
 def _terminated(signum: int, frame: object) -> None:

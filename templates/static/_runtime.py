@@ -729,7 +729,7 @@ class Model:
 
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
     the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
-    sure and the full parser decides), ``_decode``, ``_json`` (text to object through msgspec, or None) and
+    sure and the full parser decides), ``_decode``, ``_json`` (text to object through msgspec, or None),
     ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``) and
     ``_narrow`` (the same for the narrow structs, where the model has anything to report there).
     """

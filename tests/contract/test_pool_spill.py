@@ -187,3 +187,20 @@ def test_a_text_that_does_not_fit_leaves_no_part_of_it(tmp_path: Path) -> None:
                           check=False)
     assert done.stdout.strip() == "True", done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_run_in_process_leaves_the_callers_sigterm_handler_and_collector(tmp_path: Path,
+                                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """validate() installs its own SIGTERM handler and freezes the collector for the run; a caller in the same
+    process (a test suite, a notebook) gets both back as they were."""
+    import gc
+
+    from generator.contract.validate import validate as run
+
+    path = tmp_path / "c.jsonl"
+    path.write_text(json.dumps(load_example()) + "\n", encoding="utf-8")
+    mine = signal.getsignal(signal.SIGTERM)
+    assert run([str(path)], False, "json", 1, "workspace_desktop") == 0
+    assert signal.getsignal(signal.SIGTERM) is mine
+    assert gc.get_freeze_count() == 0
+    assert json.loads(capsys.readouterr().out)["summary"]["tolerated"] == 1
