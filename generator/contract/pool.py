@@ -107,18 +107,18 @@ class Rendered:
     def __init__(self, judge: Judge, render: Callable[[Result], str]) -> None:
         self.judge, self.render = judge, render
         self.kept: dict[tuple[Any, ...], tuple[Result, tuple[str, ...] | None]] = {}
+        self.last: tuple[tuple[Any, ...], tuple[Result, tuple[str, ...] | None]] | None = None  # key, kept
 
     def __call__(self, capture: Capture, operation: str, found: Any) -> tuple[Result, str]:
         """The result of ``capture`` with what :meth:`.Judge.look` found in it (:data:`.CONFORMANT`, or the
         model's judgement), and its text."""
         key = (capture.source, operation, capture.status, capture.line is None, capture.entry is None, found)
-        kept = self.kept.get(key)
-        if kept is None:
-            kept = self._split(capture, operation, found)
-            if kept[1] is not None and sum(map(len, kept[1])) <= self.LONGEST:
-                if len(self.kept) >= self.LIMIT:
-                    self.kept.clear()
-                self.kept[key] = kept
+        last = self.last
+        if last is not None and key == last[0]:  # the line before's: compared item by item, so one judgement
+            kept = last[1]  # object serving both (see _typed's observer) costs no hash of its findings
+        else:
+            kept = self._kept(key, capture, operation, found)
+            self.last = (key, kept)
         result, parts = kept
         if parts is None:  # the marker was not only where the number goes: render in full
             result = self.judge.result(capture, operation, found)
@@ -127,6 +127,17 @@ class Rendered:
             return result, parts[0]
         number = capture.line if capture.line is not None else capture.entry
         return result, f"{parts[0]}{number}{parts[1]}"
+
+    def _kept(self, key: tuple[Any, ...], capture: Capture, operation: str,
+              found: Any) -> tuple[Result, tuple[str, ...] | None]:
+        kept = self.kept.get(key)
+        if kept is None:
+            kept = self._split(capture, operation, found)
+            if kept[1] is not None and sum(map(len, kept[1])) <= self.LONGEST:
+                if len(self.kept) >= self.LIMIT:
+                    self.kept.clear()
+                self.kept[key] = kept
+        return kept
 
     def _split(self, capture: Capture, operation: str, found: Any) -> tuple[Result, tuple[str, ...] | None]:
         numbered = capture.line is not None or capture.entry is not None

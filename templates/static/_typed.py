@@ -221,15 +221,72 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
                 return None
             except Exception:  # (or doubted)
                 return False
-        cx = Context()
+        tape = _Tape()
         try:
-            walker(structs, "", cx)
+            walker(structs, "", tape)
         except Exception:  # a walk that does not fit its structs (a bug): the full parser decides
             return None
-        found = cx.judgement()
-        return None if found.problems else found  # (none expected: the structs take no problem)
+        key = tuple(tape.key)
+        try:
+            found = judged.get(key)
+        except TypeError:  # a value that cannot be a key (none expected: walks see strings and nulls)
+            key, found = None, None
+        if found is None:
+            found = tape.judgement()
+            if found.problems:  # (none expected: the structs take no problem)
+                return None
+            if key is not None:
+                if len(judged) >= _JUDGED:
+                    judged.clear()
+                judged[key] = found
+        return found
 
+    judged: dict[tuple[Any, ...], Judgement] = {}  # a tape's key: the judgement it makes
     return observe
+
+
+#: Judgements an observer keeps, by what its walk found (then it starts again: memory stays flat).
+_JUDGED = 1024
+
+
+class _Tape:
+    """What a walk found, in the order it found it, not judged yet: the three :class:`Context` methods the
+    walks call, recorded. Bodies whose walks find the same things at the same places (a vendor's systematic
+    quirks, line after line) make the same key, and one judgement serves them all: a :class:`Finding` and a
+    judgement are made (and their pointers sorted) once, and the one object returned lets the report render
+    it once too. A key holds each site's identity (sites live as long as their bindings), the value and the
+    pointer: all a finding is made of."""
+
+    __slots__ = ("calls", "key")
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[Callable[..., Any], Any, Any, str]] = []
+        self.key: list[tuple[int, Any, str]] = []
+
+    def bad(self, value: Any, pointer: str, site: Any) -> Any:
+        self.calls.append((Context.bad, site, value, pointer))
+        self.key.append((id(site), value, pointer))
+        return value
+
+    def known_value(self, value: Any, pointer: str, site: Any) -> Any:
+        self.calls.append((Context.known_value, site, value, pointer))
+        self.key.append((~id(site), value, pointer))  # (~: not what bad records at the same site)
+        return value
+
+    def tolerated(self, tolerance: Any, pointer: str) -> None:
+        self.calls.append((_tolerated, tolerance, None, pointer))
+        self.key.append((id(tolerance), None, pointer))
+
+    def judgement(self) -> Judgement:
+        """What a :class:`Context` given the same calls judges."""
+        cx = Context()
+        for method, site, value, pointer in self.calls:
+            method(cx, value, pointer, site)
+        return cx.judgement()
+
+
+def _tolerated(cx: Context, value: None, pointer: str, tolerance: Any) -> None:
+    cx.tolerated(tolerance, pointer)
 
 
 @cache

@@ -29,6 +29,7 @@ from tests.property.test_fast_path import EXAMPLE_PATHS, JSON, ODD_VALUES
 from tests.property.test_typed_check import bodies, hostile
 from workspace_desktop import models as M
 from workspace_desktop import strategies as S
+from workspace_desktop._typed import observer_for
 
 pytestmark = pytest.mark.skipif(jsontext.FAST is None, reason="msgspec is not installed (the `fast` extra)")
 
@@ -185,3 +186,42 @@ def test_what_the_observer_leaves_to_the_judge() -> None:
                  '{"desktop": {"root_volume": {"size": "90"}}}', '{"desktop": {"is_attaching_eip": "yes"}}',
                  '{"desktop": [null]}', "null", "[]"]:
         assert observe(body.encode()) is None, body
+
+
+def test_bodies_with_the_same_findings_share_one_judgement() -> None:
+    """The observer judges each distinct set of findings once (a vendor's systematic quirks, line after line):
+    bodies with the same findings at the same places get the one object; a finding at another place, of
+    another value or of another kind is judged anew — and every time it is what the judge says."""
+    observe = observer_for.__wrapped__(M.ShowDesktopDetailResponse)  # its own: narrow structs tried first
+    assert observe is not None
+
+    def judged(change: Any = None) -> Any:
+        page = load_example()
+        if change is not None:
+            change(page["desktop"][0])
+        body = json.dumps(page).encode()
+        found = observe(body)
+        assert found is not None and found == M.ShowDesktopDetailResponse.judge(loads(body, fast=None))
+        return found
+
+    page = judged()
+    assert judged() is page
+    assert judged(lambda d: d.update(computer_name="other")) is page  # what is not a finding is not in the key
+    variants = [
+        judged(lambda d: d["data_volumes"].insert(0, dict(d["data_volumes"][0], type="SAS"))),  # SATA moved on
+        judged(lambda d: d.update(desktop_type="SHARED")),  # one more value, known off the page
+        judged(lambda d: d.update(user_group="an unheard-of group")),  # a value a quirk tolerates, twice:
+        judged(lambda d: d.update(user_group="another unheard-of group")),  # the message says which
+        judged(lambda d: d.update(user_group=None)),  # a null there
+    ]
+    assert all(found is not page and found != page for found in variants)
+    assert len({id(found) for found in variants}) == len({found for found in variants}) == len(variants)
+    # the same quirk in another item of a list: the same walk, the same tolerance, only the pointer differs
+    listing = observer_for.__wrapped__(M.ListDesktopsDetailResponse)
+    assert listing is not None
+    first = {"desktops": [{"addresses": []}, {}], "total_count": 2}
+    second = {"desktops": [{}, {"addresses": []}], "total_count": 2}
+    for data in (first, second, first):
+        body = json.dumps(data).encode()
+        found = listing(body)
+        assert found is not None and found.deviations and found == M.ListDesktopsDetailResponse.judge(data)
