@@ -226,7 +226,7 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
             walker(structs, "", tape)
         except Exception:  # a walk that does not fit its structs (a bug): the full parser decides
             return None
-        key = tuple(tape.key)
+        key: tuple[Any, ...] | None = tuple(tape.key)
         try:
             found = judged.get(key)
         except TypeError:  # a value that cannot be a key (none expected: walks see strings and nulls)

@@ -224,4 +224,5 @@ def test_bodies_with_the_same_findings_share_one_judgement() -> None:
     for data in (first, second, first):
         body = json.dumps(data).encode()
         found = listing(body)
-        assert found is not None and found.deviations and found == M.ListDesktopsDetailResponse.judge(data)
+        assert found and found is not True and found.deviations
+        assert found == M.ListDesktopsDetailResponse.judge(data)
