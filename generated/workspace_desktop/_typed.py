@@ -228,16 +228,17 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
             walker(structs, "", tape)
         except Exception:  # a walk that does not fit its structs (a bug): the full parser decides
             return None
-        key: tuple[Any, ...] | None = tuple(tape.key)
+        key = tuple(tape.key)
+        kept = True
         try:
             found = judged.get(key)
         except TypeError:  # a value that cannot be a key (none expected: walks see strings and nulls)
-            key, found = None, None
+            found, kept = None, False
         if found is None:
             found = tape.judgement()
             if found.problems:  # (none expected: the structs take no problem)
                 return None
-            if key is not None:
+            if kept:
                 if len(judged) >= _JUDGED:
                     judged.clear()
                 judged[key] = found
