@@ -197,15 +197,36 @@ def line_ranges(path: Path, size: int = RANGE_BYTES, source: str | None = None) 
                 else:
                     break
                 yield LineRange(name, start, offset + end, line, source)
-                line += counted + block.count(b"\n", low, max(low, end))
+                line += counted + newlines(block, low, max(low, end))
                 start, counted, last, long_line = offset + end, 0, -1, False
             low = max(0, start - offset)
-            counted += block.count(b"\n", low)
+            counted += newlines(block, low, len(block))
             if (newline := block.rfind(b"\n", low)) != -1:
                 last = offset + newline
             offset += len(block)
         if offset > start:
             yield LineRange(name, start, offset, line, source)
+
+
+def newlines(block: bytes, low: int, high: int) -> int:
+    """``block.count(b"\\n", low, high)``, the fastest way for the lines there. ``count`` tests every byte in a
+    loop of its own (5 instructions a byte: 9k for a line of the vendor page, the planning's whole cost);
+    ``find`` reaches each newline with memchr at a few hundred instructions a line. Where the first lines
+    (a sample of ``SAMPLE`` bytes) are longer than ``BY_FIND`` bytes on average, ``find`` counts the rest."""
+    sample = min(high, low + SAMPLE)
+    count = block.count(b"\n", low, sample)
+    if count * BY_FIND >= sample - low:  # short lines: count them
+        return count + block.count(b"\n", sample, high)
+    find = block.find
+    at = find(b"\n", sample, high)
+    while at != -1:
+        count += 1
+        at = find(b"\n", at + 1, high)
+    return count
+
+
+#: See :func:`newlines`.
+SAMPLE, BY_FIND = 4096, 512
 
 
 def read_range(unit: LineRange) -> Iterator[Capture]:

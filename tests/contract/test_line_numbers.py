@@ -19,7 +19,7 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.contract.captures import RANGE_BYTES, line_ranges, read_range
+from generator.contract.captures import RANGE_BYTES, line_ranges, newlines, read_range
 from tests.helpers import deskkit
 
 pieces = st.lists(st.one_of(st.sampled_from([b"", b"\r", b" ", b"{}", b'{"a": 1}', b"x" * 40, b"\xc3\xa9",
@@ -90,3 +90,14 @@ def test_line_numbers_past_the_first_range_are_counted_from_the_bytes(tmp_path: 
     assert [r["line"] for r in report["results"]] == bodies
     assert {r["line"] for r in report["results"] if r["verdict"] == "violation"} == violations
     assert all(r["verdict"] == "conformant" for r in report["results"] if r["line"] not in violations)
+
+
+@given(lines=st.lists(st.integers(0, 3000), max_size=40), cut=st.tuples(st.integers(0), st.integers(0)))
+@example(lines=[2000] * 10, cut=(0, 2**40))
+@example(lines=[3] * 3000, cut=(0, 2**40))
+def test_newlines_are_counted_as_bytes_count_counts_them(lines: list[int], cut: tuple[int, int]) -> None:
+    """The planner's newline count (by memchr where the first lines are long) is the standard library's, at
+    any bounds: long lines and short, a sample that ends mid-line, the bounds anywhere."""
+    block = b"".join(b"x" * n + b"\n" for n in lines)
+    low, high = sorted(c % (len(block) + 1) for c in cut)
+    assert newlines(block, low, high) == block.count(b"\n", low, high)
