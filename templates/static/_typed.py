@@ -262,11 +262,11 @@ class _Tape:
 
     def __init__(self) -> None:
         self.calls: list[tuple[Callable[..., Any], Any, Any, str]] = []
-        self.key: list[tuple[int, Any, str]] = []
+        self.key: list[tuple[Any, ...]] = []
 
     def bad(self, value: Any, pointer: str, site: Any) -> Any:
         self.calls.append((Context.bad, site, value, pointer))
-        self.key.append((id(site), value, pointer))
+        self.key.append((id(site), type(value), value, pointer))  # (the type: 1 == 1.0 == True as keys)
         return value
 
     def known_value(self, value: Any, pointer: str, site: Any) -> Any:
