@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.contract import pool
 from generator.contract.captures import line_ranges
 from generator.contract.pool import SPILL_AFTER, judge_all, spill
 from generator.contract.report import _in_kernel, put
@@ -82,7 +83,8 @@ def test_a_copy_between_objects_without_files_is_left_to_the_caller() -> None:
     assert source.tell() == 0 and target.getvalue() == b""
 
 
-def test_each_spilled_file_is_removed_once_written(tmp_path: Path) -> None:
+def test_each_spilled_file_is_removed_once_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "TASK_BYTES", 1)  # a task a range
     path = captures(tmp_path / "caps.jsonl", 4000)
     units = list(line_ranges(path, size=1 << 18))
     assert len(units) > 4
@@ -126,7 +128,7 @@ def test_a_short_text_or_one_that_cannot_be_written_travels_with_its_chunk(tmp_p
 
 
 def test_a_stalled_reader_holds_a_bounded_backlog_and_sigterm_leaves_nothing(tmp_path: Path) -> None:
-    """Nobody reads the text report: the run stalls with at most WINDOW units a worker on disk; SIGTERM then
+    """Nobody reads the text report: the run stalls with at most WINDOW tasks a worker on disk; SIGTERM then
     ends it with status 143, the workers stopped and every spilled file removed."""
     path = captures(tmp_path / "caps.jsonl", 40000)
     scratch = tmp_path / "tmp"
@@ -136,8 +138,8 @@ def test_a_stalled_reader_holds_a_bounded_backlog_and_sigterm_leaves_nothing(tmp
                                env={**os.environ, "TMPDIR": str(scratch)})
     try:
         files = _settled(scratch)
-        assert path.stat().st_size > 40 * (1 << 20)  # over 40 units of 1 MiB: a run ahead would spill most
-        assert 0 < files <= 4 * 2, files  # the backlog a stalled run keeps: four units a worker, two workers
+        assert path.stat().st_size > 40 * (1 << 20)  # over ten tasks of 4 MiB: a run ahead would spill them all
+        assert 0 < files <= 4 * 2, files  # the backlog a stalled run keeps: four tasks a worker, two workers
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:
