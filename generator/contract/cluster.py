@@ -3,10 +3,10 @@
 The planner's units go to the workers as they are: a range of a JSON Lines file travels as its path and
 byte offsets, and the worker reads the bytes itself (so the paths must be readable by the workers under the
 same name: a shared file system, or the client's own machine); the captures of other inputs (.json, .har,
-standard input) are read here and travel with their bytes. Each worker judges and renders whole units
-(:func:`.pool.run_unit`) and sends back chunks, which are written in input order, as ``--jobs`` does: the
-report is the same whichever runs it. At most a few units per worker thread are in flight, so memory stays
-flat on both sides however large the input.
+standard input) are read here and travel with their bytes. Each worker judges and renders whole tasks
+(consecutive units, grouped as ``--jobs`` groups them: :func:`.pool.tasks`, :func:`.pool.run_task`) and sends
+back chunks, which are written in input order, as ``--jobs`` does: the report is the same whichever runs it.
+At most a few tasks per worker thread are in flight, so memory stays flat on both sides however large the input.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import DeskkitError
 from .captures import LineRange, Unit, read_range
-from .pool import run_unit
+from .pool import run_task, tasks
 from .results import Chunk
 
 #: Units in flight per worker thread: enough to keep every worker busy while the client writes.
@@ -100,8 +100,9 @@ def judge_on_cluster(units: Iterable[Unit], package: str, renders: str, address:
     with client:
         threads = max(1, sum(client.nthreads().values()))
         pending: deque[Any] = deque()
-        for unit in units:
-            pending.append(client.submit(run_unit, _portable(unit), package, renders, pure=False))
+        for task in tasks(units):  # grouped as --jobs groups them: each task costs the scheduler a round trip
+            pending.append(client.submit(run_task, [_portable(unit) for unit in task], package, renders,
+                                         pure=False))
             if len(pending) >= IN_FLIGHT * threads:
                 yield from _result(pending.popleft(), address)
         while pending:
