@@ -13,7 +13,7 @@ import signal
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain
+from itertools import chain, count
 from typing import Any
 
 from .bindings import Bindings, load_bindings
@@ -23,8 +23,14 @@ from .report import RENDERERS
 from .results import Chunk, Result, Spilled
 
 
-def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chunk]:
-    """Judge and render ``captures``, grouped into one chunk per run of the same source.
+def _joined(texts: list[str], joiner: str) -> str:
+    return joiner.join(t for t in texts if t)
+
+
+def _chunks(captures: Iterable[Capture], package: str, renders: str,
+            keep: Callable[[list[str], str], str | Spilled] = _joined) -> list[Chunk]:
+    """Judge and render ``captures``, grouped into one chunk per run of the same source, its text the
+    rendered texts joined (``keep``: made of them and the joiner another way, e.g. left in a file).
 
     Each body is judged the cheapest way that decides it (:meth:`.Judge.look`). A conformant one with nothing
     to report (no deviation, no unknown field, no field or value known only off the page: those are counted)
@@ -61,7 +67,7 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str) -> list[Chu
         tally()
         if source is not None:
             out.append(Chunk(source, len(texts), Counter(verdicts), quirks, undocumented,
-                             joiner.join(t for t in texts if t), off_page))
+                             keep(texts, joiner), off_page))
 
     for capture in captures:
         if capture.source != source:
@@ -161,9 +167,10 @@ def _captures(unit: Unit) -> Iterable[Capture]:
     return read_range(unit) if isinstance(unit, LineRange) else unit
 
 
-def run_task(units: list[Unit], package: str, renders: str) -> list[Chunk]:
+def run_task(units: list[Unit], package: str, renders: str,
+             keep: Callable[[list[str], str], str | Spilled] = _joined) -> list[Chunk]:
     """Judge units one after the other as one piece of work: one chunk per run of the same source."""
-    return _chunks(chain.from_iterable(map(_captures, units)), package, renders)
+    return _chunks(chain.from_iterable(map(_captures, units)), package, renders, keep)
 
 
 #: A chunk's text longer than this (in characters) is left in a file by its worker, not sent through the pipe.
@@ -172,30 +179,48 @@ SPILL_AFTER = 1 << 16
 
 def _run_spilling(args: tuple[list[Unit], str, str, str]) -> list[Chunk]:
     units, package, renders, stem = args
-    return [spill(chunk, f"{stem}-{k}") for k, chunk in enumerate(run_task(units, package, renders))]
+    names = (f"{stem}-{k}" for k in count())
+    return run_task(units, package, renders, lambda texts, joiner: spilled(texts, joiner, next(names)))
 
 
 def spill(chunk: Chunk, path: str) -> Chunk:
-    """``chunk`` with its text in a new file at ``path`` when the text is long: the main process copies the
-    file's bytes into the report, where a pipe would make it receive, unpickle, decode and encode them again
-    (with two workers, that was a quarter of a run on the vendor page). A text that cannot be written there
-    travels with the chunk, as a short one does."""
-    text = chunk.text
-    if not isinstance(text, str) or len(text) <= SPILL_AFTER:
+    """``chunk`` with its text in a new file at ``path`` when the text is long (see :func:`spilled`)."""
+    if not isinstance(chunk.text, str):
         return chunk
-    data = text.encode("utf-8", "backslashreplace")  # as the writers' spools encode
+    text = spilled([chunk.text], "", path)
+    return chunk if isinstance(text, str) else chunk._replace(text=text)
+
+
+def spilled(texts: list[str], joiner: str, path: str) -> str | Spilled:
+    """The non-empty ``texts`` joined by ``joiner``, or, when that is long, left in a new file at ``path``:
+    the main process copies the file's bytes into the report, where a pipe would make it receive, unpickle,
+    decode and encode them again (with two workers, that was a quarter of a run on the vendor page). The file
+    is written a few hundred texts at a time: a task's text joined and encoded whole was two strings of
+    megabytes, each on pages fresh from the system (a third of a worker's system time in page faults). A
+    text that cannot be written there travels with the chunk, as a short one does."""
+    parts = [t for t in texts if t]
+    if sum(map(len, parts)) + len(joiner) * (len(parts) - 1) <= SPILL_AFTER:
+        return joiner.join(parts)
     try:
         handle = open(path, "xb")  # noqa: SIM115 - closed below, removed when the write fails
     except OSError:
-        return chunk
+        return joiner.join(parts)
+    size = 0
     try:
         with handle:
-            handle.write(data)
+            for at in range(0, len(parts), PIECE):
+                piece = joiner.join(parts[at:at + PIECE]) if at == 0 else joiner + joiner.join(parts[at:at + PIECE])
+                data = piece.encode("utf-8", "backslashreplace")  # as the writers' spools encode
+                size += handle.write(data)
     except OSError:  # (a full disk, a file size limit): no part of it is left taking room
         with contextlib.suppress(OSError):
             os.unlink(path)
-        return chunk
-    return chunk._replace(text=Spilled(path, len(data)))
+        return joiner.join(parts)
+    return Spilled(path, size)
+
+
+#: Texts written to a spilled file at a time (see :func:`spilled`).
+PIECE = 256
 
 
 def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> Iterator[Chunk]:

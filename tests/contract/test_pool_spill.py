@@ -23,7 +23,7 @@ import pytest
 
 from generator.contract import pool
 from generator.contract.captures import line_ranges
-from generator.contract.pool import SPILL_AFTER, judge_all, spill
+from generator.contract.pool import PIECE, SPILL_AFTER, judge_all, spill, spilled
 from generator.contract.report import _in_kernel, put
 from generator.contract.results import Chunk, Spilled
 from tests.conftest import documented_example, load_example
@@ -115,6 +115,20 @@ def test_a_long_text_goes_to_a_file_as_utf8_and_back(tmp_path: Path) -> None:
     put(latin, done.text)
     latin.flush()
     assert latin.buffer.getvalue() == data.decode().encode("latin-1", "backslashreplace")
+
+
+@pytest.mark.parametrize("joiner", [",\n", "\n", ""])
+def test_texts_are_spilled_piece_by_piece_as_they_would_be_joined(tmp_path: Path, joiner: str) -> None:
+    """A worker's texts go to the file a few hundred at a time: the bytes are those of the texts joined whole
+    (empty texts left out, as the joined text leaves them), across pieces, whatever the joiner."""
+    texts = [("" if n % 7 == 0 else f"é{n}\udc80" + "x" * (n % 300)) for n in range(3 * PIECE + 5)]
+    done = spilled(texts, joiner, str(tmp_path / "0-0"))
+    whole = joiner.join(t for t in texts if t).encode("utf-8", "backslashreplace")
+    assert isinstance(done, Spilled) and done.size == len(whole)
+    assert (tmp_path / "0-0").read_bytes() == whole
+    short = ["a", "", "b"]
+    assert spilled(short, joiner, str(tmp_path / "1-0")) == joiner.join(["a", "b"])
+    assert not (tmp_path / "1-0").exists()
 
 
 def test_a_short_text_or_one_that_cannot_be_written_travels_with_its_chunk(tmp_path: Path) -> None:
