@@ -13,6 +13,7 @@ import signal
 import tempfile
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from functools import cache
 from itertools import chain, count
 from typing import Any
 
@@ -36,10 +37,9 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str,
     to report (no deviation, no unknown field, no field or value known only off the page: those are counted)
     gets no result record, and its text is the one :class:`Rendered` made for its source, with its line
     number in it; any other body a model judged is rendered once for all the lines with the same findings."""
-    bindings = load_bindings(package)
-    judge = Judge(bindings)
-    render, joiner = RENDERERS[renders]
-    rendered = Rendered(judge, render)
+    judge, rendered, joiner = _judging(package, renders)
+    render = rendered.render
+    bindings = judge.bindings
     out: list[Chunk] = []
     source: str | None = None
     texts: list[str] = []
@@ -92,6 +92,16 @@ def _chunks(captures: Iterable[Capture], package: str, renders: str,
             last, repeats = result, 1
     flush()
     return out
+
+
+@cache
+def _judging(package: str, renders: str) -> tuple[Judge, Rendered, str]:
+    """The judge, the renderings kept and the joiner of one package and report format, made once a process:
+    what the judge learns (which check pays) and the renderings kept serve every unit after the first (made
+    afresh for each, a range's first line of every distinct result was rendered again: 3% of a samples run)."""
+    render, joiner = RENDERERS[renders]
+    judge = Judge(load_bindings(package))
+    return judge, Rendered(judge, render), joiner
 
 
 def _first(bindings: Bindings) -> str:

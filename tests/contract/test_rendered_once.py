@@ -17,11 +17,19 @@ import pytest
 from generator.contract.bindings import load_bindings
 from generator.contract.captures import line_captures
 from generator.contract.judge import CONFORMANT, Judge
-from generator.contract.pool import Rendered, _chunks
+from generator.contract.pool import Rendered, _chunks, _judging
 from generator.contract.report import RENDERERS
 from tests.conftest import documented_example, load_example
 
 MARK = str(Rendered.MARK)
+
+
+@pytest.fixture(autouse=True)
+def fresh_judging() -> Any:
+    """Each test starts with no renderings kept (a process keeps them from one unit to the next)."""
+    _judging.cache_clear()
+    yield
+    _judging.cache_clear()
 
 
 def bodies() -> list[bytes]:
@@ -36,10 +44,10 @@ def bodies() -> list[bytes]:
             b"{cut"]
 
 
-def expected(lines: list[bytes], source: str, renders: str) -> str:
+def expected(lines: list[bytes], source: str, renders: str, first_line: int = 1) -> str:
     judge = Judge(load_bindings("workspace_desktop"))
     render, joiner = RENDERERS[renders]
-    return joiner.join(t for t in (render(judge(c)) for c in line_captures(lines, source)) if t)
+    return joiner.join(t for t in (render(judge(c)) for c in line_captures(lines, source, first_line=first_line)) if t)
 
 
 @pytest.mark.parametrize("renders", sorted(RENDERERS))
@@ -105,3 +113,23 @@ def test_a_conformant_line_is_rendered_once_per_source(renders: str) -> None:
              for c in line_captures([json.dumps(documented_example()).encode()] * 50, "caps")}
     assert len(calls) == 1
     assert len(texts) == (1 if renders == "text" else 50)
+
+
+def test_the_renderings_kept_serve_the_next_unit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A process keeps its renderings from one unit of work to the next: a result seen in an earlier range of
+    the file is not rendered again (each unit still gets its own result's text, as above)."""
+    calls: list[str] = []
+    render, joiner = RENDERERS["json"]
+
+    def counted(result: Any) -> str:
+        calls.append(result["verdict"])
+        return render(result)
+
+    monkeypatch.setitem(RENDERERS, "json", (counted, joiner))
+    lines = [bodies()[1]] * 3  # the vendor page, line after line
+    first = _chunks(list(line_captures(lines, "caps")), "workspace_desktop", "json")
+    assert calls == ["tolerated"]
+    second = _chunks(list(line_captures(lines, "caps", first_line=4)), "workspace_desktop", "json")
+    assert calls == ["tolerated"]
+    assert first[0].text == expected(lines, "caps", "json")
+    assert second[0].text == expected(lines, "caps", "json", first_line=4)
