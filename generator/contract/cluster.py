@@ -100,7 +100,7 @@ def judge_on_cluster(units: Iterable[Unit], package: str, renders: str, address:
     with client:
         threads = max(1, sum(client.nthreads().values()))
         pending: deque[Any] = deque()
-        for task in tasks(units):  # grouped as --jobs groups them: each task costs the scheduler a round trip
+        for task in tasks(units, threads):  # grouped as --jobs groups them: a task costs a scheduler round trip
             pending.append(client.submit(run_task, [_portable(unit) for unit in task], package, renders,
                                          pure=False))
             if len(pending) >= IN_FLIGHT * threads:

@@ -250,7 +250,7 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
     with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, \
             context.Pool(jobs, initializer=_worker, initargs=(package,)) as pool:
         pending: deque[Any] = deque()
-        for index, task in enumerate(tasks(units)):
+        for index, task in enumerate(tasks(units, jobs)):
             pending.append(pool.apply_async(_run_spilling, ((task, package, renders, f"{folder}/{index}"),)))
             if len(pending) >= WINDOW * jobs:
                 yield from _written(pending.popleft().get())
@@ -262,13 +262,16 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
 WINDOW = 4
 
 
-def tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
-    """``units`` in input order, in the tasks a worker takes: consecutive ranges of JSON Lines up to
-    ``TASK_BYTES`` together, any other unit alone. Each task costs the main process half a millisecond
-    (sending it, receiving and writing its chunks, a spilled file), and each worker as much between tasks:
-    a fifth of a two-worker run when every megabyte range was a task (documented corpus)."""
+def tasks(units: Iterable[Unit], workers: int = 1) -> Iterator[list[Unit]]:
+    """``units`` in input order, in the tasks a worker takes: consecutive ranges of JSON Lines together, any
+    other unit alone. Each task costs the main process half a millisecond (sending it, receiving and writing
+    its chunks, a spilled file), and each worker as much between tasks: a fifth of a two-worker run when
+    every megabyte range was a task (documented corpus). So a task holds up to ``TASK_BYTES`` of a file, and
+    at most a ``SHARE`` of what is left of the file after it for each of ``workers``: tasks shrink as the
+    file's end nears (guided scheduling), so a worker done early waits little for the others' last ones."""
     task: list[Unit] = []
-    size = 0
+    size = limit = 0
+    sizes: dict[str, int] = {}
     for unit in units:
         if not isinstance(unit, LineRange):
             if task:
@@ -276,18 +279,33 @@ def tasks(units: Iterable[Unit]) -> Iterator[list[Unit]]:
                 task, size = [], 0
             yield [unit]
             continue
+        if not task:
+            left = _size(unit.path, sizes) - unit.start
+            limit = min(TASK_BYTES, int(left * SHARE / workers))
         task.append(unit)
         size += unit.end - unit.start
-        if size >= TASK_BYTES:
+        if size >= limit:
             yield task
             task, size = [], 0
     if task:
         yield task
 
 
-#: See :func:`tasks`: big enough that the fixed costs of a task are small, small enough that a worker done
-#: early waits little for the other's last task (about 25 ms of work on the vendor page).
+def _size(path: str, sizes: dict[str, int]) -> int:
+    """The size of the file at ``path`` (once a path), or a size past any limit when it cannot be read."""
+    if path not in sizes:
+        try:
+            sizes[path] = os.stat(path).st_size
+        except OSError:  # gone since it was planned: its ranges say so when read
+            sizes[path] = 1 << 62
+    return sizes[path]
+
+
+#: See :func:`tasks`: big enough that the fixed costs of a task are small, small enough that no worker waits
+#: long for another's last task (about 25 ms of work on the vendor page).
 TASK_BYTES = 4 << 20
+#: See :func:`tasks`: the part of what is left of a file, for each worker, that one task may take.
+SHARE = 0.25
 
 
 def _written(chunks: list[Chunk]) -> Iterator[Chunk]:

@@ -1,41 +1,67 @@
-"""How ``--jobs`` groups units into tasks: consecutive JSON Lines ranges up to ``TASK_BYTES`` together, any
-other unit alone, nothing lost or reordered — checked against the rule restated here over random unit lists,
-and end to end: a two-worker report on a file of many tasks equals the one-process report."""
+"""How ``--jobs`` groups units into tasks, checked against the rule restated here over random unit lists:
+consecutive JSON Lines ranges together, closed once they hold ``TASK_BYTES`` or ``SHARE`` / workers of what
+was left of their file at the task's first range; any other unit alone; nothing lost or reordered. Then end to
+end: a two-worker report on a file of many tasks equals the one-process report."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.contract.captures import Capture, LineRange, Unit
-from generator.contract.pool import TASK_BYTES, tasks
+from generator.contract.pool import SHARE, TASK_BYTES, tasks
 
 EXE = str(Path(sys.executable).parent / "deskkit")
 
-ranges = st.builds(lambda size: LineRange("f.jsonl", 0, size, 1), st.integers(0, TASK_BYTES + 7))
-batches = st.builds(lambda n: [Capture("h.har", b"{}", entry=n)], st.integers(0, 9))
+files = st.lists(st.integers(1, TASK_BYTES + 7), min_size=1, max_size=30)  # one file's range sizes
+batches = st.integers(0, 9)  # a batch of other captures (a HAR entry's)
+inputs = st.lists(st.one_of(files, batches), max_size=6)
 
 
-@given(st.lists(st.one_of(ranges, batches), max_size=40))
-def test_tasks_are_runs_of_ranges_up_to_the_limit_and_batches_alone(units: list[Unit]) -> None:
-    got = list(tasks(units))
+def units_of(parts: list[list[int] | int], folder: Path) -> tuple[list[Unit], dict[str, int]]:
+    """Each list of sizes a (sparse) file cut into ranges of those sizes; each number a batch."""
+    units: list[Unit] = []
+    sizes: dict[str, int] = {}
+    for k, part in enumerate(parts):
+        if isinstance(part, int):
+            units.append([Capture("h.har", b"{}", entry=part)])
+            continue
+        path, start = folder / f"{k}.jsonl", 0
+        for cut in part:
+            units.append(LineRange(str(path), start, start + cut, 1))
+            start += cut
+        with path.open("wb") as handle:
+            handle.truncate(start)
+        sizes[str(path)] = start
+    return units, sizes
+
+
+@settings(max_examples=80, deadline=None)
+@given(inputs, st.integers(1, 4))
+def test_tasks_follow_the_rule(parts: list[list[int] | int], workers: int) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        units, sizes = units_of(parts, Path(folder))
+        got = list(tasks(units, workers))
     assert [u for task in got for u in task] == units  # every unit, once, in input order
     for k, task in enumerate(got):
         assert task
-        if not isinstance(task[0], LineRange):
+        first = task[0]
+        if not isinstance(first, LineRange):
             assert len(task) == 1
             continue
         assert all(isinstance(u, LineRange) for u in task)
-        sizes = [u.end - u.start for u in task if isinstance(u, LineRange)]
-        assert sum(sizes[:-1]) < TASK_BYTES  # it was still open before its last range
+        limit = min(TASK_BYTES, int((sizes[first.path] - first.start) * SHARE / workers))
+        held = [u.end - u.start for u in task if isinstance(u, LineRange)]
+        assert sum(held[:-1]) < limit or len(held) == 1  # still open before its last range
         following = got[k + 1][0] if k + 1 < len(got) else None
-        if isinstance(following, LineRange):  # closed by the limit, not by a batch or the end
-            assert sum(sizes) >= TASK_BYTES
+        if isinstance(following, LineRange):  # closed by its limit, not by a batch or the end
+            assert sum(held) >= limit
 
 
 def test_two_workers_report_as_one_process_on_a_file_of_many_tasks(tmp_path: Path) -> None:
@@ -44,7 +70,7 @@ def test_two_workers_report_as_one_process_on_a_file_of_many_tasks(tmp_path: Pat
     lines = [json.dumps(bad if n % 97 == 0 else body) for n in range(3 * TASK_BYTES // 1000)]
     path = tmp_path / "many.jsonl"
     path.write_text("\n".join(lines) + "\n")
-    assert path.stat().st_size > 2 * TASK_BYTES  # three tasks at least
+    assert path.stat().st_size > 2 * TASK_BYTES  # several tasks
     reports = [subprocess.run([EXE, "validate", "--format", "json", "--jobs", jobs, str(path)],
                               capture_output=True, check=False).stdout for jobs in ("1", "2")]
     assert reports[0] == reports[1]
