@@ -408,6 +408,7 @@ class Site:
     enum: type[Enum] | None = None
     pattern: re.Pattern[str] | None = None
     format: str | None = None
+    day: re.Pattern[str] | None = None  # a date-time: ``pattern`` and a day every month has, as one regex
     min_length: int | None = None
     max_length: int | None = None
     minimum: float | None = None

@@ -1001,6 +1001,7 @@ _S_DesktopDetailInfo_created: Final = Site(
     "string",
     "#/components/schemas/DesktopDetailInfo/properties/created",
     pattern=_RE_DesktopDetailInfo_created,
+    day=_DT_DesktopDetailInfo_created,
     null_quirk="null-value",
     format="date-time",
 )
@@ -1544,6 +1545,7 @@ _S_VolumeDetail_create_time: Final = Site(
     "string",
     "#/components/schemas/VolumeDetail/properties/create_time",
     pattern=_RE_VolumeDetail_create_time,
+    day=_DT_VolumeDetail_create_time,
     null_quirk="null-value",
     format="date-time",
 )

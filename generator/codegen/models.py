@@ -211,6 +211,8 @@ def site_expr(t: TypeRef) -> str:
                         + ")")
         if t.pattern is not None:
             args.append(f"pattern=_RE_{t.site}")
+        if day_pattern(t) is not None:
+            args.append(f"day=_DT_{t.site}")
         named |= {"format": t.format, "min_length": t.min_length, "max_length": t.max_length,
                   "minimum": t.minimum, "maximum": t.maximum, "exclusive_minimum": t.exclusive_minimum,
                   "exclusive_maximum": t.exclusive_maximum, "multiple_of": t.multiple_of, "const": t.const,
