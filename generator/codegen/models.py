@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .ir import FORMAT_PATTERNS, Api, EnumDef, Field, Parameter, Scalar, TypeRef, walk
+from .ir import DATE_TIME_REST, FORMAT_PATTERNS, Api, EnumDef, Field, Parameter, Scalar, TypeRef, walk
 from .pyfmt import pyrepr, sort_all
 
 # The Python type(s) a JSON type arrives as from json.loads, for the parser's dispatch.
@@ -115,10 +115,9 @@ def check_fails(t: Scalar, var: str) -> str:
 DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
 
 
-#: What ``(?=DAY)(?:<the date-time format's pattern>)`` matches, written as one pass with no group to
-#: capture: a third faster than that composition (each date-time of a payload costs a regex match).
-DAY_DATE_TIME = (r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt](?:[01][0-9]|2[0-3]):[0-5][0-9]:"
-                 r"[0-5][0-9](?:\.[0-9]+)?(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])\Z")
+#: The date-time format's pattern with :data:`DAY` for its date: what ``(?=DAY)(?:<the format's pattern>)``
+#: matches, in one pass (a fifth faster: the date is not read twice; each date-time of a payload costs one).
+DAY_DATE_TIME = DAY + DATE_TIME_REST
 
 
 def day_pattern(t: Scalar) -> str | None:

@@ -135,8 +135,7 @@ class _Builder:
         if site.json_type == "string":
             pattern = site.pattern.pattern if site.pattern is not None else None
             if site.format == "date-time":
-                day = getattr(site, "day", None)  # (bindings from before it have none)
-                pattern = rf"\A(?:{day.pattern})" if day is not None else _with_day(pattern)
+                pattern = rf"\A(?:{site.day.pattern})" if site.day is not None else _with_day(pattern)
             elif site.format is not None:
                 raise Unsupported(f"format {site.format}")
             if pattern is None and site.min_length is None and site.max_length is None:
