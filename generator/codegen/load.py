@@ -15,6 +15,7 @@ import yaml
 from ..errors import SpecError, SpecIssue
 
 YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: a spec is data, never a program
+_STR = "tag:yaml.org,2002:str"
 
 
 def escape_token(token: str) -> str:
@@ -48,8 +49,15 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
         if isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
-                token = str(key.value)
                 line = key.start_mark.line + 1
+                if not isinstance(key, yaml.ScalarNode):
+                    issues.append(SpecIssue(str(path), pointer, "a mapping key that is not a scalar (JSON object "
+                                            "keys are strings)", line))
+                    continue
+                # A key is read as written: JSON keys are strings, so `200:` is the status code "200" (YAML
+                # would make it the integer 200, and `yes:` the boolean true).
+                key.tag = _STR
+                token = str(key.value)
                 if token in seen:
                     issues.append(SpecIssue(str(path), f"{pointer}/{escape_token(token)}",
                                             f"duplicate key {token!r} (first at line {seen[token]}); YAML "
