@@ -757,8 +757,24 @@ def _numbers(site: Site) -> st.SearchStrategy[float]:
         k_low = None if low is None else math.ceil(low / step)
         k_high = None if high is None else math.floor(high / step)
         return st.integers(k_low, k_high).map(lambda k: k * step).filter(lambda v: site.problem(v) is None)
-    return st.floats(low, high, exclude_min=exclude_low, exclude_max=exclude_high, allow_nan=False,
-                     allow_infinity=False)
+    return st.floats(_inward(low, up=True), _inward(high, up=False), exclude_min=exclude_low,
+                     exclude_max=exclude_high, allow_nan=False, allow_infinity=False)
+
+
+def _inward(bound: float | None, *, up: bool) -> float | None:
+    """``bound`` as a float bound on the inside of it (an integer bound such as 2**53 + 1 is not a float; one
+    past the largest float leaves that side unbounded)."""
+    if bound is None:
+        return None
+    try:
+        near = float(bound)
+    except OverflowError:
+        return None
+    if up and near < bound:
+        return math.nextafter(near, math.inf)
+    if not up and near > bound:
+        return math.nextafter(near, -math.inf)
+    return near
 
 
 def _parent(doc: Any, path: tuple[str | int, ...]) -> Any:

@@ -13,7 +13,8 @@ page does not document but the spec knows off the page (``x-deskkit-known``) are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # (in class bodies, where a property may be named `field`)
 from typing import Any, Final
 
 from ._runtime import (
@@ -76,6 +77,8 @@ __all__ = [
     "VolumeDetail",
 ]
 
+_NONE_WRAPPED: Final[frozenset[str]] = frozenset()
+
 
 @dataclass(slots=True, kw_only=True)
 class AddressInfo(Model):
@@ -89,10 +92,10 @@ class AddressInfo(Model):
     os_ext_ips_mac_mac_addr: str | Unset | None = UNSET
     #: IP address assignment method.
     os_ext_ips_type: IpAssignment | str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -127,10 +130,10 @@ class AttachInstancesUserInfo(Model):
     #: Object type, USER (a user, the default) or GROUP (a user group). Default: "USER" (when absent; not
     #: filled in). Not on the page (known: sdk).
     type: AssigneeType | str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -254,10 +257,10 @@ class DesktopDetailInfo(Model):
     domain: str | Unset | None = UNSET
     #: Agent version. Not on the page (known: sdk).
     agent_version: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -394,10 +397,10 @@ class DesktopMetadata(Model):
     os_type: OsType | str | Unset | None = UNSET
     #: OS version.
     desktop_os_version: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -431,10 +434,10 @@ class ErrorResponse(Model):
     error_code: str
     #: Error description.
     error_msg: str
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -454,10 +457,10 @@ class FlavorInfo(Model):
     id: str | Unset | None = UNSET
     #: Shortcut link marker information of the corresponding desktop flavor.
     links: list[FlavorLinkInfo] | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -481,10 +484,10 @@ class FlavorLinkInfo(Model):
     rel: str | Unset | None = UNSET
     #: Corresponding shortcut link.
     hrel: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -518,10 +521,10 @@ class HourPackageInfo(Model):
     package_duration: int | Unset | None = UNSET
     #: Hours used.
     use_duration: int | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -555,10 +558,10 @@ class ListDesktopsDetailResponse(Model):
     desktops: list[DesktopDetailInfo]
     #: Total number of desktops.
     total_count: int
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -610,10 +613,10 @@ class ProductInfo(Model):
     volume_product_type: str | Unset | None = UNSET
     #: Sale status, normal, sellout (sold out) or abandon (withdrawn). Not on the page (known: sdk).
     status: SaleStatus | str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -665,10 +668,10 @@ class SecurityGroup(Model):
     id: str | Unset | None = UNSET
     #: Security group name. Not on the page (known: sdk).
     name: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -688,11 +691,11 @@ class ShowDesktopDetailResponse(Model):
 
     #: Desktop details.
     desktop: DesktopDetailInfo
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    _wrapped: frozenset[str] = field(default=frozenset(), repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    _wrapped: frozenset[str] = _field(default=_NONE_WRAPPED, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -712,10 +715,10 @@ class Tag(Model):
     key: str | Unset | None = UNSET
     #: Value of a tag: at most 43 Unicode characters, none of = * < > , | /.
     value: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
@@ -759,10 +762,10 @@ class VolumeDetail(Model):
     desktop_pool_disk_id: str | Unset | None = UNSET
     #: Specification code. Not on the page (known: sdk).
     resource_spec_code: str | Unset | None = UNSET
-    _extra: dict[str, Any] | None = field(default=None, repr=False)
-    deviations: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
-    unknown_fields: tuple[str, ...] = field(default=(), repr=False, compare=False)
-    off_page: tuple[Finding, ...] = field(default=(), repr=False, compare=False)
+    _extra: dict[str, Any] | None = _field(default=None, repr=False)
+    deviations: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
+    unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
+    off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""

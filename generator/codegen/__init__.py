@@ -13,11 +13,11 @@ import sys
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-from ..errors import DeskkitError
+from ..errors import DeskkitError, SpecError
 from .build import build_api
 from .check import check_spec
 from .load import load_spec
-from .render import render_all
+from .render import NameClash, render_all
 from .write import stale_files, write_files
 
 __all__ = ["find_spec", "generate", "render_spec"]
@@ -28,7 +28,10 @@ def render_spec(spec: Path, templates: Traversable | None = None) -> dict[str, s
     lists every problem of a spec deskkit cannot turn into bindings."""
     loaded = load_spec(spec)
     check_spec(loaded)
-    return render_all(build_api(loaded), templates)
+    try:
+        return render_all(build_api(loaded), templates)
+    except NameClash as clash:
+        raise SpecError([loaded.issue(pointer, message) for pointer, message in clash.clashes]) from None
 
 
 def find_spec(start: Path) -> tuple[Path, Path]:

@@ -20,6 +20,9 @@ from .load import Spec, escape_token
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Keyword names a client method takes besides the operation's parameters.
 _METHOD_RESERVED = frozenset({"self", "tolerant"})
+#: The public methods the generated clients inherit (``_http.BaseClient``, ``AsyncBaseClient``): an operation
+#: with one of these names gets a trailing underscore, as a reserved parameter name does.
+CLIENT_TAKEN = frozenset({"close", "aclose"})
 # Header parameters OpenAPI says to ignore (the client sets them itself).
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
@@ -232,7 +235,8 @@ class _Builder(TypeBuilder):
         body_arg = naming.unique(["body"], frozenset(taken | _METHOD_RESERVED))[0]
         names = naming.unique([p.py_name for p in params], _METHOD_RESERVED | {body_arg} if body else _METHOD_RESERVED)
         params = [dataclasses.replace(p, py_name=n) for p, n in zip(params, names, strict=True)]
-        made = Operation(op["operationId"], naming.snake(op["operationId"]), method.upper(), path,
+        made = Operation(op["operationId"], naming.unique([naming.snake(op["operationId"])], CLIENT_TAKEN)[0],
+                         method.upper(), path,
                          op.get("summary", ""), op.get("description", ""), tuple(params), tuple(responses),
                          body, body_required, body_arg)
         if "x-deskkit-pagination" in op:

@@ -75,6 +75,23 @@ def _json_type_of(value: Any) -> str | None:
     return _PY_TYPES.get(type(value))
 
 
+def empty_range(schema: dict[str, Any]) -> tuple[str, str] | None:
+    """(keyword, message) where ``schema``'s bounds leave no value: the upper bound's keyword."""
+    for low, high, what in (("minLength", "maxLength", "string"), ("minItems", "maxItems", "array")):
+        lo, hi = schema.get(low), schema.get(high)
+        if type(lo) is int and type(hi) is int and lo > hi:
+            return high, f"keyword `{high}` is {hi}, below `{low}` ({lo}): no {what} meets both"
+    for low in ("minimum", "exclusiveMinimum"):
+        for high in ("maximum", "exclusiveMaximum"):
+            lo, hi = schema.get(low), schema.get(high)
+            if not (isinstance(lo, int | float) and isinstance(hi, int | float)) or isinstance(lo, bool) or \
+                    isinstance(hi, bool):
+                continue
+            if lo > hi or (lo == hi and (low.startswith("exclusive") or high.startswith("exclusive"))):
+                return high, f"keyword `{high}` is {hi}, which leaves no number with `{low}` {lo}"
+    return None
+
+
 class TypeBuilder:
     """Turns schemas into types, collecting issues instead of stopping at the first."""
 
@@ -198,6 +215,8 @@ class TypeBuilder:
             items = self.resolve(schema["items"], f"{pointer}/items", f"{site}_item", owner, prop)
             if items is None:
                 return None
+            if self.empty(schema, pointer):
+                return None
             return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"),
                            bool(schema.get("uniqueItems", False)), nullable)
         if kind == "object":
@@ -224,6 +243,13 @@ class TypeBuilder:
                   f"keyword `type` is {kind!r}: expected string, integer, number, boolean, array or object "
                   "(or a $ref, oneOf, anyOf)")
         return None
+
+    def empty(self, schema: dict[str, Any], pointer: str) -> bool:
+        """Bounds that no value meets (JSON Schema takes such a schema, and then refuses everything)."""
+        found = empty_range(schema)
+        if found is not None:
+            self.fail(f"{pointer}/{found[0]}", found[1])
+        return found is not None
 
     def misplaced(self, schema: dict[str, Any], pointer: str, kind: str, keywords: frozenset[str]) -> bool:
         """A keyword that does not apply to ``kind`` (JSON Schema would silently ignore it)."""
@@ -263,6 +289,8 @@ class TypeBuilder:
                 self.fail(f"{pointer}/{key}", f"keyword `{key}` is a boolean (OpenAPI 3.0): OpenAPI 3.1 gives "
                           "the bound itself, e.g. exclusiveMinimum: 0")
                 return None
+        if self.empty(schema, pointer):
+            return None
         multiple = schema.get("multipleOf")
         if multiple is not None and not multiple > 0:
             self.fail(f"{pointer}/multipleOf", "keyword `multipleOf` must be greater than 0")

@@ -8,6 +8,7 @@ built in Python (:mod:`.schemas`) and written with ``json.dumps``.
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import sys
@@ -129,7 +130,11 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
         out[f"{api.package}/{name}"] = f"{header(api)}\n{text}" if name.endswith(".py") else text
     for target, build in SCHEMAS:
         out[f"{api.package}/{target}"] = json.dumps(build(api), indent=2, ensure_ascii=False) + "\n"
-    _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED})
+    templated = {name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED}
+    _check_syntax(templated)
+    clashes = name_clashes(api, templated)
+    if clashes:
+        raise NameClash(clashes)
     return out
 
 
@@ -148,4 +153,57 @@ def _check_syntax(files: dict[str, str]) -> None:
                                    f"{exc.msg}); nothing was written — please report this with the spec") from None
 
 
-__all__ = ["SCHEMAS", "STATIC", "TEMPLATES", "environment", "header", "render_all"]
+class NameClash(DeskkitError):
+    """Names of the spec's (schemas, enumerations, their strategies) that a generated module binds twice:
+    (pointer, message) each, for the caller to locate in the spec."""
+
+    def __init__(self, clashes: list[tuple[str, str]]) -> None:
+        self.clashes = clashes
+        super().__init__("\n".join(f"at {pointer}: {message}" for pointer, message in clashes))
+
+
+def name_clashes(api: Api, files: dict[str, str]) -> list[tuple[str, str]]:
+    """Where a name the spec gives (a schema's class, its strategy functions, an enumeration) is bound twice at
+    the top of a generated module: it is also the name of something the module imports or defines
+    (``dataclass``, ``dump``, ``SCHEMA``, …), or two schemas' names come to the same Python name. The module
+    would import, but one of the two would be lost. One issue per schema, at the later of two."""
+    owners: dict[str, list[tuple[str, str]]] = {}
+    for model in api.models:
+        for name in (model.name, strategies.payloads_fn(model.name), strategies.instances_fn(model.name)):
+            owners.setdefault(name, []).append((model.rule.removeprefix("#"), "rename the schema"))
+    for enum in api.enums:
+        owners.setdefault(enum.name, []).append((enum.rule.removeprefix("#"), "give the enumeration another `title`"))
+    found: dict[str, str] = {}
+    for path, text in sorted(files.items()):
+        module = path.split("/", 1)[1]
+        for name in sorted(_bound_twice(ast.parse(text))):
+            if name not in owners:
+                raise DeskkitError(f"internal error: {path} binds {name!r} twice — please report this with the spec")
+            ordered = sorted(owners[name])
+            (pointer, remedy) = ordered[-1]
+            other = f"as {ordered[-2][0]} does" if len(ordered) > 1 else "a name the module also imports or defines"
+            found.setdefault(pointer, f"this name makes {name!r} in the generated {module}, {other}: {remedy}")
+    return sorted(found.items())
+
+
+def _bound_twice(tree: ast.Module) -> set[str]:
+    """The names a module's top-level statements bind more than once (imports, definitions, assignments)."""
+    seen: set[str] = set()
+    twice: set[str] = set()
+    for node in tree.body:
+        names: list[str] = []
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            names = [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names = [node.name]
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                items = target.elts if isinstance(target, ast.Tuple | ast.List) else [target]
+                names += [item.id for item in items if isinstance(item, ast.Name)]
+        twice.update(name for name in names if name in seen)
+        seen.update(names)
+    return twice
+
+
+__all__ = ["SCHEMAS", "STATIC", "TEMPLATES", "NameClash", "environment", "header", "name_clashes", "render_all"]

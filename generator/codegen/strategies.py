@@ -6,6 +6,7 @@ descriptors, so the template only names things.
 
 from __future__ import annotations
 
+import keyword
 from collections.abc import Callable
 from typing import Any
 
@@ -20,7 +21,8 @@ def payloads_fn(model: str) -> str:
 def instances_fn(model: str) -> str:
     """Name of the strategy function for typed instances of ``model`` (``desktop_detail_infos``)."""
     name = naming.snake(model)
-    return name + ("es" if name.endswith("s") else "s")
+    name += "es" if name.endswith("s") else "s"
+    return f"{name}_" if keyword.iskeyword(name) else name  # (a model ``A``: not ``as``)
 
 
 FILTERS: dict[str, Callable[..., Any]] = {"payloads_fn": payloads_fn, "instances_fn": instances_fn}

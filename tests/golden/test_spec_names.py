@@ -1,0 +1,115 @@
+"""Names a spec may give that collide with Python or with the generated code's own names: read as written,
+renamed where the bindings rename (a trailing underscore), or refused with file:line (tests/data/specs/refused/:
+a schema named like a module-level name, two schemas whose strategies get one name, empty ranges)."""
+
+from __future__ import annotations
+
+import ast
+import math
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, find, given, settings
+from hypothesis.errors import NoSuchExample
+from jsonschema import Draft202012Validator
+
+from generator.codegen.build import CLIENT_TAKEN
+from tests.helpers import deskkit, import_fresh
+
+SPEC = """\
+openapi: 3.1.0
+info: {title: Names, version: "1", x-deskkit-package: names_pkg}
+paths:
+  /things:
+    get:
+      operationId: close
+      responses:
+        200:
+          description: Status code written without quotes (YAML reads an integer).
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/A"}
+  /other:
+    get:
+      operationId: getOther
+      responses:
+        "200":
+          description: Another.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/A"}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        no: {type: string}
+        field: {type: string}
+        frozenset: {type: string}
+        amount: {type: number, maximum: 9007199254740995, minimum: -9007199254740995}
+"""
+
+
+def generated(tmp_path: Path) -> Path:
+    spec = tmp_path / "names.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    out = tmp_path / "out"
+    result = deskkit("generate", "--spec", str(spec), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_keys_are_read_as_written_and_python_names_do_not_shadow_the_generated_code(tmp_path: Path) -> None:
+    out = generated(tmp_path)
+    models = import_fresh(out, "names_pkg.models")
+    payload = {"no": "n", "field": "f", "frozenset": "s", "amount": 2.5}
+    parsed = models.A.from_dict(payload)  # `no` was a YAML 1.1 boolean key; `field` once shadowed dataclasses'
+    assert (parsed.no, parsed.field, parsed.frozenset) == ("n", "f", "s")
+    assert parsed.to_dict() == payload
+    assert [list(op.responses) for op in models.OPERATIONS] == [["200"], ["200"]]
+
+
+def test_an_operation_named_like_a_client_method_gets_an_underscore(tmp_path: Path) -> None:
+    out = generated(tmp_path)
+    client = import_fresh(out, "names_pkg.client")
+    assert client.NamesClient.close is client.BaseClient.close  # still closes the connection
+    assert client.AsyncNamesClient.aclose is client.AsyncBaseClient.aclose
+    assert callable(client.NamesClient.close_) and callable(client.AsyncNamesClient.close_)
+
+
+def test_the_client_names_taken_are_the_base_clients_public_methods() -> None:
+    """CLIENT_TAKEN is written out in the generator; the static module it stands for is read here."""
+    tree = ast.parse((resources.files("deskkit_templates") / "static" / "_http.py").read_text(encoding="utf-8"))
+    public = {item.name for node in tree.body if isinstance(node, ast.ClassDef)
+              and node.name in ("BaseClient", "AsyncBaseClient")
+              for item in node.body if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef)
+              and not item.name.startswith("_")}
+    assert public == CLIENT_TAKEN
+
+
+def test_strategies_of_a_one_letter_model_and_a_bound_past_2_to_the_53(tmp_path: Path) -> None:
+    out = generated(tmp_path)
+    strategies = import_fresh(out, "names_pkg.strategies")
+    schema = (out / "names_pkg" / "schemas" / "documented.schema.json").read_text(encoding="utf-8")
+    validator = Draft202012Validator({**__import__("json").loads(schema), "$ref": "#/$defs/A"})
+    drawn: list[Any] = []
+
+    @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], database=None)
+    @given(strategies.as_(), strategies.a_payloads())  # `as` is a keyword: `as_`
+    def check(instance: Any, payload: Any) -> None:
+        assert validator.is_valid(payload), payload
+        amount = payload.get("amount")
+        if amount is not None:
+            assert -(2**53 + 3) <= amount <= 2**53 + 3 and math.isfinite(amount)
+            drawn.append(amount)
+        assert type(instance).__name__ == "A"
+
+    check()
+    assert drawn  # the bounded number was drawn at all
+    # 2**53 + 3 is no float (it rounds to 2**53 + 4): no value past the bounds is drawn, the nearest inside ones are
+    site = import_fresh(out, "names_pkg.models")._S_A_amount
+    for outside in (lambda v: v > 2**53 + 3, lambda v: v < -(2**53 + 3)):
+        with pytest.raises(NoSuchExample):
+            find(strategies._STRATEGIES.value(site), outside, settings=settings(database=None, max_examples=300))
