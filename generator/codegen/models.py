@@ -82,9 +82,11 @@ def check_fails(t: Scalar, var: str) -> str:
     if t.json_type == "string":
         tests = [f"type({var}) is str"]
         if t.min_length is not None or t.max_length is not None:
-            low = f"{t.min_length} <= " if t.min_length is not None else ""
-            high = f" <= {t.max_length}" if t.max_length is not None else ""
-            tests.append(f"{low}len({var}){high}")
+            if t.max_length is None:  # (not ``1 <= len(v)``: the value on the left, as people write it)
+                tests.append(f"len({var}) >= {t.min_length}")
+            else:
+                low = f"{t.min_length} <= " if t.min_length is not None else ""
+                tests.append(f"{low}len({var}) <= {t.max_length}")
         if day_pattern(t) is not None:  # the quick regex first: the full check only for days 29 to 31
             tests.append(f"(_DT_{t.site}.match({var}) is not None or (_RE_{t.site}.search({var}) is not None"
                          f" and is_date_time({var})))")

@@ -78,11 +78,9 @@ def observe_imports(api: Api) -> set[str]:
     if not models:
         return set()
     names = {"Context"}
-    for model in models:
-        for f in model.fields:
-            for t in [f.type, *(tol.type for tol in f.tolerances)]:
-                if any(inner.kind == "map" for inner in sites_in(t)):
-                    names.add("escape")
+    walks = [model_walk(model) for model in models] + list(narrow_walks(api).values())
+    if any("escape(" in line for lines in walks for line in lines):  # (a map whose values are walked)
+        names.add("escape")
     return names
 
 

@@ -47,7 +47,7 @@ def pylist_wrapped(values: list[str], indent: int = 0, width: int = 100) -> str:
 
 def sort_all(names: list[str]) -> list[str]:
     """``__all__`` order as isort/ruff keep it: CONSTANTS, then Classes, then functions."""
-    return sorted(names, key=lambda n: (0 if n.isupper() else 1 if n[0].isupper() else 2, n))
+    return sorted(names, key=lambda n: (_kind(n), n))
 
 
 def import_order(names: list[str]) -> list[str]:
@@ -55,8 +55,13 @@ def import_order(names: list[str]) -> list[str]:
     each, a case-insensitive natural order (``UserGroup`` before ``UseUpPolicy``, ``Url2`` before ``Url10``)."""
     def key(n: str) -> tuple[int, list[tuple[int, str]], str]:
         natural = [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", n.lower())]
-        return (0 if n.isupper() else 1 if n[0].isupper() else 2, natural, n)
+        return (_kind(n), natural, n)
     return sorted(names, key=key)
+
+
+def _kind(name: str) -> int:
+    """isort's kinds: 0 a CONSTANT (upper case, more than one character), 1 a Class, 2 anything else."""
+    return 0 if len(name) > 1 and name.isupper() else 1 if name[0].isupper() else 2
 
 
 def docstring(text: str, indent: int = 4) -> str:
