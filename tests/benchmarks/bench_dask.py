@@ -31,7 +31,7 @@ def main() -> None:
     print(f"{args.workers} Dask worker processes on loopback, {args.lines:,} lines per corpus; {load()}")
     try:
         with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=None) as cluster:
+                                      host="127.0.0.1", dashboard_address=":0") as cluster:
             bodies = corpora()
             for name in ("documented", "mixed"):
                 path = write(folder / f"{name}.jsonl", bodies[name], args.lines)

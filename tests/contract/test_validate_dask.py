@@ -22,8 +22,10 @@ distributed = pytest.importorskip("distributed")
 
 @pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
+    # dashboard_address=None still takes port 8787 in this distributed: any free port, so that a dashboard
+    # already there (a user's own cluster) does not stop the tests
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:
         yield cluster.scheduler_address
 
 
