@@ -221,3 +221,9 @@ def too_deep(text: str) -> int | None:
         elif token == "]" or token == "}":
             depth -= 1
     return None
+
+
+def blank(data: bytes | bytearray) -> bool:
+    """Whether ``data`` holds nothing but JSON's whitespace (space, tab, CR, LF). ``isspace`` alone takes a
+    vertical tab or a form feed too: a line of them is text that is not JSON, reported, not skipped."""
+    return data.isspace() and not data.strip(b" \t\r\n")

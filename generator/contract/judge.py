@@ -8,7 +8,7 @@ from typing import Any, TypeGuard
 
 from .bindings import Bindings
 from .captures import Capture
-from .jsontext import NotJson, loads
+from .jsontext import NotJson, blank, loads
 from .results import FindingRecord, OffPageRecord, Position, Result
 from .typed import checker, observer
 
@@ -44,7 +44,7 @@ def decode(capture: Capture, operation: str, fast: bool = True) -> tuple[Any, Re
     data = capture.body
     if data is None:
         return None, _unreadable(capture, operation, capture.unreadable or "no body", None)
-    if not data or data.isspace():
+    if not data or blank(data):
         return None, _unreadable(capture, operation, "empty body", None)
     try:
         return (loads(data) if fast else loads(data, fast=None)), None
@@ -146,9 +146,11 @@ class Judge:
                 conforms = check(body)
                 found = CONFORMANT if conforms else None
                 if conforms is False and (observe := observer(model)) is not None:
-                    found = observe(body)  # (never False here: msgspec read JSON)
-                if found is None:
-                    found = self.examine(capture, checked=True, not_json=conforms is None)
+                    # False here too: the documented structs stopped at a value before the text ended, and
+                    # the observed ones, reading on, found no JSON past it ({"a": [1]} {} on one line)
+                    found = observe(body)
+                if found is None or found is False:
+                    found = self.examine(capture, checked=True, not_json=conforms is None or found is False)
             if found is CONFORMANT:
                 if odds < 48:
                     self._odds[model] = odds + 3
@@ -181,7 +183,7 @@ class Judge:
         """:meth:`__call__` short of making the result: the model's judgement of the body, or the
         :class:`Result` where no model judged it."""
         operation, model = self.route(capture)
-        if model is None and capture.body is not None and (not capture.body or capture.body.isspace()):
+        if model is None and capture.body is not None and (not capture.body or blank(capture.body)):
             return clean(capture, operation)  # no body, and none in the contract
         if data is UNDECODED:
             data, unreadable = decode(capture, operation, fast=not not_json)

@@ -21,7 +21,7 @@ import shutil
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
 
-from .jsontext import DECODER, NotJson, loads
+from .jsontext import DECODER, NotJson, blank, loads
 
 STDIN = "<stdin>"
 BLOCK = 1 << 20
@@ -58,7 +58,7 @@ def _non_blank_lines(path: Path, block: int, stop: int) -> int:
                     count, content = count + 1, False
                     if count >= stop:
                         return count
-                content = content or (bool(piece) and not piece.isspace())
+                content = content or (bool(piece) and not blank(piece))
     return count + content
 
 
