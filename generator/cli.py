@@ -7,6 +7,8 @@ jsonschema at start-up, nor ``deskkit generate`` for Hypothesis.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -207,7 +209,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `deskkit validate ... | head` is fine
+        _quiet_stdout()
         return 0
+    except OSError as exc:  # what was read is handled where it is read: this is the output (a full disk)
+        _quiet_stdout()
+        print(f"deskkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for it would fail again as Python exits."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":

@@ -121,6 +121,8 @@ class Bindings:
 @cache
 def load_bindings(package: str) -> Bindings:
     """Import the generated package ``package``; a clear error when it is not there or not deskkit's."""
+    if not all(part.isidentifier() for part in package.split(".")):
+        raise DeskkitError(f"{package!r} is not a module name (dotted Python names, e.g. workspace_desktop)")
     try:
         module = importlib.import_module(package)
     except ImportError as exc:
