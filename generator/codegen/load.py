@@ -6,6 +6,7 @@ duplicate keys (YAML would silently keep the last one), and constructed from the
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,47 @@ from ..errors import SpecError, SpecIssue
 
 YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # SafeLoader: a spec is data, never a program
 _STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_MERGE = "tag:yaml.org,2002:merge"
+_INT_DIGITS = sys.get_int_max_str_digits()  # 0: no limit
+#: How many values a spec may stand for once its YAML aliases are expanded (an alias counts all it names
+#: again): what comes after the YAML (checks, build, diff) walks the expanded data, so a few lines of aliases
+#: of aliases (a "billion laughs") would take it past any memory.
+MAX_VALUES = 1_000_000
+
+
+def _digits(text: str) -> int:
+    return sum(c.isdigit() for c in text)
+
+
+def _expanded(root: yaml.Node) -> tuple[int, yaml.Node | None]:
+    """How many values ``root`` stands for with every alias expanded (at most ``MAX_VALUES`` + 1), and a node
+    that contains itself through an alias (None when none does). Each node is counted once (its count kept)."""
+    counts: dict[int, int] = {}
+    open_: set[int] = set()  # the nodes whose count waits for their children: a child among them is a loop
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        key = id(node)
+        inside = _children(node)
+        if children_done:
+            open_.discard(key)
+            counts[key] = min(1 + sum(counts[id(child)] for child in inside), MAX_VALUES + 1)
+        elif key in open_:
+            return 0, node
+        elif key not in counts:
+            open_.add(key)
+            stack.append((node, True))
+            stack.extend((child, False) for child in inside if id(child) not in counts)
+    return counts[id(root)], None
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
 
 def escape_token(token: str) -> str:
@@ -43,10 +85,17 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
     """Record the line of every node under ``pointer``; a key given twice in one mapping is an issue."""
     # The line of a mapping's entry is the line of its key (a block value starts on the next line).
     stack = [(node, pointer, node.start_mark.line + 1)]
+    walked: set[int] = set()
     while stack:  # iterative: a hostile spec may nest deeply
         node, pointer, at = stack.pop()
         lines[pointer] = at
-        if isinstance(node, yaml.MappingNode):
+        if id(node) in walked:  # an alias of a node walked already: what is inside is located there
+            continue
+        walked.add(id(node))
+        if isinstance(node, yaml.ScalarNode) and node.tag == _INT and _digits(node.value) > _INT_DIGITS > 0:
+            issues.append(SpecIssue(str(path), pointer, f"an integer of {_digits(node.value)} digits (Python reads "
+                                    f"at most {_INT_DIGITS}): write a shorter one", at))
+        elif isinstance(node, yaml.MappingNode):
             seen: dict[str, int] = {}
             for key, value in node.value:
                 line = key.start_mark.line + 1
@@ -56,7 +105,8 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
                     continue
                 # A key is read as written: JSON keys are strings, so `200:` is the status code "200" (YAML
                 # would make it the integer 200, and `yes:` the boolean true).
-                key.tag = _STR
+                if key.tag != _MERGE:  # (`<<: *base` stays YAML's merge)
+                    key.tag = _STR
                 token = str(key.value)
                 if token in seen:
                     issues.append(SpecIssue(str(path), f"{pointer}/{escape_token(token)}",
@@ -67,6 +117,17 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
         elif isinstance(node, yaml.SequenceNode):
             stack.extend((item, f"{pointer}/{index}", item.start_mark.line + 1)
                          for index, item in enumerate(node.value))
+
+
+def _aliases(root: yaml.Node, path: Path) -> None:
+    """Refuse aliases that make the spec endless (a node inside itself) or too big to read."""
+    count, loop = _expanded(root)
+    if loop is not None:
+        raise SpecError([SpecIssue(str(path), "", "a YAML alias inside the node it names: the spec would never "
+                                   "end", loop.start_mark.line + 1)])
+    if count > MAX_VALUES:
+        raise SpecError([SpecIssue(str(path), "", f"YAML aliases expand the spec past {MAX_VALUES:,} values: "
+                                   "write the shared parts once and point at them with $ref")])
 
 
 def load_spec(path: Path) -> Spec:
@@ -85,6 +146,7 @@ def load_spec(path: Path) -> Spec:
         lines: dict[str, int] = {}
         issues: list[SpecIssue] = []
         if node is not None:
+            _aliases(node, path)
             _walk(node, "", lines, issues, path)
         if issues:
             raise SpecError(issues)

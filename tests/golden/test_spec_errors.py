@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tests.conftest import SPEC
+from generator.codegen.load import load_spec
+from tests.conftest import DATA, SPEC
 from tests.helpers import deskkit
 
 
@@ -77,3 +79,45 @@ def test_all_problems_are_listed_at_once(tmp_path: Path) -> None:
 def test_unknown_flag_is_a_usage_error() -> None:
     result = deskkit("generate", "--frobnicate")
     assert result.returncode == 2 and "unrecognized arguments" in result.stderr
+
+
+EXAMPLE = DATA / "vendor-example.json"
+BOMB = "".join(f"{a}: &{a} [{', '.join([f'*{b}'] * 9)}]\n" for b, a in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("openapi: 3.1.0\nx-loop: &a [1, *a]\n", ":2: at /: a YAML alias inside the node it names"),
+    ("openapi: 3.1.0\nx-loop: &a {b: {c: *a}}\n", ":2: at /: a YAML alias inside the node it names"),
+    ("openapi: 3.1.0\na: &a [1, 1, 1, 1, 1, 1, 1, 1, 1]\n" + BOMB,  # 9**9 values from 10 lines
+     ": at /: YAML aliases expand the spec past 1,000,000 values"),
+    ("openapi: 3.1.0\ninfo:\n  x-big: " + "9" * 5000 + "\n", ":3: at /info/x-big: an integer of 5000 digits"),
+], ids=["loop", "loop-through-a-mapping", "billion-laughs", "huge-integer"])
+def test_hostile_yaml_is_refused_quickly_with_its_line(tmp_path: Path, text: str, expected: str) -> None:
+    code, err = run_on(tmp_path, text)
+    assert code == 2 and err.count("\n") == 1 and f"bad.openapi.yaml{expected}" in err, err
+    spec = str(tmp_path / "bad.openapi.yaml")
+    for command in (["diff", str(SPEC), spec], ["suggest", "--spec", spec, str(EXAMPLE)]):  # the other readers
+        result = deskkit(*command, timeout=60)
+        assert result.returncode == 2 and expected in result.stderr and "Traceback" not in result.stderr, result.stderr
+
+
+def test_anchors_and_merge_keys_read_as_their_expansion(tmp_path: Path) -> None:
+    """The same spec with extensions written out, and shared through an anchor, an alias and a merge key."""
+    text = SPEC.read_text(encoding="utf-8")
+    assert "\ncomponents:\n" in text
+    shared = text.replace("\ncomponents:\n", "\nx-shared: &base {x-note: shared}\nx-again: {<<: *base, more: *base}"
+                          "\ncomponents:\n", 1)
+    written = text.replace("\ncomponents:\n", "\nx-shared: {x-note: shared}\nx-again: {x-note: shared, more: "
+                           "{x-note: shared}}\ncomponents:\n", 1)
+    outs = []
+    for name, body in (("written", written), ("shared", shared)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / SPEC.name).write_text(body, encoding="utf-8")
+        result = deskkit("generate", "--spec", str(folder / SPEC.name), "--out", str(folder / "out"))
+        assert result.returncode == 0, result.stderr
+        outs.append({p.relative_to(folder / "out"): p.read_bytes() for p in (folder / "out").rglob("*") if p.is_file()})
+    assert outs[0] == outs[1]
+    loaded = load_spec(tmp_path / "shared" / SPEC.name).data
+    assert loaded == yaml.safe_load(written)  # PyYAML's own reading of the expansion
+    assert loaded["x-again"] == {"x-note": "shared", "more": {"x-note": "shared"}}
