@@ -381,9 +381,6 @@ def _har_entries(data: bytes) -> list[Any]:
     return entries
 
 
-_ENTRIES = re.compile(r'"entries"\s*:\s*\[')
-# A prefix of an _ENTRIES match at the end of the text (or the empty match at the end): what a fill must keep.
-_ENTRIES_BEGUN = re.compile(r'(?:"(?:e(?:n(?:t(?:r(?:i(?:e(?:s(?:"\s*(?::\s*)?)?)?)?)?)?)?)?)?)?\Z')
 _SPACE = re.compile(r"[ \t\n\r]*")  # RFC 8259's whitespace
 _NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # what may follow a number's prefix at the end of the text read
 
@@ -427,58 +424,104 @@ def _stream_har_entries(handle: BinaryIO, block: int = 1 << 20,
                         decoder: json.JSONDecoder = DECODER) -> Iterator[Any]:
     """Entries of a large HAR one at a time: memory holds one entry (twice at most) and a block, not the file.
 
-    The array is found by its key (an unescaped ``"entries": [`` cannot occur inside a JSON string), then
+    The document is walked as JSON down to ``/log/entries`` (the other members of the top object and of
+    ``log`` are decoded one at a time and dropped: ``log.creator`` may hold an "entries" of its own), then
     each element is decoded by the C decoder once the text read so far holds all of it."""
-    buffer = _Text(handle, block)
-    while (found := _ENTRIES.search(buffer.text)) is None:
-        if buffer.eof:
-            raise _NotHar("expected /log/entries to be an array")
-        # Keep what may be the start of the key, cut by the end of the block (with any whitespace after it).
-        buffer.fill(_ENTRIES_BEGUN.search(buffer.text).start())  # type: ignore[union-attr]
-    position = found.end()
+    reader = _Reader(_Text(handle, block), decoder)
+    for char, member in (("{", "log"), ("{", "entries"), ("[", None)):
+        reader.enter(char, _NO_ENTRIES)
+        if member is not None:
+            reader.member(member, _NO_ENTRIES)
     index = 0
-    after = "["  # what came last: the array's opening, an entry, or the comma after one (RFC 8259's grammar)
-    while True:
-        text = buffer.text
-        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
-        if position >= len(text):
-            if buffer.eof:
-                raise _NotHar("the entries array is not closed")
-            buffer.fill(position)
-            position = 0
-            continue
-        if text[position] == "]" and after != ",":
-            return
-        if after == "entry":
-            if text[position] != ",":
-                raise _NotHar(f"expected ',' or ']' after entry /log/entries/{index - 1} at "
-                              f"{buffer.where(position)}")
-            position, after = position + 1, ","
-            continue
-        try:
-            entry, end = decoder.raw_decode(text, position)
-        except json.JSONDecodeError as exc:
-            if buffer.eof and _cut_short(exc, len(text)):
-                raise _NotHar(f"entry /log/entries/{index} is cut short: the file ends inside it") from None
-            if buffer.eof or not _cut_short(exc, len(text)):
-                raise _NotHar(f"entry /log/entries/{index} is not JSON ({exc.msg}) at "
-                              f"{buffer.where(exc.pos)}") from None
-            buffer.fill(position, at_least=len(text) - position)  # double what the entry has so far
-            position = 0
-            continue
-        except RecursionError:
-            raise _NotHar(f"entry /log/entries/{index} is nested too deeply") from None
-        except ValueError as exc:  # NaN, infinities, the int-string limit: not JSON, said where
-            reason, offset = jsontext.explain(text, exc, position)
-            at = f" at {buffer.where(offset)}" if offset is not None else ""
-            raise _NotHar(f"entry /log/entries/{index}: {reason}{at}") from None
-        if not buffer.eof and not isinstance(entry, dict | list) and _NUMBER_GOES_ON.fullmatch(text, end):
-            buffer.fill(position)  # a number at the very end may go on in the next block ("1." then "5")
-            position = 0
-            continue
-        yield entry
+    while reader.more("]", f"entry /log/entries/{index - 1}", "the entries array is not closed", first=index == 0):
+        yield reader.value(f"entry /log/entries/{index}")
         index += 1
-        position, after = end, "entry"
+
+
+_NO_ENTRIES = "expected /log/entries to be an array"
+
+
+class _Reader:
+    """A walk through the JSON text of a :class:`_Text`, one token or value at a time (reading more as needed)."""
+
+    def __init__(self, buffer: _Text, decoder: json.JSONDecoder) -> None:
+        self.buffer, self.decoder, self.position = buffer, decoder, 0
+
+    def peek(self, ending: str) -> str:
+        """The next character that is not whitespace (the file ending there: ``ending``, a _NotHar)."""
+        while True:
+            text = self.buffer.text
+            self.position = _SPACE.match(text, self.position).end()  # type: ignore[union-attr]
+            if self.position < len(text):
+                return text[self.position]
+            if self.buffer.eof:
+                raise _NotHar(ending)
+            self.buffer.fill(self.position)
+            self.position = 0
+
+    def enter(self, char: str, wrong: str) -> None:
+        if self.peek(wrong) != char:
+            raise _NotHar(f"{wrong} (found {self.buffer.text[self.position]!r} at "
+                          f"{self.buffer.where(self.position)})")
+        self.position += 1
+
+    def more(self, close: str, last: str, ending: str, *, first: bool) -> bool:
+        """Whether another member or item follows (its comma consumed), or ``close`` ends them."""
+        char = self.peek(ending)
+        if char == close:
+            self.position += 1
+            return False
+        if not first:
+            if char != ",":
+                raise _NotHar(f"expected ',' or '{close}' after {last} at {self.buffer.where(self.position)}")
+            self.position += 1
+        return True
+
+    def member(self, name: str, missing: str) -> None:
+        """Go past the members of the object just entered up to ``name``'s value (JSON's rule for a name given
+        twice is the last one's: this takes the first, as no real HAR holds two)."""
+        first = True
+        while self.more("}", "a member", missing, first=first):
+            first = False
+            if self.peek(missing) != '"':
+                raise _NotHar(f"expected a member name at {self.buffer.where(self.position)}")
+            key = self.value("a member name")
+            if self.peek(missing) != ":":
+                raise _NotHar(f"expected ':' at {self.buffer.where(self.position)}")
+            self.position += 1
+            if key == name:
+                return
+            self.value(f"the value of {key!r}")  # read and dropped, one member at a time
+        raise _NotHar(missing)
+
+    def value(self, what: str) -> Any:
+        """The JSON value at the position, decoded whole (the text read doubling until it holds all of it)."""
+        buffer = self.buffer
+        while True:
+            self.peek(f"{what} is missing: the file ends")
+            text, position = buffer.text, self.position
+            try:
+                found, end = self.decoder.raw_decode(text, position)
+            except json.JSONDecodeError as exc:
+                if buffer.eof and _cut_short(exc, len(text)):
+                    raise _NotHar(f"{what} is cut short: the file ends inside it") from None
+                if buffer.eof or not _cut_short(exc, len(text)):
+                    raise _NotHar(f"{what} is not JSON ({exc.msg}) at {buffer.where(exc.pos)}") from None
+                buffer.fill(position, at_least=len(text) - position)  # double what the value has so far
+                self.position = 0
+                continue
+            except RecursionError:
+                raise _NotHar(f"{what} is nested too deeply") from None
+            except ValueError as exc:  # NaN, infinities, the int-string limit: not JSON, said where
+                reason, offset = jsontext.explain(text, exc, position)
+                at = f" at {buffer.where(offset)}" if offset is not None else ""
+                raise _NotHar(f"{what}: {reason}{at}") from None
+            if not buffer.eof and not isinstance(found, dict | list) and _NUMBER_GOES_ON.fullmatch(text, end):
+                buffer.fill(position)  # a number at the very end may go on in the next block ("1." then "5")
+                self.position = 0
+                continue
+            self.position = end
+            return found
 
 
 def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:

@@ -208,7 +208,10 @@ def test_a_har_file_gives_one_capture_per_judged_entry_in_order(tmp_path: Path, 
      "not a HAR file: entry /log/entries/1 is not JSON"),
     (b'{"log": {"entries": {}}}', "not a HAR file: expected /log/entries to be an array",
      "not a HAR file: expected /log/entries to be an array"),
-    (b'[{"log": {"entries": []}}]', "not a HAR file: expected /log/entries to be an array", None),
+    (b'[{"log": {"entries": []}}]', "not a HAR file: expected /log/entries to be an array",
+     "not a HAR file: expected /log/entries to be an array (found '[' at line 1 column 1)"),
+    (b'{"log": {"creator": {"entries": [{}]}}}', "not a HAR file: expected /log/entries to be an array",
+     "not a HAR file: expected /log/entries to be an array"),  # (a creator's entries: not the log's)
     (b'{"log": []}', "not a HAR file: expected /log/entries to be an array",  # whole: was an AttributeError
      "not a HAR file: expected /log/entries to be an array"),
     (b'{"log": "entries"}', "not a HAR file: expected /log/entries to be an array",

@@ -44,6 +44,28 @@ def test_streamed_entries_are_the_standard_librarys(entries: list[Any], space: s
     assert json.dumps(streamed(text, block)) == json.dumps(json.loads(text)["log"]["entries"])
 
 
+DECOYS = st.dictionaries(st.sampled_from(["entries", "log", "x"]), VALUES | st.builds(
+    lambda entries: {"entries": entries, "log": {"entries": entries}}, ENTRIES), max_size=3)
+
+
+@given(entries=ENTRIES, decoys=DECOYS, in_log=DECOYS, block=st.integers(1, 64))
+@example(entries=[{"n": 1}], decoys={}, in_log={"creator": {"entries": [{"decoy": 1}]}}, block=4)
+def test_only_log_entries_are_read_whatever_holds_an_entries_member_before_it(
+        entries: list[Any], decoys: dict[str, Any], in_log: dict[str, Any], block: int) -> None:
+    """Members before ``log`` and inside it before ``entries`` (a creator with entries of its own) are passed
+    over: the entries are /log/entries, as the standard library finds them."""
+    log = {**{k: v for k, v in in_log.items() if k != "entries"}, "entries": entries}
+    text = json.dumps({**{k: v for k, v in decoys.items() if k != "log"}, "log": log}, ensure_ascii=False)
+    assert json.dumps(streamed(text, block)) == json.dumps(json.loads(text)["log"]["entries"])
+
+
+@pytest.mark.parametrize("text", ['[{"log": {"entries": []}}]', '{"log": [], "entries": []}',
+                                  '{"x": {"log": {"entries": [1]}}}', '{"log": {"creator": {"entries": [1]}}}'])
+def test_a_document_without_log_entries_is_not_a_har(text: str) -> None:
+    with pytest.raises(_NotHar):
+        streamed(text, 3)
+
+
 @given(entries=ENTRIES.filter(bool), space=SPACES, block=st.integers(1, 64), data=st.data())
 def test_a_broken_entry_is_reported_where_the_standard_library_stops(entries: list[Any], space: str, block: int,
                                                                      data: st.DataObject) -> None:
