@@ -176,6 +176,7 @@ def line_ranges(path: Path, size: int = RANGE_BYTES, source: str | None = None) 
     One pass with one block in memory: only offsets are kept, never the text, however long a line is."""
     name = str(path)
     with open_regular(path) as handle:
+        planned = os.fstat(handle.fileno()).st_size  # a file cut while it is read: the rest is said to be gone
         start = offset = 0  # where the range starts; where the block starts in the file
         line = 1
         counted, last = 0, -1  # newlines in [start, offset), and where the last of them is (-1: none)
@@ -204,8 +205,8 @@ def line_ranges(path: Path, size: int = RANGE_BYTES, source: str | None = None) 
             if (newline := block.rfind(b"\n", low)) != -1:
                 last = offset + newline
             offset += len(block)
-        if offset > start:
-            yield LineRange(name, start, offset, line, source)
+        if max(offset, planned) > start:
+            yield LineRange(name, start, max(offset, planned), line, source)
 
 
 def newlines(block: bytes, low: int, high: int) -> int:
@@ -237,14 +238,25 @@ def read_range(unit: LineRange) -> Iterator[Capture]:
         with open_regular(unit.path) as handle:
             handle.seek(unit.start)
             data: bytes | bytearray
-            if unit.end - unit.start > RANGE_BYTES:  # one long line: trimmed in place, never copied
-                data = bytearray(unit.end - unit.start)
+            # no more than the file now holds (less than planned: cut since; each range says what it lost)
+            length = max(0, min(unit.end, os.fstat(handle.fileno()).st_size) - unit.start)
+            if length > RANGE_BYTES:  # one long line: trimmed in place, never copied
+                data = bytearray(length)
                 del data[handle.readinto(data):]
             else:  # read as bytes: no zeroed buffer, no copy to split it (each was a megabyte of fresh pages
-                data = handle.read(unit.end - unit.start)  # faulted in: a fifth of a run's time, in the kernel)
+                data = handle.read(length)  # faulted in: a fifth of a run's time, in the kernel)
     except OSError as exc:
         yield Capture(source, None, unit.operation, line=unit.first_line, unreadable=_cannot_read(exc))
         return
+    gone = 0
+    if unit.start + len(data) < unit.end:  # cut since its lines were planned: whole lines judged, the rest said
+        kept = data.rfind(b"\n") + 1
+        gone_at = unit.first_line + data.count(b"\n", 0, kept)
+        gone = unit.end - unit.start - kept
+        if isinstance(data, bytearray):
+            del data[kept:]
+        else:
+            data = data[:kept]
     newline = data.find(b"\n")
     lines: Iterable[bytes | bytearray]
     if newline in (-1, len(data) - 1):
@@ -254,6 +266,9 @@ def read_range(unit: LineRange) -> Iterator[Capture]:
     else:
         lines = data.split(b"\n")
     yield from line_captures(lines, source, unit.operation, unit.first_line)
+    if gone > 0:
+        yield Capture(source, None, unit.operation, line=gone_at,
+                      unreadable=f"the file was cut short while it was read: {gone:,} bytes from here on are gone")
 
 
 #: A line at least this long (in bytes) is found faster by ``find`` (memchr, then a slice) than by ``split``,

@@ -72,9 +72,13 @@ def test_a_range_names_its_source_when_it_has_one(tmp_path: Path) -> None:
 
 def test_a_file_cut_after_planning_reads_what_is_there(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_bytes(b'{"a": 1}\n{"b"')
-    assert [bytes(c.body or b"") for c in read_range(LineRange(str(path), 0, 100, 1))] == [b'{"a": 1}', b'{"b"']
-    assert [bytes(c.body or b"") for c in read_range(LineRange(str(path), 9, 100, 2))] == [b'{"b"']
+    path.write_bytes(b'{"a": 1}\n{"b"')  # planned to byte 100: the line cut in two is part of what is gone
+    gone = "the file was cut short while it was read: {:,} bytes from here on are gone"
+    assert [(c.line, c.body, c.unreadable) for c in read_range(LineRange(str(path), 0, 100, 1))] == [
+        (1, b'{"a": 1}', None), (2, None, gone.format(91))]
+    assert [(c.line, c.body, c.unreadable) for c in read_range(LineRange(str(path), 9, 100, 2))] == [
+        (2, None, gone.format(91))]
+    assert [(c.line, c.unreadable) for c in read_range(LineRange(str(path), 50, 100, 7))] == [(7, gone.format(50))]
 
 
 def test_a_range_that_cannot_be_read_is_one_unreadable_capture(tmp_path: Path) -> None:
@@ -170,6 +174,9 @@ def test_ranges_are_found_reading_one_block_at_a_time(tmp_path: Path, monkeypatc
         def read(self, size: int | None = -1) -> bytes:
             sizes.append(size)
             return self.handle.read(size)
+
+        def fileno(self) -> int:
+            return self.handle.fileno()
 
     monkeypatch.setattr(captures, "open_regular", Recording)
     data = b"".join(b'{"n": %d}\n' % i for i in range(1000))
