@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import email.utils
 import os
 import sys
 from collections.abc import Sequence
@@ -40,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="+", metavar="PATH")
     check.add_argument("--strict", action="store_true", help="also fail when a response needs a quirk")
     check.add_argument("--format", choices=("text", "json", "junit"), default="text")
-    check.add_argument("--jobs", type=_positive, default=1, help="worker processes (default 1)")
+    check.add_argument("--jobs", type=_jobs, default=1, help="worker processes (default 1)")
     check.add_argument("--dask", metavar="ADDRESS", help="judge on the Dask cluster whose scheduler is at ADDRESS "
                        "(tcp://host:8786) instead of local processes; JSON Lines paths must be readable by the "
                        "workers")
@@ -96,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
         mock.add_argument(flag, dest=f"fault_{fault}", type=_rate, default=0.0, metavar="RATE",
                           help=f"share of requests answered with {what} (0 to 1)")
     mock.add_argument("--fault-limit", type=int, help="inject at most this many faults, then answer normally")
-    mock.add_argument("--retry-after", default="1", help="Retry-After sent with an injected 429, or 'none'")
+    mock.add_argument("--retry-after", type=_retry_after, default="1",
+                      help="Retry-After sent with an injected 429 (seconds or an HTTP date), or 'none'")
     mock.add_argument("--slow-seconds", type=_seconds, default=2.0)
     mock.add_argument("--header-timeout", type=_seconds, default=10.0,
                       help="close a connection whose request head is not complete after this (default 10)")
@@ -143,6 +145,31 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
     return value
+
+
+#: ``--jobs`` past this many processes per CPU only adds start-up and memory (and a very large number would
+#: fork for minutes): refused as a usage error.
+JOBS_PER_CPU = 8
+
+
+def _jobs(text: str) -> int:
+    value = _positive(text)
+    most = JOBS_PER_CPU * (os.cpu_count() or 1)
+    if value > most:
+        raise argparse.ArgumentTypeError(f"expected at most {most} ({JOBS_PER_CPU} per CPU here), got {value}")
+    return value
+
+
+def _retry_after(text: str) -> str:
+    """``--retry-after``: RFC 9110's delay-seconds (a whole number, 0 or more) or HTTP-date, or ``none``."""
+    if text.lower() == "none" or (text.isascii() and text.isdigit()):
+        return text
+    try:
+        email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"expected seconds (a whole number, 0 or more), an HTTP date or 'none', "
+                                         f"got {text!r}") from None
+    return text
 
 
 def _audiences(text: str) -> tuple[str, ...]:

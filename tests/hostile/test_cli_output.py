@@ -1,13 +1,17 @@
-"""The CLI's own inputs and output: a package name that is not one, and an output that cannot be written
-(a full disk, /dev/full): one line and exit 2, no traceback."""
+"""The CLI's own inputs and output: a package name that is not one, a --jobs past reason, a Retry-After no
+client can read, and an output that cannot be written (a full disk, /dev/full): one line and exit 2, no
+traceback."""
 
 from __future__ import annotations
 
+import argparse
+import os
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from generator.cli import _retry_after
 from tests.conftest import DATA
 from tests.helpers import deskkit
 from tests.hostile.runner import EXE
@@ -29,3 +33,21 @@ def test_an_output_that_cannot_be_written(command: list[str]) -> None:
                           timeout=120, check=False)
     assert done.returncode == 2, done.stderr
     assert done.stderr == "deskkit: cannot write the output: No space left on device\n"
+
+
+def test_jobs_past_eight_per_cpu_is_a_usage_error() -> None:
+    most = 8 * (os.cpu_count() or 1)
+    result = deskkit("validate", "--jobs", str(most + 1), EXAMPLE)
+    assert result.returncode == 2
+    assert f"argument --jobs: expected at most {most} (8 per CPU here), got {most + 1}" in result.stderr
+
+
+@pytest.mark.parametrize(("text", "ok"), [("0", True), ("120", True), ("none", True), ("NONE", True),
+                                          ("Wed, 21 Oct 2015 07:28:00 GMT", True), ("-5", False), ("1.5", False),
+                                          ("٣", False), ("soon", False), ("", False)])
+def test_retry_after_is_seconds_a_date_or_none(text: str, ok: bool) -> None:
+    if ok:
+        assert _retry_after(text) == text
+    else:
+        with pytest.raises(argparse.ArgumentTypeError):
+            _retry_after(text)
