@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl
 
+from ..contract.jsontext import NotJson, loads
 from ..errors import DeskkitError
 from .config import MockConfig
 
@@ -344,10 +345,11 @@ def _too_many(operation_id: str, mine: dict[str, bytes]) -> bytes:
 
 
 def _json_or_none(body: bytes) -> Any:
-    """A fixture's JSON, or None when it is not JSON (it is still served verbatim) or too deeply nested."""
+    """A fixture's JSON, or None when it is not JSON (it is still served verbatim) or too deeply nested. RFC
+    8259's JSON: a NaN read here would be written back into a list's body, which then is not JSON."""
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError):
+        return loads(body)
+    except (NotJson, RecursionError):
         return None
 
 

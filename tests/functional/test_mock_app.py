@@ -187,6 +187,22 @@ def test_flat_fixtures_belong_to_the_first_operation_and_are_served_verbatim(tmp
     assert page["total_count"] == 3
 
 
+def strict_json(text: bytes) -> Any:
+    """RFC 8259's JSON (the standard library reads NaN and Infinity too)."""
+    def refuse(literal: str) -> Any:
+        raise ValueError(f"{literal} is not JSON")
+    return json.loads(text, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
+def test_a_fixture_that_is_not_json_is_served_verbatim_and_listed_by_its_id(tmp_path: Path, literal: bytes) -> None:
+    (tmp_path / "odd.json").write_bytes(b'{"pet": {"name": "Odd", "weight": ' + literal + b"}}")
+    with client(make(fixtures=tmp_path)) as c:
+        assert c.get("/v1/o/pets/odd").content.endswith(literal + b"}}")  # the user's bytes, as given
+        page = c.get("/v1/o/pets/detail").content
+    assert strict_json(page)["pets"] == [{"pet_id": "odd"}]  # (a NaN read from it was written into the list)
+
+
 def test_fixtures_per_operation(tmp_path: Path) -> None:
     (tmp_path / "ShowPet").mkdir()
     (tmp_path / "ShowPet" / "a.json").write_text('{"pet": {"pet_id": "a", "name": "A"}}')
