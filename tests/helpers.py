@@ -26,6 +26,16 @@ def deskkit(*args: str, cwd: Path | None = None, stdin: str | None = None,
                           env={**os.environ, **(env or {})}, timeout=timeout, check=False)
 
 
+def generated_from(folder: Path, spec_text: str, name: str = "spec.yaml") -> Path:
+    """``deskkit generate`` on a spec written to ``folder``: the output folder (the run must succeed)."""
+    spec = folder / name
+    spec.write_text(spec_text, encoding="utf-8")
+    out = folder / "out"
+    result = deskkit("generate", "--spec", str(spec), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
 def import_fresh(folder: Path, package: str) -> ModuleType:
     """Import ``package`` from ``folder``, not from the installed copy of the same name."""
     for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:

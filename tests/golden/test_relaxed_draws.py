@@ -11,7 +11,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from jsonschema import Draft202012Validator
 
-from tests.helpers import deskkit, import_fresh
+from tests.helpers import generated_from, import_fresh
 
 SPEC = r"""
 openapi: 3.1.0
@@ -55,11 +55,7 @@ components:
 
 
 def test_quirky_draws_every_relaxation_and_the_schemas_agree(tmp_path: Path) -> None:
-    spec = tmp_path / "relaxed.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    out = tmp_path / "out"
-    result = deskkit("generate", "--spec", str(spec), "--out", str(out))
-    assert result.returncode == 0, result.stderr
+    out = generated_from(tmp_path, SPEC, "relaxed.yaml")
     package = import_fresh(out, "relaxed_pkg")
     strategies = import_fresh(out, "relaxed_pkg.strategies")
     schemas = {kind: json.loads((out / "relaxed_pkg" / "schemas" / f"{kind}.schema.json").read_text("utf-8"))

@@ -16,7 +16,7 @@ from hypothesis.errors import NoSuchExample
 from jsonschema import Draft202012Validator
 
 from generator.codegen.build import CLIENT_TAKEN
-from tests.helpers import deskkit, import_fresh
+from tests.helpers import generated_from, import_fresh
 
 SPEC = """\
 openapi: 3.1.0
@@ -53,12 +53,7 @@ components:
 
 
 def generated(tmp_path: Path) -> Path:
-    spec = tmp_path / "names.yaml"
-    spec.write_text(SPEC, encoding="utf-8")
-    out = tmp_path / "out"
-    result = deskkit("generate", "--spec", str(spec), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+    return generated_from(tmp_path, SPEC, "names.yaml")
 
 
 def test_keys_are_read_as_written_and_python_names_do_not_shadow_the_generated_code(tmp_path: Path) -> None:
