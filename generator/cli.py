@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import email.utils
 import os
 import sys
 from collections.abc import Sequence
@@ -164,6 +163,8 @@ def _retry_after(text: str) -> str:
     """``--retry-after``: RFC 9110's delay-seconds (a whole number, 0 or more) or HTTP-date, or ``none``."""
     if text.lower() == "none" or (text.isascii() and text.isdigit()):
         return text
+    import email.utils  # here: every other command would pay for importing it
+
     try:
         email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError, IndexError):
