@@ -317,6 +317,8 @@ def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
 
 
 def _worker(package: str) -> None:
-    """A worker process: the default SIGTERM (the pool's way to stop it), the bindings loaded."""
+    """A worker process: the default SIGTERM (the pool's way to stop it), Ctrl-C left to the main process
+    (which stops the pool; a worker's own KeyboardInterrupt printed its traceback), the bindings loaded."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     load_bindings(package)
