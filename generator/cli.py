@@ -87,7 +87,8 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--desktops", "--resources", dest="resources", type=_positive, default=5,
                       help="resources drawn per item operation (those the fixtures do not give)")
     mock.add_argument("--quirks", action="store_true", help="generated bodies carry declared quirks")
-    mock.add_argument("--token", help="the only X-Auth-Token accepted (default: any non-empty token)")
+    mock.add_argument("--token", type=_header_value,
+                      help="the only X-Auth-Token accepted (default: any non-empty token)")
     mock.add_argument("--ak", help="require AK/SK signatures (SDK-HMAC-SHA256) by this access key ...")
     mock.add_argument("--sk", help="... signed with this secret key")
     for fault, what in (("429", "429 throttling"), ("500", "500"), ("503", "503"), ("502-html", "an HTML 502"),
@@ -157,6 +158,14 @@ def _jobs(text: str) -> int:
     if value > most:
         raise argparse.ArgumentTypeError(f"expected at most {most} ({JOBS_PER_CPU} per CPU here), got {value}")
     return value
+
+
+def _header_value(text: str) -> str:
+    """A value a client can send in a header (RFC 9110: visible ASCII, spaces and tabs inside; no line breaks)."""
+    if text and text == text.strip(" \t") and all(32 <= ord(c) < 127 or c == "\t" for c in text):
+        return text
+    raise argparse.ArgumentTypeError("expected a header value: visible ASCII characters, not empty, no line break "
+                                     "or control character, no space at either end")
 
 
 def _retry_after(text: str) -> str:

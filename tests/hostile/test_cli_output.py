@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import _retry_after
+from generator.cli import _header_value, _retry_after
 from tests.conftest import DATA
 from tests.helpers import deskkit
 from tests.hostile.runner import EXE
@@ -51,3 +51,16 @@ def test_retry_after_is_seconds_a_date_or_none(text: str, ok: bool) -> None:
     else:
         with pytest.raises(argparse.ArgumentTypeError):
             _retry_after(text)
+
+
+@pytest.mark.parametrize("token", ["se\ncret", "se\rcret", "se\x00cret", " secret", "secret\t", "sécret", ""])
+def test_a_mock_token_no_client_can_send_is_refused_without_showing_it(token: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError) as refused:
+        _header_value(token)
+    if token.strip():
+        assert token.strip() not in str(refused.value)  # a secret is never echoed
+
+
+def test_a_mock_token_is_refused_on_the_command_line() -> None:
+    result = deskkit("mock", "--token", "top\nsecret", "--port", "0", timeout=30)
+    assert result.returncode == 2 and "secret" not in result.stderr and "argument --token" in result.stderr
