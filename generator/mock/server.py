@@ -16,6 +16,7 @@ from types import FrameType
 
 import uvicorn
 
+from ..contract.report import visible
 from ..errors import DeskkitError
 from .app import MockApp, create_app, stderr_line
 from .config import MockConfig
@@ -137,5 +138,5 @@ def is_loopback(host: str) -> bool:
 def banner(app: MockApp) -> str:
     """``N desktops: id, id, …`` — the first item operation's ids (the first ten)."""
     ids = app.ids
-    shown = ", ".join(ids[:SHOWN_IDS]) + (" …" if len(ids) > SHOWN_IDS else "")
+    shown = ", ".join(map(visible, ids[:SHOWN_IDS])) + (" …" if len(ids) > SHOWN_IDS else "")  # (file names)
     return f"{len(ids)} desktops: {shown}"

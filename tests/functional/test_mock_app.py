@@ -396,3 +396,13 @@ def test_settings_that_cannot_work_are_refused(options: dict[str, Any], message:
 def test_unknown_bindings_are_a_clear_error() -> None:
     with pytest.raises(DeskkitError, match="cannot import the bindings 'no_such_bindings'"):
         make("no_such_bindings")
+
+
+def test_the_start_up_line_shows_fixture_names_as_visible_escapes(tmp_path: Path) -> None:
+    from generator.mock.server import banner
+
+    (tmp_path / "a\x1b[31mb\u202e.json").write_text('{"pet": {"name": "A"}}')  # an ANSI colour, a bidi override
+    (tmp_path / "plain.json").write_text('{"pet": {"name": "P"}}')
+    line = banner(make(fixtures=tmp_path))
+    assert line == "2 desktops: a\\x1b[31mb\\u202e, plain"
+    assert line.isprintable()
