@@ -84,8 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     mock.add_argument("--fixtures", type=Path, help="folder of JSON bodies: <id>.json for the first operation, "
                       "<operationId>/<id>.json per operation")
     mock.add_argument("--seed", type=int, default=0)
-    mock.add_argument("--desktops", "--resources", dest="resources", type=_positive, default=5,
-                      help="resources drawn per item operation (those the fixtures do not give)")
+    mock.add_argument("--desktops", "--resources", dest="resources", type=_resources, default=5,
+                      help=f"resources drawn per item operation (those the fixtures do not give; at most "
+                           f"{MAX_RESOURCES:,})")
     mock.add_argument("--quirks", action="store_true", help="generated bodies carry declared quirks")
     mock.add_argument("--token", type=_header_value,
                       help="the only X-Auth-Token accepted (default: any non-empty token)")
@@ -157,6 +158,17 @@ def _jobs(text: str) -> int:
     most = JOBS_PER_CPU * (os.cpu_count() or 1)
     if value > most:
         raise argparse.ArgumentTypeError(f"expected at most {most} ({JOBS_PER_CPU} per CPU here), got {value}")
+    return value
+
+
+#: ``--desktops``: each is drawn at start-up and kept in memory (100 million took 1.2 GB and never served).
+MAX_RESOURCES = 100_000
+
+
+def _resources(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_RESOURCES:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_RESOURCES:,}, got {value}")
     return value
 
 

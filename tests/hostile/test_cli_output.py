@@ -64,3 +64,9 @@ def test_a_mock_token_no_client_can_send_is_refused_without_showing_it(token: st
 def test_a_mock_token_is_refused_on_the_command_line() -> None:
     result = deskkit("mock", "--token", "top\nsecret", "--port", "0", timeout=30)
     assert result.returncode == 2 and "secret" not in result.stderr and "argument --token" in result.stderr
+
+
+def test_mock_desktops_past_the_limit_is_a_usage_error() -> None:
+    result = deskkit("mock", "--desktops", "100001", "--port", "0", timeout=30)
+    assert result.returncode == 2
+    assert "argument --desktops/--resources: expected at most 100,000, got 100001" in result.stderr
