@@ -405,8 +405,8 @@ class Strategies:
             made = self.value(wider).filter(lambda v: site.problem(v) is not None)
             if site.json_type == "string":
                 made = made | _breaking_string(site).filter(lambda v: wider.problem(v) is None)
-            elif site.json_type in ("integer", "number"):  # just past a bound: what a wider bound lets through
-                made = made | st.sampled_from(_past_bounds(site)).filter(lambda v: wider.problem(v) is None)
+            elif misses := [miss for _, miss in _number_misses(site)]:  # just past a bound, or off multipleOf
+                made = made | st.one_of(misses).filter(lambda v: wider.problem(v) is None)
             return draw(made)
         if choice.shape == "single-item-list":
             injected.append(Injected(at, choice.quirk))
@@ -780,18 +780,6 @@ def _inward(bound: float | None, *, up: bool) -> float | None:
     if not up and near > bound:
         return math.nextafter(near, -math.inf)
     return near
-
-
-def _past_bounds(site: Site) -> list[float]:
-    """Numbers just past each bound of ``site`` (the bound itself, where it is exclusive)."""
-    whole = site.json_type == "integer"
-    out: list[float] = []
-    if site.minimum is not None:
-        out.append(math.ceil(site.minimum) - 1 if whole else site.minimum - 0.5)
-    if site.maximum is not None:
-        out.append(math.floor(site.maximum) + 1 if whole else site.maximum + 0.5)
-    out += [bound for bound in (site.exclusive_minimum, site.exclusive_maximum) if bound is not None]
-    return out or [0]
 
 
 def _parent(doc: Any, path: tuple[str | int, ...]) -> Any:
