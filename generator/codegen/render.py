@@ -130,9 +130,8 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
         out[f"{api.package}/{name}"] = f"{header(api)}\n{text}" if name.endswith(".py") else text
     for target, build in SCHEMAS:
         out[f"{api.package}/{target}"] = json.dumps(build(api), indent=2, ensure_ascii=False) + "\n"
-    templated = {name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED}
-    _check_syntax(templated)
-    clashes = name_clashes(api, templated)
+    trees = _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED})
+    clashes = name_clashes(api, trees)
     if clashes:
         raise NameClash(clashes)
     return out
@@ -141,16 +140,20 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
 _TEMPLATED = frozenset(target for _, target in TEMPLATES)
 
 
-def _check_syntax(files: dict[str, str]) -> None:
+def _check_syntax(files: dict[str, str]) -> dict[str, ast.Module]:
     """Refuse to hand back Python that does not compile (a spec the templates mishandle): nothing is
-    written, and the error names the file and line instead of leaving a package that does not import."""
+    written, and the error names the file and line instead of leaving a package that does not import.
+    Returns each module's tree (parsed once: :func:`name_clashes` reads it too)."""
+    trees: dict[str, ast.Module] = {}
     for name, text in files.items():
         if name.endswith(".py"):
             try:  # the static files are real modules, checked by the tests; the rendered ones vary with the spec
-                compile(text, name, "exec", dont_inherit=True)
+                trees[name] = ast.parse(text, name)
+                compile(trees[name], name, "exec", dont_inherit=True)  # (what only compiling finds, too)
             except SyntaxError as exc:
                 raise DeskkitError(f"internal error: the templates produced invalid Python ({name}:{exc.lineno}: "
                                    f"{exc.msg}); nothing was written — please report this with the spec") from None
+    return trees
 
 
 class NameClash(DeskkitError):
@@ -162,7 +165,7 @@ class NameClash(DeskkitError):
         super().__init__("\n".join(f"at {pointer}: {message}" for pointer, message in clashes))
 
 
-def name_clashes(api: Api, files: dict[str, str]) -> list[tuple[str, str]]:
+def name_clashes(api: Api, trees: dict[str, ast.Module]) -> list[tuple[str, str]]:
     """Where a name the spec gives (a schema's class, its strategy functions, an enumeration) is bound twice at
     the top of a generated module: it is also the name of something the module imports or defines
     (``dataclass``, ``dump``, ``SCHEMA``, …), or two schemas' names come to the same Python name. The module
@@ -174,9 +177,9 @@ def name_clashes(api: Api, files: dict[str, str]) -> list[tuple[str, str]]:
     for enum in api.enums:
         owners.setdefault(enum.name, []).append((enum.rule.removeprefix("#"), "give the enumeration another `title`"))
     found: dict[str, str] = {}
-    for path, text in sorted(files.items()):
+    for path, tree in sorted(trees.items()):
         module = path.split("/", 1)[1]
-        for name in sorted(_bound_twice(ast.parse(text))):
+        for name in sorted(_bound_twice(tree)):
             if name not in owners:
                 raise DeskkitError(f"internal error: {path} binds {name!r} twice — please report this with the spec")
             ordered = sorted(owners[name])

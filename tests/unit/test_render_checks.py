@@ -1,0 +1,24 @@
+"""What the renderer refuses to hand back: Python that does not parse or does not compile (a template bug),
+each named by file and line; a module whose top level binds a spec's name twice."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.codegen.render import _check_syntax
+from generator.errors import DeskkitError
+
+
+@pytest.mark.parametrize(("text", "line"), [
+    ("x = 1\ndef f(:\n    pass\n", 2),  # the parser's
+    ("x = 1\n\ndef f(a, a):\n    pass\n", 3),  # the compiler's only (a name given twice)
+    ("x = 1\nreturn x\n", 2),  # the compiler's only (return outside a function)
+])
+def test_python_that_does_not_compile_is_an_internal_error_with_its_line(text: str, line: int) -> None:
+    with pytest.raises(DeskkitError, match=rf"invalid Python \(pkg/models\.py:{line}: "):
+        _check_syntax({"pkg/models.py": text})
+
+
+def test_modules_that_compile_come_back_parsed() -> None:
+    trees = _check_syntax({"pkg/models.py": "x = 1\n", "pkg/data.json": "{}"})
+    assert list(trees) == ["pkg/models.py"]
