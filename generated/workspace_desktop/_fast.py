@@ -1037,7 +1037,6 @@ def _h_ListDesktopsDetailResponse_desktops(v: Any) -> Any:
     return out
 
 
-
 def _s_AddressInfo(s: Any) -> Any:
     # From msgspec's struct (_typed.py), decoded and checked in C: what is left is enum members and objects.
     # An absent property reads as the struct's default, UNSET; attribute f<i> is SCHEMA[model][i].

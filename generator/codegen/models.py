@@ -277,7 +277,7 @@ def runtime_imports(api: Api) -> str:
 
 
 def typing_imports(api: Api) -> str:
-    names = ["Any", "Final"]
+    names = ["Any", "Final"] if api.models else ["Final"]  # Any: the parsers' signatures
     if any(t.kind == "scalar" and t.const is not None and type(t.const[0]) in (str, int, bool)
            for m in api.models for t in m.sites()):
         names.append("Literal")
