@@ -51,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
 
     diff = sub.add_parser("diff", help="what a spec change breaks, for strict and tolerant clients and for "
                           "captures already judged")
-    diff.add_argument("old", metavar="OLD", help="the spec before: a file, or git:REV:PATH (read with git show)")
+    diff.add_argument("old", metavar="OLD", help="the spec before: a file, or git:REV:PATH (read with git)")
     diff.add_argument("new", metavar="NEW", help="the spec after: a file, or git:REV:PATH")
     diff.add_argument("--format", choices=("text", "json", "markdown"), default="text")
     diff.add_argument("--fail-on", choices=("breaking", "any", "none"), default="breaking",

@@ -226,15 +226,27 @@ def test_git_revisions_on_both_sides_and_against_the_work_tree(repo: Path, run: 
 def test_git_errors_are_one_line_and_exit_2(repo: Path, tmp_path: Path, run: Callable[..., Run]) -> None:
     missing_rev = run("git:nope:spec/api.yaml", "spec/api.yaml", cwd=repo)
     assert missing_rev.returncode == 2
-    assert missing_rev.stderr.startswith("deskkit: git:nope:spec/api.yaml: git show nope:spec/api.yaml failed:")
+    assert missing_rev.stderr.startswith(
+        "deskkit: git:nope:spec/api.yaml: git cat-file blob nope:spec/api.yaml failed:")
     missing_path = run("git:HEAD:spec/gone.yaml", "spec/api.yaml", cwd=repo)
     assert missing_path.returncode == 2 and "spec/gone.yaml" in missing_path.stderr
     not_a_repo = run("git:HEAD:spec/api.yaml", str(SPEC), cwd=tmp_path)
-    assert not_a_repo.returncode == 2 and "git show" in not_a_repo.stderr
+    assert not_a_repo.returncode == 2 and "git cat-file" in not_a_repo.stderr
+    folder = run("git:HEAD:spec", "spec/api.yaml", cwd=repo)
+    assert folder.returncode == 2 and "bad file" in folder.stderr and "Traceback" not in folder.stderr
     malformed = run("git:HEAD", str(SPEC), cwd=repo)
     assert malformed.returncode == 2 and "expected git:REV:PATH" in malformed.stderr
     no_git = run("git:HEAD:spec/api.yaml", "spec/api.yaml", cwd=repo, env={"PATH": str(tmp_path / "empty")})
     assert no_git.returncode == 2 and "git is not installed" in no_git.stderr
+
+
+def test_a_revision_that_reads_as_a_git_option_is_refused(repo: Path, tmp_path: Path,
+                                                          run: Callable[..., Run]) -> None:
+    """``git:--output=FILE:PATH`` made ``git show`` write FILE: a revision starting with '-' is refused."""
+    target = tmp_path / "written"
+    result = run(f"git:--output={target}:api.yaml", "spec/api.yaml", cwd=repo)
+    assert result.returncode == 2 and "starts with '-'" in result.stderr
+    assert not list(tmp_path.glob("written*"))
 
 
 def test_a_broken_spec_in_git_is_named_by_its_git_source(repo: Path, run: Callable[..., Run]) -> None:

@@ -1,5 +1,5 @@
-"""Read OLD and NEW for ``deskkit diff``: a file, or ``git:REV:PATH`` read with ``git show`` from the current
-directory's repository. Each is loaded and checked as ``deskkit generate`` would (the same SpecError lines).
+"""Read OLD and NEW for ``deskkit diff``: a file, or ``git:REV:PATH`` read with ``git cat-file blob`` from the
+current directory's repository. Each is loaded and checked as ``deskkit generate`` would (the same SpecError lines).
 """
 
 from __future__ import annotations
@@ -74,15 +74,20 @@ def _git_show(label: str) -> bytes:
     rev, sep, path = label[len(GIT_PREFIX):].partition(":")
     if not (sep and rev and path):
         raise DeskkitError(f"{label}: expected git:REV:PATH, for example git:HEAD~1:spec/api.yaml")
-    try:
-        done = subprocess.run(["git", "show", f"{rev}:{path}"], capture_output=True, check=False, timeout=60)
+    if rev.startswith("-"):  # git would read it as one of its options (--output=FILE writes anywhere)
+        raise DeskkitError(f"{label}: expected a revision (a commit, branch or tag) before the path, "
+                           f"found {rev!r}, which starts with '-'")
+    try:  # cat-file blob: the file's bytes as committed, and a folder refused as not a file
+        done = subprocess.run(["git", "cat-file", "blob", f"{rev}:{path}"], capture_output=True, check=False,
+                              timeout=60)
     except FileNotFoundError:
         raise DeskkitError(f"{label}: git is not installed (it is needed to read git:REV:PATH)") from None
     except subprocess.TimeoutExpired:
-        raise DeskkitError(f"{label}: git show did not answer within 60 seconds") from None
+        raise DeskkitError(f"{label}: git did not answer within 60 seconds") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise DeskkitError(f"{label}: git show {rev}:{path} failed: {reason[0] if reason else 'no reason given'}")
+        raise DeskkitError(f"{label}: git cat-file blob {rev}:{path} failed: "
+                           f"{reason[0] if reason else 'no reason given'}")
     return done.stdout
 
 
