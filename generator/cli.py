@@ -264,6 +264,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         print(f"deskkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
         return 2
+    except Exception as exc:  # a bug: one line and its own status (1 would read as "breaking" or "violations")
+        if os.environ.get("DESKKIT_TRACEBACK"):
+            raise
+        print(f"deskkit: internal error: {type(exc).__name__} at {_where(exc)} (a bug in deskkit: please report "
+              "it with the input; DESKKIT_TRACEBACK=1 prints the traceback)", file=sys.stderr)
+        return 3
+
+
+def _where(exc: BaseException) -> str:
+    """The file and line that raised ``exc`` (its message is left out: it may quote the input)."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
 def _quiet_stdout() -> None:

@@ -24,15 +24,20 @@ _INT_DIGITS = sys.get_int_max_str_digits()  # 0: no limit
 #: again): what comes after the YAML (checks, build, diff) walks the expanded data, so a few lines of aliases
 #: of aliases (a "billion laughs") would take it past any memory.
 MAX_VALUES = 1_000_000
+#: How deep a spec's mappings and lists may nest (aliases expanded): what reads the spec after the YAML (the
+#: structure check's jsonschema, the build, diff) recurses into each level, and Python's stack has a bottom.
+#: Real specs nest a few dozen levels.
+MAX_DEPTH = 128
 
 
 def _digits(text: str) -> int:
     return sum(c.isdigit() for c in text)
 
 
-def _expanded(root: yaml.Node) -> tuple[int, yaml.Node | None]:
+def _expanded(root: yaml.Node, depths: dict[int, int]) -> tuple[int, yaml.Node | None]:
     """How many values ``root`` stands for with every alias expanded (at most ``MAX_VALUES`` + 1), and a node
-    that contains itself through an alias (None when none does). Each node is counted once (its count kept)."""
+    that contains itself through an alias (None when none does). Each node is counted once (its count kept),
+    and its depth (the levels of mappings and lists it holds, itself included) is put in ``depths``."""
     counts: dict[int, int] = {}
     open_: set[int] = set()  # the nodes whose count waits for their children: a child among them is a loop
     stack: list[tuple[yaml.Node, bool]] = [(root, False)]
@@ -43,6 +48,7 @@ def _expanded(root: yaml.Node) -> tuple[int, yaml.Node | None]:
         if children_done:
             open_.discard(key)
             counts[key] = min(1 + sum(counts[id(child)] for child in inside), MAX_VALUES + 1)
+            depths[key] = 1 + max((depths[id(child)] for child in inside), default=0) if _holds(node) else 0
         elif key in open_:
             return 0, node
         elif key not in counts:
@@ -50,6 +56,25 @@ def _expanded(root: yaml.Node) -> tuple[int, yaml.Node | None]:
             stack.append((node, True))
             stack.extend((child, False) for child in inside if id(child) not in counts)
     return counts[id(root)], None
+
+
+def _deepest(root: yaml.Node, depths: dict[int, int]) -> tuple[str, int]:
+    """The pointer and line of the value ``MAX_DEPTH`` levels down ``root``'s deepest path (the line of its key,
+    as for every entry of a mapping), for the refusal to name."""
+    node, pointer, line = root, "", root.start_mark.line + 1
+    for _ in range(MAX_DEPTH):
+        if isinstance(node, yaml.MappingNode):  # (a key may be the deeper one: keys are checked later)
+            key, value = max(node.value, key=lambda pair: max(depths[id(pair[0])], depths[id(pair[1])]))
+            node = value if depths[id(value)] >= depths[id(key)] else key
+            pointer, line = f"{pointer}/{escape_token(str(key.value))}", key.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode):
+            index, node = max(enumerate(node.value), key=lambda pair: depths[id(pair[1])])
+            pointer, line = f"{pointer}/{index}", node.start_mark.line + 1
+    return pointer, line
+
+
+def _holds(node: yaml.Node) -> bool:
+    return isinstance(node, (yaml.MappingNode, yaml.SequenceNode))
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -120,14 +145,21 @@ def _walk(node: yaml.Node, pointer: str, lines: dict[str, int], issues: list[Spe
 
 
 def _aliases(root: yaml.Node, path: Path) -> None:
-    """Refuse aliases that make the spec endless (a node inside itself) or too big to read."""
-    count, loop = _expanded(root)
+    """Refuse aliases that make the spec endless (a node inside itself) or too big to read, and a spec nested
+    deeper than what reads it can follow."""
+    depths: dict[int, int] = {}
+    count, loop = _expanded(root, depths)
     if loop is not None:
         raise SpecError([SpecIssue(str(path), "", "a YAML alias inside the node it names: the spec would never "
                                    "end", loop.start_mark.line + 1)])
     if count > MAX_VALUES:
         raise SpecError([SpecIssue(str(path), "", f"YAML aliases expand the spec past {MAX_VALUES:,} values: "
                                    "write the shared parts once and point at them with $ref")])
+    if depths[id(root)] > MAX_DEPTH:
+        pointer, line = _deepest(root, depths)
+        raise SpecError([SpecIssue(str(path), pointer, f"nested more than {MAX_DEPTH} levels of mappings and "
+                                   "lists (deskkit reads specs up to that depth): name the inner schemas in "
+                                   "components and point at them with $ref", line)])
 
 
 def load_spec(path: Path) -> Spec:

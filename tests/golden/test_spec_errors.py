@@ -121,3 +121,61 @@ def test_anchors_and_merge_keys_read_as_their_expansion(tmp_path: Path) -> None:
     loaded = load_spec(tmp_path / "shared" / SPEC.name).data
     assert loaded == yaml.safe_load(written)  # PyYAML's own reading of the expansion
     assert loaded["x-again"] == {"x-note": "shared", "more": {"x-note": "shared"}}
+
+
+def deep_spec(levels: int) -> str:
+    """A spec whose response property nests ``levels`` arrays inline (block YAML: one ``items:`` a line)."""
+    inner: dict[str, object] = {"type": "string"}
+    for _ in range(levels):
+        inner = {"type": "array", "items": inner}
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    spec["components"]["schemas"]["Deep"] = {"type": "object", "properties": {"x": inner}}
+    return yaml.safe_dump(spec, sort_keys=False, width=1 << 16)
+
+
+def depth(value: object) -> int:
+    """Levels of mappings and lists, counted on the data (iteratively: the point is that it is deep)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def test_a_spec_nested_to_the_limit_generates_and_one_level_more_is_refused_at_its_line(tmp_path: Path) -> None:
+    """jsonschema's structure check (and the build, and diff) recurse into each level: past about 200 the
+    stack ran out and the readers ended in a RecursionError traceback with exit 1 (diff's "breaking")."""
+    from generator.codegen.load import MAX_DEPTH
+
+    at_limit = deep_spec(MAX_DEPTH - 6)  # root, components, schemas, Deep, properties, x: 6 levels above
+    assert depth(yaml.safe_load(at_limit)) == MAX_DEPTH
+    folder = tmp_path / "ok"
+    folder.mkdir()
+    (folder / "deep.yaml").write_text(at_limit, encoding="utf-8")
+    result = deskkit("generate", "--spec", str(folder / "deep.yaml"), "--out", str(folder / "out"))
+    assert result.returncode == 0, result.stderr[-2000:]
+
+    over = deep_spec(MAX_DEPTH - 5)
+    code, err = run_on(tmp_path, over)
+    items = MAX_DEPTH - 5  # the pointer of the first value one level too deep, and the line of its key
+    pointer = "/components/schemas/Deep/properties/x" + "/items" * items
+    lines = over.split("\n")
+    deep = lines.index("    Deep:")  # (counted from the raw text: the other schemas have items too)
+    line = [n for n, text in enumerate(lines[deep:], deep + 1) if text.strip() == "items:"][items - 1]
+    assert code == 2 and f"bad.openapi.yaml:{line}: at {pointer}: nested more than {MAX_DEPTH} levels" in err, err
+    spec = str(tmp_path / "bad.openapi.yaml")
+    for command in (["diff", str(SPEC), spec], ["suggest", "--spec", spec, str(EXAMPLE)]):
+        result = deskkit(*command, timeout=60)
+        assert result.returncode == 2 and f"nested more than {MAX_DEPTH} levels" in result.stderr, result.stderr
+
+
+def test_depth_built_from_aliases_is_refused(tmp_path: Path) -> None:
+    """Each alias one level deeper than the last: every node is shallow as written, deep once expanded."""
+    from generator.codegen.load import MAX_DEPTH
+
+    chain = "".join(f"x-a{n}: &a{n} [*a{n - 1}]\n" for n in range(1, MAX_DEPTH + 2))
+    code, err = run_on(tmp_path, "openapi: 3.1.0\nx-a0: &a0 [1]\n" + chain)
+    assert code == 2 and f"nested more than {MAX_DEPTH} levels" in err and err.count("\n") == 1, err

@@ -70,3 +70,23 @@ def test_mock_desktops_past_the_limit_is_a_usage_error() -> None:
     result = deskkit("mock", "--desktops", "100001", "--port", "0", timeout=30)
     assert result.returncode == 2
     assert "argument --desktops/--resources: expected at most 100,000, got 100001" in result.stderr
+
+
+def test_a_bug_is_one_line_and_exit_3_without_the_message(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Exit 1 means "breaking" (diff) or "violations" (validate): a bug must not read as either. Its message
+    is left out (it may quote the input); DESKKIT_TRACEBACK=1 gives the traceback back."""
+    import generator.cli as cli
+
+    def broken(args: argparse.Namespace) -> int:
+        raise ValueError("token=s3cr3t-value")
+
+    monkeypatch.setattr(cli, "_dispatch", broken)
+    monkeypatch.delenv("DESKKIT_TRACEBACK", raising=False)
+    assert cli.main(["validate", EXAMPLE]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("deskkit: internal error: ValueError at test_cli_output.py:") and err.count("\n") == 1
+    assert "s3cr3t" not in err
+    monkeypatch.setenv("DESKKIT_TRACEBACK", "1")
+    with pytest.raises(ValueError, match="s3cr3t"):
+        cli.main(["validate", EXAMPLE])
