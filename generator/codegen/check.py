@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -78,8 +79,26 @@ def _sorted(errors: Any) -> list[ValidationError]:
     return sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])
 
 
+def _same_paths(spec: Spec) -> list[SpecIssue]:
+    """Paths that differ only in their parameters' names (``/notes/{id}``, ``/notes/{nid}``): a request matches
+    both, so OpenAPI forbids them ("templated paths with the same hierarchy but different templated names MUST
+    NOT exist"), and diff, mock and validate could not tell which operation a request is."""
+    first: dict[str, str] = {}
+    issues = []
+    for path in spec.data.get("paths") or {}:
+        shape = re.sub(r"\{[^}/]*\}", "{}", path)
+        if shape in first:
+            issues.append(spec.issue(f"/paths/{escape_token(path)}", f"the same path as {first[shape]} with other "
+                                     "parameter names (OpenAPI forbids it): declare the operations under one"))
+        first.setdefault(shape, path)
+    return issues
+
+
 def check_spec(spec: Spec) -> None:
     """Raise :class:`SpecError` listing every structural problem; return quietly when there is none."""
+    same = _same_paths(spec)  # (cheap, and outside what the marker remembers)
+    if same:
+        raise SpecError(same)
     marker = _passed_marker(spec)
     if marker is not None and marker.exists():
         return
