@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import DeskkitError
+from .errors import DeskkitError, SpecError
 
 KINDS = ("valid", "quirky", "invalid", "error")
 FAULTS = ("429", "500", "503", "502-html", "slow", "truncate")
@@ -253,7 +253,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DeskkitError as exc:
-        print(f"deskkit: {exc}", file=sys.stderr)
+        print(f"deskkit: {_shown(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -270,6 +270,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"deskkit: internal error: {type(exc).__name__} at {_where(exc)} (a bug in deskkit: please report "
               "it with the input; DESKKIT_TRACEBACK=1 prints the traceback)", file=sys.stderr)
         return 3
+
+
+def _shown(exc: DeskkitError) -> str:
+    """The error's lines, each once (OLD and NEW may be one bad file), with what a terminal would act on in a
+    name or pointer from the spec (a newline, U+2028, a bidirectional control) as a visible escape."""
+    from .contract.report import visible
+
+    lines = [str(issue) for issue in exc.issues] if isinstance(exc, SpecError) else str(exc).split("\n")
+    return "\n".join(dict.fromkeys(visible(line) for line in lines))
 
 
 def _where(exc: BaseException) -> str:

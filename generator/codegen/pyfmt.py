@@ -9,13 +9,16 @@ from __future__ import annotations
 import json
 import re
 import textwrap
-from typing import Any
+from typing import Any, Final
+
+#: Line boundaries for str.splitlines() that json.dumps leaves as they are, as Python escapes.
+_LINE_BREAKS: Final = {ord(c): f"\\u{ord(c):04x}" for c in "\x85\u2028\u2029"}
 
 
 def pyrepr(value: Any) -> str:
     """A Python literal for ``value``: strings double-quoted (JSON escapes are valid Python), lists, tuples."""
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):  # (escaped too: what str.splitlines() ends a line at, as Jinja's indent does)
+        return json.dumps(value, ensure_ascii=False).translate(_LINE_BREAKS)
     if isinstance(value, list):
         return "[" + ", ".join(pyrepr(item) for item in value) + "]"
     if isinstance(value, tuple):

@@ -179,3 +179,13 @@ def test_depth_built_from_aliases_is_refused(tmp_path: Path) -> None:
     chain = "".join(f"x-a{n}: &a{n} [*a{n - 1}]\n" for n in range(1, MAX_DEPTH + 2))
     code, err = run_on(tmp_path, "openapi: 3.1.0\nx-a0: &a0 [1]\n" + chain)
     assert code == 2 and f"nested more than {MAX_DEPTH} levels" in err and err.count("\n") == 1, err
+
+
+def test_a_refusal_shows_control_characters_in_names_as_escapes(tmp_path: Path) -> None:
+    """A property named with a newline (or U+2028, or a bidirectional control) must not break the one line a
+    refusal is, nor act on the terminal: it is shown escaped, as the reports show names."""
+    text = spec_with("computer_name:", '"computer\\nname\\u2028\\u202e":\n          type: object\n'
+                     "          properties: {x: {type: string}}\n        computer_name_old:")
+    code, err = run_on(tmp_path, text)
+    assert code == 2 and err.count("\n") == 1, err
+    assert "/computer\\x0aname\\u2028\\u202e" in err and "\u2028" not in err and "\u202e" not in err, err

@@ -108,3 +108,37 @@ def test_strategies_of_a_one_letter_model_and_a_bound_past_2_to_the_53(tmp_path:
     for outside in (lambda v: v > 2**53 + 3, lambda v: v < -(2**53 + 3)):
         with pytest.raises(NoSuchExample):
             find(strategies._STRATEGIES.value(site), outside, settings=settings(database=None, max_examples=300))
+
+
+#: Every character str.splitlines() ends a line at (Jinja's indent filter splits on them).
+LINE_BREAKS = ["\n", "\r", "\r\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+
+
+@pytest.mark.parametrize("sep", LINE_BREAKS, ids=[f"U+{ord(s[-1]):04X}" for s in LINE_BREAKS])
+def test_line_breaks_in_names_values_and_prose_stay_inside_their_literals(tmp_path: Path, sep: str) -> None:
+    """A property named ``we\\u2028ird`` was written raw into a string literal, which Jinja's indent filter
+    then split in two (invalid Python); in prose, a break must not end a comment or a docstring either."""
+    import json
+
+    prose = f"one{sep}x = 1{sep}\"\"\"{sep}# two"
+    spec = {
+        "openapi": "3.1.0",
+        "info": {"title": f"T{sep}t", "version": "1", "description": prose, "x-deskkit-package": "breaks_pkg"},
+        "paths": {"/n": {"get": {
+            "operationId": "getN", "summary": prose, "description": prose,
+            "parameters": [{"name": f"q{sep}x", "in": "query", "description": prose, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": prose, "content": {"application/json": {
+                "schema": {"$ref": "#/components/schemas/N"}}}}}}}},
+        "components": {"schemas": {"N": {
+            "type": "object", "description": prose, "required": [f"we{sep}ird"],
+            "properties": {f"we{sep}ird": {"type": "string", "description": prose, "enum": [f"a{sep}b", "c"],
+                                           "default": f"a{sep}b"},
+                           "p": {"type": "string", "pattern": f"^a{sep}"}}}}},
+    }
+    out = generated_from(tmp_path, json.dumps(spec), name="spec.json")
+    package = import_fresh(out, "breaks_pkg")
+    payload = {f"we{sep}ird": f"a{sep}b"}
+    parsed = package.N.from_dict(payload)
+    assert parsed.to_dict() == payload and parsed.we_ird == f"a{sep}b"
+    assert package.N.judge({f"we{sep}ird": "c", "p": f"a{sep}"}).verdict == "conformant"
+    assert package.N.judge({f"we{sep}ird": "c", "p": "a"}).verdict == "violation"  # the pattern, as written
