@@ -8,6 +8,7 @@ types in :mod:`.build_types`; this module adds security, parameters, bodies, res
 from __future__ import annotations
 
 import dataclasses
+import keyword
 import re
 from typing import Any
 
@@ -302,8 +303,11 @@ def build_api(spec: Spec) -> Api:
     builder.check_unions(models)
     builder.check_known(models)
     for name in sorted(set(models) | set(builder.enums)):
-        if name in TAKEN or (name in models and name in builder.enums):
-            where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
+        where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
+        if keyword.iskeyword(name):  # a class cannot be named `None`, `True` or `class`
+            builder.fail(where, f"the name {name!r} is a Python keyword, which no class can have: rename the "
+                         "schema, or give the enumeration another `title`")
+        elif name in TAKEN or (name in models and name in builder.enums):
             by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"
             builder.fail(where, f"the name {name!r} is taken ({by}): rename the schema, or give the enumeration "
                          "another `title`")
