@@ -496,3 +496,32 @@ def test_a_number_where_an_integer_is_documented_is_not_proposed_as_a_shape(
     text = capsys.readouterr().out
     assert "size-as-number" in text and "not proposed: a JSON integer is a JSON number too" in text
     assert json.loads((tmp_path / "p.json").read_text()) == []
+
+
+#: Field names the generator has rules for: a digit first, a Python keyword, a name the generated code takes,
+#: line breaks in a name (the evidence pointer holds them too).
+HOSTILE_NAMES = ["123", "None", "class", "any", "a\nb", "x\u2028y", "q\x85r"]
+
+
+def test_what_suggest_applies_for_hostile_field_names_generates_and_then_validates(run: Run, tmp_path: Path) -> None:
+    """Each name holds an object (a new component, named from the field) and sits beside a scalar: the patched
+    spec must generate (it proposed `_123` and `None`, which the generator refuses), and the capture must then
+    be judged by the regenerated package with no field left undocumented."""
+    body = {"desktop": {"desktop_id": "d1", **{name: {"inner": 1} for name in HOSTILE_NAMES},
+                        **{f"s{name}": "v" for name in HOSTILE_NAMES}}}
+    capture = tmp_path / "odd.json"
+    capture.write_text(json.dumps(body))
+    patched = tmp_path / "patched.yaml"
+    done = deskkit("suggest", str(capture), "--spec", str(SPEC), "--package", PACKAGE, "--apply", str(patched),
+                   env={"PYTHONPATH": str(run.bindings)})
+    assert done.returncode == 0, done.stderr
+    schemas = yaml.safe_load(patched.read_text(encoding="utf-8"))["components"]["schemas"]
+    assert {name for name in schemas} >= {"DesktopDetailInfo123", "DesktopDetailInfoNone"}
+    regenerated = tmp_path / "regenerated"
+    made = deskkit("generate", "--spec", str(patched), "--out", str(regenerated))
+    assert made.returncode == 0, made.stderr
+    judged = deskkit("validate", str(capture), "--package", PACKAGE, "--format", "json",
+                     env={"PYTHONPATH": str(regenerated)})
+    report = json.loads(judged.stdout)
+    [result] = report["results"]
+    assert result["undocumented_fields"] == [] and result["problems"] == [], result

@@ -25,10 +25,12 @@ does not have (bindings generated from another spec) is an error here, not a bro
 from __future__ import annotations
 
 import copy
+import keyword
 from dataclasses import dataclass, field
 from typing import Any
 
 from ...codegen import naming
+from ...codegen.build_types import TAKEN
 from ...codegen.load import Spec, escape_token
 from ...errors import DeskkitError
 from .collect import Corpus, DeviationSeen, FieldSeen, OtherSeen, Seen
@@ -274,8 +276,10 @@ class Builder:
         """Add a component for an object seen in captures; the ``$ref`` to it. ``off_page``: the whole schema
         is known from captures (only properties off the page hold it)."""
         name = naming.pascal(hint)
-        if name in self.names:
-            name = naming.pascal(owner) + name
+        if name in self.names or not _class_name(name):  # (`123` → `_123`, `none` → `None`, `any` → `Any`)
+            name = naming.pascal(owner) + name.lstrip("_")
+        if not _class_name(name):
+            name = f"Object{name.lstrip('_')}"
         base, number = name, 2
         while name in self.names:
             name, number = f"{base}{number}", number + 1
@@ -493,3 +497,9 @@ def _schemas(data: Any, pointer: str) -> list[tuple[str, dict[str, Any]]]:
 
 def _titles(data: Any) -> list[str]:
     return [node["title"] for _, node in _schemas(data, "") if isinstance(node.get("title"), str)]
+
+
+def _class_name(name: str) -> bool:
+    """Whether the generator takes ``name`` for a schema: a letter first, not a Python keyword, not a name the
+    generated code has for itself."""
+    return name[:1].isalpha() and not keyword.iskeyword(name) and name not in TAKEN
