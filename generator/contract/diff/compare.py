@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ...codegen.load import escape_token
 from .model import (
@@ -189,11 +189,15 @@ class Comparer:
     # -- schemas --------------------------------------------------------------------------------------
     def schema(self, site: Site) -> Node:
         """The changes between two schemas in one role (memoized; a recursive schema meets itself here)."""
-        known = self.nodes.get(site)
+        o, n = self.old.view(site.old), self.new.view(site.new)
+        # A side with a location of its own never reads its anchor (nor do the children it makes): left out of
+        # the key, a component shared by many operations is compared once, not once per operation.
+        key = replace(site, old_anchor="" if o.at else site.old_anchor,
+                                  new_anchor="" if n.at else site.new_anchor)
+        known = self.nodes.get(key)
         if known is not None:
             return known
-        node = self.nodes[site] = Node()
-        o, n = self.old.view(site.old), self.new.view(site.new)
+        node = self.nodes[key] = Node()
         self._type(node, site, o, n)
         self._enum(node, site, o, n)
         self._constraints(node, site, o, n)
@@ -854,19 +858,24 @@ class Comparer:
     def collect(self) -> list[Found]:
         """Every change reachable from a use-site, with each use-site that reaches it (first path found)."""
         found: dict[int, Found] = {id(c): Found(c, []) for c in self.document}
+        seen: dict[int, set[Where]] = {}  # each change's use-sites, for the look-up (a list's was quadratic)
+        live = self._live()
         for where, root in self.roots:
+            if id(root) not in live:
+                continue
             # Breadth first, shortest paths first; a node is entered by at most PATHS_PER_PART paths per part,
-            # so a schema shared many times over (or recursive) costs a bounded amount per part.
+            # so a schema shared many times over (or recursive) costs a bounded amount per part. Only what
+            # leads to a change is walked: a component shared by every operation costs its changed paths.
             queue, visits = deque([(root, where.path)]), {id(root): 1}
             while queue:
                 node, path = queue.popleft()
                 for change in node.changes:
                     entry = found.setdefault(id(change), Found(change, []))
                     here = Where(where.operation, where.operation_id, where.part, path + change.leaf)
-                    if here not in entry.where:
+                    if here not in seen.setdefault(id(change), set()):
+                        seen[id(change)].add(here)
                         entry.where.append(here)
-                for site, segment in node.children:
-                    child = self.schema(site)
+                for child, segment in live[id(node)]:
                     if visits.get(id(child), 0) < PATHS_PER_PART:
                         visits[id(child)] = visits.get(id(child), 0) + 1
                         queue.append((child, path + segment))
@@ -874,8 +883,35 @@ class Comparer:
         for item in found.values():
             c = item.change
             same = merged.setdefault((c.kind, c.message, c.classes, c.old, c.new, c.leaf), Found(c, []))
-            same.where.extend(w for w in item.where if w not in same.where)
+            same.where.extend(item.where)
+        for item in merged.values():
+            item.where[:] = dict.fromkeys(item.where)
         return list(merged.values())
+
+    def _live(self) -> dict[int, list[tuple[Node, str]]]:
+        """Each node (by id) from which a change can be reached, with its children from which one can: each
+        node's children are read once, and what leads to a change is found by walking back from the changes."""
+        nodes: dict[int, Node] = {}
+        children: dict[int, list[tuple[Node, str]]] = {}
+        parents: dict[int, list[int]] = {}
+        stack = [root for _, root in self.roots]
+        while stack:
+            node = stack.pop()
+            if id(node) in nodes:
+                continue
+            nodes[id(node)] = node
+            children[id(node)] = [(self.schema(site), segment) for site, segment in node.children]
+            for child, _ in children[id(node)]:
+                parents.setdefault(id(child), []).append(id(node))
+                stack.append(child)
+        live = {key for key, node in nodes.items() if node.changes}
+        stack_ids = list(live)
+        while stack_ids:
+            for parent in parents.get(stack_ids.pop(), ()):
+                if parent not in live:
+                    live.add(parent)
+                    stack_ids.append(parent)
+        return {key: [(c, s) for c, s in children[key] if id(c) in live] for key in live}
 
 
 def _used(doc: Document) -> set[str]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ...codegen.load import escape_token
@@ -385,11 +385,32 @@ class Document:
         finally:
             self._expanding.discard(pointer)
 
+    def _pure_ref_end(self, pointer: str) -> str | None:
+        """Where a chain of ``{$ref: X}`` (nothing beside the ``$ref``) from ``pointer`` ends; None when
+        ``pointer`` is no such piece, or the chain loops, names nothing or is being expanded (the long way
+        reports each of those where it is)."""
+        end, seen = None, set()
+        while True:
+            raw = self.resolve(pointer)
+            ref = raw.get("$ref") if isinstance(raw, dict) and len(raw) == 1 else None
+            if not (isinstance(ref, str) and ref.startswith("#")):
+                return end
+            if pointer in seen or pointer in self._expanding or self.resolve(ref[1:]) is None:
+                return None
+            seen.add(pointer)
+            pointer = end = ref[1:]
+
     def view(self, key: Key) -> Schema:
         """The merged schema of ``key`` (memoized)."""
         known = self._views.get(key)
         if known is not None:
             return known
+        end = self._pure_ref_end(key[0]) if len(key) == 1 else None
+        if end is not None:  # `{$ref: X}` and nothing else: X's view where it is used (X merged once, not per use)
+            shared = replace(self.view((end,)), key=key, at=key[0],
+                             ref=self.resolve(key[0])["$ref"].rsplit("/", 1)[-1])
+            self._views[key] = shared
+            return shared
         schema = Schema(key, key[0] if key else "")
         self._views[key] = schema
         pieces = [piece for pointer in key for piece in self.pieces(pointer)]
