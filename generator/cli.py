@@ -182,16 +182,12 @@ def _header_value(text: str) -> str:
 
 def _retry_after(text: str) -> str:
     """``--retry-after``: RFC 9110's delay-seconds (a whole number, 0 or more) or HTTP-date, or ``none``."""
-    if text.lower() == "none" or (text.isascii() and text.isdigit()):
-        return text
-    import email.utils  # here: every other command would pay for importing it
+    from .mock.config import retry_after_ok
 
-    try:
-        email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        raise argparse.ArgumentTypeError(f"expected seconds (a whole number, 0 or more), an HTTP date or 'none', "
-                                         f"got {text!r}") from None
-    return text
+    if text.lower() == "none" or retry_after_ok(text):
+        return text
+    raise argparse.ArgumentTypeError(f"expected seconds (a whole number, 0 or more), an HTTP date or 'none', "
+                                     f"got {text!r}")
 
 
 def _audiences(text: str) -> tuple[str, ...]:

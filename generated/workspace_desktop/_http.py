@@ -83,6 +83,8 @@ __all__ = [
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=5.0)
 RETRY_STATUSES: Final = frozenset({429, 502, 503, 504})
 MAX_BACKOFF: Final = 20.0
+#: The most retries a client makes (more would outlast any deadline a caller means).
+MAX_RETRIES: Final = 100
 #: Largest response body read, counted after decompression (a larger one is a ResponseTooLargeError).
 DEFAULT_MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
 #: Seconds one call may take, retries and their waits included (None: no bound beyond the timeouts).
@@ -270,12 +272,17 @@ def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: 
     return kind(status, code, message, request_id, excerpt, parsed)
 
 
+_SECONDS: Final = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date); None when absent or unreadable."""
     value = response.headers.get("Retry-After")
     if not value:
         return None
     try:
+        if _SECONDS.fullmatch(value) is None:  # digits (a sign, a fraction: read too); not float()'s 1_0, 1e3
+            raise ValueError(value)
         seconds = float(value)
     except ValueError:
         try:
@@ -561,7 +568,7 @@ class _Policy:
             after = _retry_after(response)
             if after is not None:
                 return min(after, self.sleep_cap)
-        return random.uniform(0, min(self.sleep_cap, self.backoff * 2**attempt))
+        return random.uniform(0, min(self.sleep_cap, self.backoff * 2.0 ** min(attempt, 64)))  # (no overflow)
 
     def retryable(self, response: httpx.Response) -> bool:
         return response.status_code in RETRY_STATUSES
@@ -609,8 +616,12 @@ _VARIABLE: Final = re.compile(r"\{([^{}]+)\}")
 def _base_url(server: str | None, variables: Mapping[str, str | None], base_url: str | None) -> str:
     """``base_url`` as given, else the spec's server URL with its variables filled in."""
     if base_url is not None:
-        if "@" in urlsplit(base_url).netloc:
+        parts = urlsplit(base_url)
+        if "@" in parts.netloc:
             raise ValueError("base_url must not hold user:password@ (give the credentials as token= or ak=/sk=)")
+        if parts.query or parts.fragment or "?" in base_url or "#" in base_url:  # the path would go after them
+            raise ValueError("base_url must not hold a query (?) or a fragment (#): give the scheme, host and "
+                             "path prefix only")
         return base_url.rstrip("/")
     if server is None:
         raise ValueError("the spec names no server: give base_url=")
@@ -680,8 +691,11 @@ def _policy(*, credentials: _Credentials, clock: Callable[[], datetime] | None, 
             error_fields: ErrorFields) -> _Policy:
     """Check the constructor's arguments and settle them."""
     auth = credentials.auth(clock, accepts)
-    if max_retries < 0:
-        raise ValueError("max_retries must be 0 (no retries) or more")
+    if type(max_retries) is not int or not 0 <= max_retries <= MAX_RETRIES:
+        raise ValueError(f"max_retries must be a whole number from 0 (no retries) to {MAX_RETRIES}")
+    if type(backoff) not in (int, float) or not 0 <= backoff < float("inf"):  # (NaN fails both comparisons)
+        raise ValueError("backoff must be a number of seconds, 0 or more (each wait is capped at "
+                         f"{MAX_BACKOFF:g} s)")
     if not isinstance(max_response_bytes, int) or max_response_bytes < 1:
         raise ValueError("max_response_bytes must be a positive number of bytes")
     if deadline is not None and not deadline > 0:

@@ -8,8 +8,27 @@ from pathlib import Path
 
 from ..errors import DeskkitError
 
-#: Faults in the order they are tried for each request (each at its own rate).
+#: Faults, each at its own share of requests (the shares add up to at most 1).
 FAULTS = ("429", "500", "503", "502-html", "slow", "truncate")
+
+
+#: The longest duration a setting takes (a longer one is a typo that would never answer).
+DAY = 86_400
+
+
+def retry_after_ok(text: str) -> bool:
+    """RFC 9110's Retry-After: delay-seconds (ASCII digits only) or an HTTP-date."""
+    if text.isascii() and text.isdigit():
+        return True
+    if not (text.isascii() and text.isprintable()):
+        return False
+    import email.utils  # here: only a date pays for importing it
+
+    try:
+        email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -53,12 +72,24 @@ class MockConfig:
         for name, rate in self.faults.items():
             if not 0 <= rate <= 1:
                 raise DeskkitError(f"fault {name}: expected a rate between 0 and 1, got {rate}")
+        if sum(self.faults.values()) > 1 + 1e-9:
+            shares = ", ".join(f"{name} {rate:g}" for name, rate in self.faults.items() if rate)
+            raise DeskkitError(f"fault rates are shares of all requests and add up to more than 1 ({shares})")
         if self.resources < 0:
             raise DeskkitError(f"resources: expected at least 0, got {self.resources}")
         for name in ("header_timeout", "body_timeout", "slow_seconds"):
-            if getattr(self, name) < 0:
-                raise DeskkitError(f"{name}: expected a duration of at least 0 seconds")
-        if self.retry_after is not None and not (self.retry_after.isascii() and self.retry_after.isprintable()):
-            raise DeskkitError(f"--retry-after: expected seconds or an HTTP date, got {self.retry_after!r}")
+            if not 0 <= getattr(self, name) <= DAY:  # (NaN fails both comparisons)
+                raise DeskkitError(f"{name}: expected a duration from 0 to {DAY:,} seconds, got {getattr(self, name)}")
+        for name, least in (("max_head", 1024), ("max_body", 0), ("keep_requests", 0), ("backlog", 1),
+                            ("keep_alive", 0)):
+            if getattr(self, name) < least:
+                raise DeskkitError(f"{name}: expected at least {least}, got {getattr(self, name)}")
+        if self.limit_concurrency is not None and self.limit_concurrency < 1:
+            raise DeskkitError(f"limit_concurrency: expected at least 1 (or None), got {self.limit_concurrency}")
+        if self.fault_limit is not None and self.fault_limit < 0:
+            raise DeskkitError(f"fault_limit: expected at least 0 (or None), got {self.fault_limit}")
+        if self.retry_after is not None and not retry_after_ok(self.retry_after):
+            raise DeskkitError(f"retry_after: expected seconds (a whole number, 0 or more) or an HTTP date, "
+                               f"got {self.retry_after!r}")
         if self.token is not None and not self.token:
             raise DeskkitError("--token: an empty token would accept nothing")

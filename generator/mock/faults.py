@@ -1,4 +1,4 @@
-"""Which fault, if any, a request gets: each at its own rate, in an order fixed by the seed."""
+"""Which fault, if any, a request gets: each at its own share of requests, in an order fixed by the seed."""
 
 from __future__ import annotations
 
@@ -23,8 +23,12 @@ class Faults:
         with self.lock:  # the in-process variant may be called from several threads
             if self.limit is not None and self.injected >= self.limit:
                 return None
+            # One draw, and each fault its own stretch of [0, 1): a rate is the share of all requests (tried
+            # one after the other, a fault got its rate of what the faults before it left).
+            draw, start = self.rng.random(), 0.0
             for fault, rate in self.rates.items():
-                if self.rng.random() < rate:
+                start += rate
+                if draw < start:
                     self.injected += 1
                     return fault
             return None

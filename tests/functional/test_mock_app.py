@@ -335,6 +335,16 @@ def test_faults_follow_the_seed() -> None:
     assert statuses(1) != statuses(2)
 
 
+def test_each_fault_rate_is_its_share_of_all_requests() -> None:
+    """Tried one after the other, each fault got its rate of what the faults before it left: 500 and 503 at
+    0.3 each answered 30% and 21% (and at 1 and 1, every answer was a 500)."""
+    app = make(faults={"500": 0.3, "503": 0.3, "429": 0.2}, seed=3)
+    with client(app) as c:
+        statuses = [c.get(f"/v1/o/pets/{app.ids[0]}").status_code for _ in range(3000)]
+    for status, rate in ((500, 0.3), (503, 0.3), (429, 0.2), (200, 0.2)):
+        assert abs(statuses.count(status) / 3000 - rate) < 0.03, (status, statuses.count(status))
+
+
 # -- auth, logs, settings ------------------------------------------------------------------------------------------
 def test_the_token_is_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
     import generator.mock.auth as auth
@@ -386,7 +396,12 @@ def test_one_log_line_per_request_with_control_characters_escaped() -> None:
 @pytest.mark.parametrize(("options", "message"), [
     ({"ak": "AK"}, "--ak and --sk go together"), ({"faults": {"404": 0.5}}, "unknown fault"),
     ({"faults": {"503": 1.5}}, "between 0 and 1"), ({"token": ""}, "empty token"),
-    ({"retry_after": "1\r\nX-Evil: 1"}, "--retry-after"),
+    ({"retry_after": "1\r\nX-Evil: 1"}, "retry_after"), ({"retry_after": "soon"}, "retry_after"),
+    ({"faults": {"500": 0.6, "503": 0.6}}, r"add up to more than 1 \(500 0.6, 503 0.6\)"),
+    ({"body_timeout": float("nan")}, "body_timeout: expected a duration"),
+    ({"slow_seconds": 1e308}, "slow_seconds: expected a duration"), ({"max_head": 0}, "max_head"),
+    ({"keep_requests": -1}, "keep_requests"), ({"limit_concurrency": 0}, "limit_concurrency"),
+    ({"backlog": -1}, "backlog"), ({"fault_limit": -5}, "fault_limit"),
 ])
 def test_settings_that_cannot_work_are_refused(options: dict[str, Any], message: str) -> None:
     with pytest.raises(DeskkitError, match=message):

@@ -120,7 +120,13 @@ def test_the_repr_shows_base_url_auth_kind_and_retries_never_the_secret() -> Non
     ({"token": TOKEN, "base_url": "http://user:s3cr3t@api.test"},
      "base_url must not hold user:password@ (give the credentials as token= or ak=/sk=)"),
     ({"token": TOKEN, "region": None}, "give region= (for https://workspace.{region}.myhuaweicloud.com) or base_url="),
-    ({"token": TOKEN, "max_retries": -1}, "max_retries must be 0 (no retries) or more"),
+    *[({"token": TOKEN, "max_retries": bad}, "max_retries must be a whole number from 0 (no retries) to 100")
+      for bad in (-1, "3", 1.0, 101)],
+    *[({"token": TOKEN, "backoff": bad}, "backoff must be a number of seconds, 0 or more (each wait is capped at "
+       "20 s)") for bad in (-1, "x", float("nan"), float("inf"))],
+    *[({"token": TOKEN, "base_url": url}, "base_url must not hold a query (?) or a fragment (#): give the "
+       "scheme, host and path prefix only") for url in ("http://api.test?x=1", "http://api.test#frag",
+                                                        "http://api.test/p?")],
     ({"token": TOKEN, "max_response_bytes": 0}, "max_response_bytes must be a positive number of bytes"),
     ({"token": TOKEN, "max_response_bytes": 1.5}, "max_response_bytes must be a positive number of bytes"),
     ({"token": TOKEN, "deadline": 0}, "deadline must be a positive number of seconds, or None"),
