@@ -128,7 +128,8 @@ def _whole(params: dict[str, str], name: str) -> int | None:
         return None
     if not text.isascii() or not text.isdigit():
         raise BadQuery(f"query parameter {name!r} must be a whole number of at least 0, got {text[:40]!r}")
-    return int(text[:18])  # 18 digits: more than any list holds, and no huge-int parsing
+    digits = text.lstrip("0") or "0"  # (leading zeros do not change the number)
+    return int(digits) if len(digits) <= 18 else 10**18  # more than any list holds, and no huge-int parsing
 
 
 def _get(data: Any, steps: tuple[str, ...]) -> Any:

@@ -401,7 +401,9 @@ def _ask(provider: Callable[[], str]) -> Secret:
     try:
         return Secret(provider())
     except Exception as exc:
-        raise CredentialsError(f"the token provider raised {type(exc).__name__}") from exc
+        # Not chained: the provider's own message may quote the token it was handling (the type says which).
+        raise CredentialsError(f"the token provider raised {type(exc).__module__}.{type(exc).__qualname__}") \
+            from None
 
 
 class _Deadline:

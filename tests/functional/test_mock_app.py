@@ -149,6 +149,9 @@ def test_pages_without_limit_and_past_the_end_and_bad_numbers() -> None:
     assert past["pets"] == [] and past["total_count"] == 4
     for response in bad:
         assert "must be a whole number" in gateway_error(response, 400, "APIGW.0201")["error_msg"]
+    with client(app) as c:  # leading zeros are the same number (the first 18 characters were read)
+        zeros = c.get("/v1/o/pets/detail?offset=" + "0" * 30 + "2&limit=0000000000000000001").json()
+    assert [p["pet_id"] for p in zeros["pets"]] == [app.ids[2]]
 
 
 def test_the_same_seed_gives_the_same_ids_and_bodies_another_seed_others() -> None:

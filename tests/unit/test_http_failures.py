@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import traceback
 import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -535,6 +536,20 @@ def test_a_provider_token_that_cannot_be_sent_is_named_not_quoted(call: Any) -> 
         call(lambda r: httpx.Response(200, content=PAGE), token=lambda: "sec ret")
     assert str(caught.value) == ("the token provider's value holds characters other than printable ASCII "
                                  "(spaces included)")
+
+
+@pytest.mark.parametrize("call", CALLS)
+def test_a_provider_that_raises_is_named_and_its_message_left_out(call: Any) -> None:
+    """The provider's own exception may quote the token it was handling: it is not chained (a traceback
+    prints a chained exception's message)."""
+    def provider() -> str:
+        return str(int("MIIs3cr3t-token"))  # a ValueError whose message holds the token
+
+    with pytest.raises(c.CredentialsError) as caught:
+        call(lambda r: httpx.Response(200, content=PAGE), token=provider)
+    assert str(caught.value) == "the token provider raised builtins.ValueError"
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert "s3cr3t" not in "".join(traceback.format_exception(caught.value))
 
 
 # -- what is checked before sending -------------------------------------------------------------------------------
