@@ -31,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
 
     samples = sub.add_parser("samples", help="write payloads from the generated strategies as JSON Lines")
     samples.add_argument("--kind", choices=KINDS, required=True)
-    samples.add_argument("--count", type=_positive, default=10)
+    samples.add_argument("--count", type=_sample_count, default=10, help="how many (1 to 100,000; default 10)")
     samples.add_argument("--seed", type=int, default=0, help="same seed, same bytes (default 0)")
     samples.add_argument("--out", type=Path, help="file to write (default: standard output)")
     samples.add_argument("--package", help=package_help)
@@ -172,6 +172,18 @@ def _resources(text: str) -> int:
     return value
 
 
+#: ``samples --count``: Hypothesis remembers every example of a run to avoid repeats (memory grows with it).
+MAX_SAMPLES = 100_000
+
+
+def _sample_count(text: str) -> int:
+    value = _positive(text)
+    if value > MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(f"expected at most {MAX_SAMPLES:,} (run again with other seeds for "
+                                         f"more), got {value}")
+    return value
+
+
 def _header_value(text: str) -> str:
     """A value a client can send in a header (RFC 9110: visible ASCII, spaces and tabs inside; no line breaks)."""
     if text and text == text.strip(" \t") and all(32 <= ord(c) < 127 or c == "\t" for c in text):
@@ -251,8 +263,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DeskkitError as exc:
         print(f"deskkit: {_shown(exc)}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C; SIGTERM during validate or samples (a Terminated: 143)
+        return int(getattr(exc, "status", 130))
     except BrokenPipeError:  # `deskkit validate ... | head` is fine
         _quiet_stdout()
         return 0

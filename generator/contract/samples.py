@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -13,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ..errors import DeskkitError
+from .validate import _stop_on_sigterm
 
 
 def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
@@ -30,17 +34,25 @@ def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
         raise DeskkitError(f"cannot draw {kind} samples from {package}: {exc}") from None
 
 
-def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int) -> list[Any]:
-    """Up to ``count`` examples; generation only (no shrinking, no database), so a seed fixes the output."""
+def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int,
+         take: Callable[[Any], None] | None = None) -> list[Any]:
+    """Up to ``count`` examples; generation only (no shrinking, no database), so a seed fixes the output. With
+    ``take``, each is handed to it as drawn (and none is kept)."""
     drawn: list[Any] = []
+    taken = 0
 
     @seed(run_seed)
     @settings(max_examples=count, database=None, deadline=None, phases=[Phase.generate],
               suppress_health_check=list(HealthCheck), derandomize=False)
     @given(strategy)
     def collect(value: Any) -> None:
-        if len(drawn) < count:
-            drawn.append(value)
+        nonlocal taken
+        if taken < count:
+            taken += 1
+            if take is None:
+                drawn.append(value)
+            else:
+                take(value)
 
     collect()
     return drawn
@@ -55,18 +67,22 @@ def jsonl(value: Any) -> str:
 def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextIO) -> int:
     """Write ``count`` lines ``{"kind", "payload", "injected"}``; the same seed gives the same bytes."""
     strategy = _strategy(package, kind)
-    drawn: list[Any] = []
+    written = 0
+
+    def take(item: Any) -> None:  # each line as it is drawn: memory stays flat, and a stopped run keeps its lines
+        nonlocal written
+        if written < count:
+            written += 1
+            out.write(jsonl({"kind": item.kind, "payload": item.payload, "injected": [
+                {"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}))
+
     attempt = 0
-    while len(drawn) < count and attempt < 20:
+    while written < count and attempt < 20:
         # Hypothesis may stop short of max_examples (duplicates, filters): top up from the next seed.
-        drawn += draw(strategy, count - len(drawn), run_seed * 1000 + attempt)
+        draw(strategy, count - written, run_seed * 1000 + attempt, take)
         attempt += 1
-    if len(drawn) < count:
-        raise DeskkitError(f"could only draw {len(drawn)} of {count} {kind} samples")
-    for item in drawn[:count]:
-        line = {"kind": item.kind, "payload": item.payload,
-                "injected": [{"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}
-        out.write(jsonl(line))
+    if written < count:
+        raise DeskkitError(f"could only draw {written} of {count} {kind} samples")
     return count
 
 
@@ -75,10 +91,19 @@ def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None
     if out is None:
         write_samples(package, kind, count, run_seed, sys.stdout)
         return 0
-    try:
-        with out.open("w", encoding="utf-8", newline="\n") as handle:
-            write_samples(package, kind, count, run_seed, handle)
-    except OSError as exc:
-        raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
+    # Written next to ``out`` and put in its place at the end: a run that fails or is stopped leaves what was
+    # there before (it was emptied at the start).
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    with ExitStack() as stack:
+        _stop_on_sigterm(stack)  # (so the partial file goes on SIGTERM too)
+        try:
+            with partial.open("x", encoding="utf-8", newline="\n") as handle:
+                write_samples(package, kind, count, run_seed, handle)
+            os.replace(partial, out)
+        except OSError as exc:
+            raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
+        finally:
+            with contextlib.suppress(OSError):
+                partial.unlink()
     print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
     return 0

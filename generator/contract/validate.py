@@ -70,7 +70,16 @@ def _stop_on_sigterm(stack: ExitStack) -> None:
 
 
 def _terminated(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)  # the exit status of a process ended by the signal
+    raise Terminated(128 + signum)  # the exit status of a process ended by the signal
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, as Ctrl-C is raised (Hypothesis, drawing samples, lets a KeyboardInterrupt through where it
+    would report a SystemExit as the test's failure); ``status`` is the exit status."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
 
 
 def _stdout(fmt: str) -> IO[str]:

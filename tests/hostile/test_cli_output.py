@@ -90,3 +90,29 @@ def test_a_bug_is_one_line_and_exit_3_without_the_message(monkeypatch: pytest.Mo
     monkeypatch.setenv("DESKKIT_TRACEBACK", "1")
     with pytest.raises(ValueError, match="s3cr3t"):
         cli.main(["validate", EXAMPLE])
+
+
+def test_samples_count_is_bounded() -> None:
+    result = deskkit("samples", "--kind", "valid", "--count", "100001")
+    assert result.returncode == 2 and "expected at most 100,000" in result.stderr
+
+
+def test_a_stopped_samples_run_leaves_the_output_file_as_it_was(tmp_path: Path) -> None:
+    """--out was emptied at the start and written at the end: a run stopped half-way (SIGTERM) left an empty
+    file. Lines are written as drawn, to a file beside it that takes its place at the end."""
+    import signal
+    import time
+
+    out = tmp_path / "keep.jsonl"
+    out.write_text("precious\n", encoding="utf-8")
+    process = subprocess.Popen([EXE, "samples", "--kind", "valid", "--count", "100000", "--out", str(out)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(p.stat().st_size > 1000 for p in tmp_path.glob(".keep.jsonl.*.partial")):  # lines as drawn
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 143 and "Traceback" not in err and "internal error" not in err, err
+    assert out.read_text(encoding="utf-8") == "precious\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
