@@ -124,6 +124,8 @@ class MockServer:
         """Answer ``resource_id`` (default: a new id) of an item operation (default: the first) with ``body``
         exactly — JSON data (a dict, a list, anything ``json.dumps`` writes) or bytes as they are. Returns the
         id to request. For fuzzing: serve what a strategy drew, then call your code."""
+        from .mock.store import listed
+
         routes = self.app.routes
         route = routes[operation] if operation else next((r for r in routes.values() if r.kind == "item"), None)
         if route is None or route.kind != "item":
@@ -133,7 +135,7 @@ class MockServer:
             resource_id = f"served-{self._served}"
         route.bodies[resource_id] = body if isinstance(body, bytes) else json.dumps(body).encode()
         if route.store is not None and resource_id not in route.store.items:
-            route.store.add(resource_id, body if isinstance(body, dict) else None)
+            route.store.add(resource_id, listed(body, route.store.id_field, resource_id))
         return resource_id
 
     @property

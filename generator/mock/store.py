@@ -180,6 +180,13 @@ def parent(path: str) -> str:
     return path.rstrip("/").rsplit("/", 1)[0]
 
 
+def listed(payload: Any, id_field: str, resource_id: str) -> dict[str, Any]:
+    """What a list page shows of an item body: the object it is about (:func:`locate_item`) with ``id_field``
+    set to the id it is served by, whatever the body says."""
+    item = locate_item(payload, id_field)
+    return {**(item or {}), id_field: resource_id}
+
+
 def locate_item(payload: Any, id_field: str) -> dict[str, Any] | None:
     """The object an item body is about: the shallowest object holding ``id_field``; else the one object a
     one-property wrapper holds (``{"pet": {...}}``, also as a one-item array); else the body itself."""
@@ -365,10 +372,7 @@ def _stores(config: MockConfig, operations: tuple[Any, ...],
         if store is None:
             store = stores[op.path] = Store(parameters(op.path)[-1])
         for resource_id, body in fixtures.get(op.id, {}).items():
-            item = locate_item(_json_or_none(body), store.id_field)
-            listed = dict(item) if item is not None else {}
-            listed[store.id_field] = resource_id  # the file name is the id, whatever the body says
-            store.add(resource_id, listed)
+            store.add(resource_id, listed(_json_or_none(body), store.id_field, resource_id))
     for salt, store in enumerate(stores.values()):
         if not store.ids:
             for resource_id in resource_ids(config.seed, salt, config.resources):

@@ -424,3 +424,16 @@ def test_the_start_up_line_shows_fixture_names_as_visible_escapes(tmp_path: Path
     line = banner(make(fixtures=tmp_path))
     assert line == "2 desktops: a\\x1b[31mb\\u202e, plain"
     assert line.isprintable()
+
+
+def test_a_served_body_is_listed_as_its_item_with_the_served_id() -> None:
+    """The plugin's serve(body) listed the whole body as one item (``{"desktop": {...}}`` with no id of its
+    own); fixtures listed the item inside it: both go through store.listed now."""
+    from generator.pytest_plugin import MockServer
+
+    server = MockServer(create_app(MockConfig(package="workspace_desktop", resources=1)), "http://testserver")
+    served = server.serve({"desktop": {"desktop_id": "says-another", "computer_name": "pc-1"}})
+    with WorkspaceClient(token="t", base_url=server.base_url, transport=server.transport) as c:
+        assert c.show_desktop_detail("p", served).desktop.computer_name == "pc-1"
+        last = c.list_desktops_detail("p").desktops[-1]
+    assert (last.desktop_id, last.computer_name, last.unknown_fields) == (served, "pc-1", ())
