@@ -1008,8 +1008,8 @@ def decode(text: str | bytes) -> Any:
     try:
         return _DECODER.decode(string)
     except json.JSONDecodeError as exc:
-        raise ContractError([Finding("", f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                                     "#")]) from None
+        what = exc.msg.removesuffix(" at")  # ("Unterminated string starting at")
+        raise ContractError([Finding("", f"not JSON: {what} at line {exc.lineno} column {exc.colno}", "#")]) from None
     except RecursionError:
         raise ContractError([Finding("", "JSON nested too deeply to decode", "#")]) from None
     except ValueError as exc:  # _NonFinite, or the int-string limit

@@ -368,6 +368,7 @@ def test_decode_names_the_refused_literal_and_where(text: str, needle: str, what
     ("", "not JSON: Expecting value at line 1 column 1"),
     ('{"a": 1,\n  }', "not JSON: Expecting property name enclosed in double quotes at line 2 column 3"),
     ("[1] x", "not JSON: Extra data at line 1 column 5"),
+    ('{"a": "cut', "not JSON: Unterminated string starting at line 1 column 7"),  # (json says "starting at")
     (b'["\xff"]', "not UTF-8 text: invalid start byte at byte 2"),
     (b'["\xc3', "not UTF-8 text: unexpected end of data at byte 2"),
     (b'["a", "\xc3"]', "not UTF-8 text: invalid continuation byte at byte 7"),
