@@ -188,9 +188,10 @@ def test_a_token_provider_that_raises(hostile: server.Hostile) -> None:
     def broken() -> str:
         raise KeyError("vault")
 
-    with pytest.raises(CredentialsError, match="raised KeyError") as caught:
+    with pytest.raises(CredentialsError, match=r"raised builtins\.KeyError") as caught:
         fetch(hostile.url, "ok", token=broken)
-    assert isinstance(caught.value.__cause__, KeyError) and hostile.seen == []
+    # not chained: the provider's message may quote the token (see test_http_failures)
+    assert caught.value.__cause__ is None and "vault" not in str(caught.value) and hostile.seen == []
 
 
 def test_retry_after_soon_ish_falls_back_on_backoff(hostile: server.Hostile) -> None:
