@@ -136,16 +136,29 @@ def _units(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO |
 
 
 def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
-    """Each file named or found in a named folder (see :func:`.files.walk`); None stands for standard input."""
+    """Each file named or found in a named folder (see :func:`.files.walk`), once: a file reached again (named
+    twice, in a folder also named, through a link) is skipped, as its responses would count twice. None
+    stands for standard input."""
+    read: set[tuple[int, int]] = set()
     for raw in paths:
         if raw == "-":
             yield None
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from walk(path, JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES, skipped.add)
-        else:
-            yield path
+        for found in walk(path, SUFFIXES, skipped.add) if path.is_dir() else (path,):
+            try:
+                info = os.stat(found)
+            except OSError:  # its reader says why
+                yield found
+                continue
+            if (info.st_dev, info.st_ino) in read:
+                skipped.add("file already read (named twice, or reached again through a folder or a link)")
+                continue
+            read.add((info.st_dev, info.st_ino))
+            yield found
+
+
+SUFFIXES = JSON_SUFFIXES + LINES_SUFFIXES + HAR_SUFFIXES
 
 
 def _guarded(source: str, captures: Iterator[Capture]) -> Iterator[Capture]:

@@ -23,7 +23,8 @@ def test_a_folder_walk_reports_each_skip_with_its_reason(tmp_path: Path) -> None
     os.symlink("loop.json", top / "loop.json")  # a link to itself
     os.symlink("missing.json", top / "dangling.json")
     os.symlink("..", top / "sub" / "up")  # back to a folder being walked
-    os.symlink("a.json", top / "link-to-a.json")  # a link to a capture is a capture
+    os.symlink("a.json", top / "link-to-a.json")  # a link to a capture read already: its responses once
+    os.symlink(top / "sub" / "b.json", tmp_path / "b-link.json")  # a link from outside to one inside
     os.mkfifo(top / "pipe.json")
     server = socket.socket(socket.AF_UNIX)
     server.bind(str(top / "socket.json"))
@@ -34,15 +35,16 @@ def test_a_folder_walk_reports_each_skip_with_its_reason(tmp_path: Path) -> None
         os.symlink(other, top / "one-way")
         os.symlink(other, top / "same-way")  # the same folder again
         start = time.monotonic()
-        code, report, _, _ = all_formats(top)
+        code, report, _, _ = all_formats(top, tmp_path / "b-link.json", top / "a.json", other / "c.json")
         assert time.monotonic() - start < 60
     finally:
         server.close()
     assert code == 0
     got = [Path(r["source"]).relative_to(top).as_posix() for r in report["results"]]
-    assert got == ["a.json", "link-to-a.json", "one-way/c.json", "sub/b.json"]
+    assert got == ["a.json", "one-way/c.json", "sub/b.json"]
     assert report["summary"]["skipped_reasons"] == {
         "dangling symbolic link": 1,
+        "file already read (named twice, or reached again through a folder or a link)": 4,
         "file of another kind": 1,
         "folder already walked (reached again through a symbolic link)": 1,
         "not a regular file (a FIFO)": 1,
@@ -50,7 +52,7 @@ def test_a_folder_walk_reports_each_skip_with_its_reason(tmp_path: Path) -> None
         "symbolic link loop": 1,
         "symbolic link loop (a link back to a folder being walked)": 1,
     }
-    assert report["summary"]["skipped"] == 7
+    assert report["summary"]["skipped"] == 11
 
 
 def test_special_files_named_directly_are_refused_without_blocking(tmp_path: Path) -> None:
