@@ -525,3 +525,19 @@ def test_what_suggest_applies_for_hostile_field_names_generates_and_then_validat
     report = json.loads(judged.stdout)
     [result] = report["results"]
     assert result["undocumented_fields"] == [] and result["problems"] == [], result
+
+
+def test_findings_with_no_model_to_place_them_in_are_listed_not_only_counted(run: Run, tmp_path: Path) -> None:
+    """A 204 that came with a body: counted as a violation, and (with no model for the status) listed nowhere."""
+    har = {"log": {"version": "1.2", "creator": {"name": "t", "version": "1"}, "entries": [{
+        "request": {"method": "GET", "url": "https://workspace.ap-southeast-1.myhuaweicloud.com/v2/p1/desktops/d1",
+                    "headers": []},
+        "response": {"status": 204, "headers": [], "content": {"mimeType": "application/json", "text": "{}"}}}]}}
+    (tmp_path / "one.har").write_text(json.dumps(har), encoding="utf-8")
+    done = deskkit("suggest", str(tmp_path / "one.har"), "--spec", str(SPEC), "--package", PACKAGE, "--format",
+                   "json", env={"PYTHONPATH": str(run.bindings)})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["corpus"]["verdicts"] == {"violation": 1}
+    assert [(o["pointer"], o["message"]) for o in report["not_proposed"]] == [
+        ("", "a body where the contract has none (status 204)")]

@@ -162,7 +162,9 @@ class Collector:
         if result["verdict"] == "unreadable" or not (result["problems"] or result["undocumented_fields"]):
             return
         root, data = self._body(capture, result)
-        if root is None:
+        if root is None:  # no model to place them in (a body where the contract has none): listed as they are
+            for record in result["problems"]:
+                self._other(index, capture, record["pointer"], record["message"], record["rule"])
             return
         for record in result["problems"]:
             self._finding(index, capture, record, self.contract.locate(root, data, record["pointer"]))
