@@ -541,3 +541,22 @@ def test_findings_with_no_model_to_place_them_in_are_listed_not_only_counted(run
     assert report["corpus"]["verdicts"] == {"violation": 1}
     assert [(o["pointer"], o["message"]) for o in report["not_proposed"]] == [
         ("", "a body where the contract has none (status 204)")]
+
+
+def test_values_under_credential_names_are_not_shown_as_examples(run: Run, tmp_path: Path) -> None:
+    """A report and a patched spec are shared and committed: a field named like a credential (and all inside
+    it) shows its type and size, never its value; other fields keep their examples."""
+    secrets = {"password": "s3cr3t-pw", "auth_token": "s3cr3t-token", "sk": "s3cr3t-sk",
+               "credentials": {"value": "s3cr3t-inner", "list": ["s3cr3t-item"]}}
+    body = {"desktop": {"desktop_id": "d1", "plain_field": "shown-value", **secrets}}
+    (tmp_path / "secret.json").write_text(json.dumps(body), encoding="utf-8")
+    patched = tmp_path / "patched.yaml"
+    outputs = []
+    for fmt in ("text", "json", "markdown"):
+        done = deskkit("suggest", str(tmp_path / "secret.json"), "--spec", str(SPEC), "--package", PACKAGE,
+                       "--format", fmt, "--apply", str(patched), env={"PYTHONPATH": str(run.bindings)})
+        assert done.returncode == 0, done.stderr
+        outputs += [done.stdout, patched.read_text(encoding="utf-8")]
+    for text in outputs:
+        assert "s3cr3t" not in text
+    assert "<hidden: string of 9>" in outputs[0] and "shown-value" in outputs[0]

@@ -22,7 +22,7 @@ from ..bindings import Bindings
 from ..captures import Capture, LineRange, Router, Skipped, plan, read_range
 from ..judge import Judge, crashed, decode
 from ..results import FindingRecord, Result
-from .shapes import Shape
+from .shapes import Shape, secret_name
 from .walk import Contract, Place, json_type, matches
 
 
@@ -210,7 +210,9 @@ class Collector:
 
     def _field(self, index: int, capture: Capture, pointer: str, place: Place) -> None:
         assert place.owner is not None and place.key is not None
-        seen = self.corpus.fields.setdefault((place.owner, place.key), FieldSeen())
+        seen = self.corpus.fields.get((place.owner, place.key))
+        if seen is None:
+            seen = self.corpus.fields[(place.owner, place.key)] = FieldSeen(shape=Shape(secret_name(place.key)))
         seen.add(index, capture, pointer)
         seen.shape.add(place.value)
 
@@ -228,7 +230,8 @@ class Collector:
         key = (place.owner, place.prop.wire, kind)
         seen = self.corpus.deviations.get(key)
         if seen is None:
-            seen = self.corpus.deviations[key] = DeviationSeen(expected=place.prop.site.json_type)
+            seen = self.corpus.deviations[key] = DeviationSeen(expected=place.prop.site.json_type,
+                                                               shape=Shape(secret_name(place.prop.wire)))
         seen.add(index, capture, pointer)
         seen.shape.add(place.value)
         value = place.value

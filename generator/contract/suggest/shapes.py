@@ -11,9 +11,10 @@ proposed where the values do not say enough: only ``null``, only empty arrays or
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from .walk import json_type
 
@@ -24,18 +25,35 @@ MAX_DEPTH = 16  # below this, values are counted, not walked (a hostile capture 
 SCALARS = ("string", "integer", "number", "boolean")
 
 
-def example(value: Any) -> str:
-    """``value`` as JSON text, cut to :data:`EXAMPLE_CHARS` characters."""
+#: Names whose values are credentials: their examples are not shown (a report and a patched spec are shared
+#: and committed). Matched anywhere in the name, any case; ``ak``/``sk`` whole.
+SECRET_NAME: Final = re.compile(r"(?i)pass(?:word|wd|phrase)|secret|token|api[-_]?key|access[-_]?key|"
+                                r"private[-_]?key|credential|authori[sz]ation|cookie|session|signature|^[as]k$")
+
+
+def secret_name(name: str) -> bool:
+    """Whether values under ``name`` are kept out of examples (see :data:`SECRET_NAME`)."""
+    return SECRET_NAME.search(name) is not None
+
+
+def example(value: Any, secret: bool = False) -> str:
+    """``value`` as JSON text, cut to :data:`EXAMPLE_CHARS` characters; under a secret's name, only its type
+    and size."""
+    if secret and value is not None:
+        size = f" of {len(value)}" if isinstance(value, str | list | dict) else ""
+        return f"<hidden: {json_type(value)}{size}>"
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= EXAMPLE_CHARS else text[: EXAMPLE_CHARS - 1] + "…"
 
 
 class Shape:
-    """The values seen at one place, merged."""
+    """The values seen at one place, merged. Under a name :func:`secret_name` matches (``secret``), examples
+    show only the type and size, all the way down."""
 
-    __slots__ = ("count", "examples", "items", "members", "overflow", "types")
+    __slots__ = ("count", "examples", "items", "members", "overflow", "secret", "types")
 
-    def __init__(self) -> None:
+    def __init__(self, secret: bool = False) -> None:
+        self.secret = secret
         self.count = 0
         self.types: Counter[str] = Counter()
         self.examples: list[str] = []
@@ -48,7 +66,7 @@ class Shape:
         kind = json_type(value)
         self.types[kind] += 1
         if len(self.examples) < EXAMPLES:
-            text = example(value)
+            text = example(value, self.secret)
             if text not in self.examples:
                 self.examples.append(text)
         if depth >= MAX_DEPTH:
@@ -60,17 +78,17 @@ class Shape:
                     if len(self.members) >= MAP_KEYS:
                         self.overflow = True
                         continue
-                    member = self.members[key] = Shape()
+                    member = self.members[key] = Shape(self.secret or secret_name(str(key)))
                 member.add(item, depth + 1)
         elif kind == "array":
             if self.items is None:
-                self.items = Shape()
+                self.items = Shape(self.secret)
             for item in value:
                 self.items.add(item, depth + 1)
 
     def merged(self) -> Shape:
         """One shape for every member's values (the values of a map)."""
-        out = Shape()
+        out = Shape(self.secret)
         for member in self.members.values():
             out.count += member.count
             out.types.update(member.types)
