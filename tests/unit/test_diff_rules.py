@@ -566,7 +566,11 @@ def test_without_the_every_enum_quirk_an_added_response_value_breaks_tolerant_cl
       "          properties:\n"),
      ("    Pet:\n      allOf:\n", "    Pet:\n      required: [id]\n      properties:\n        id: {type: integer, "
                                   "format: int64, description: Pet ID.}\n      allOf:\n")],  # allOf: where a piece sits
-], ids=["inline-or-ref", "three-spellings-of-null", "allof-members-merged"])
+    [("name: {type: string, description: Full name.}", "name: {type: string, minLength: 0, "
+      "description: Full name.}")],  # at least 0 characters: no bound
+    [("schema: {type: integer, minimum: 1, maximum: 100, default: 20}",
+      "schema: {type: integer, minimum: 1, maximum: 100, default: 20.0}")],  # one JSON number
+], ids=["inline-or-ref", "three-spellings-of-null", "allof-members-merged", "min-length-0", "default-20.0"])
 def test_ways_of_writing_the_same_contract_are_no_change(tmp_path: Path, edits: list[tuple[str, str]]) -> None:
     new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), *edits))
     assert diff(PETS, new) == []

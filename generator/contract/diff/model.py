@@ -17,7 +17,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Final
 
 from ...codegen.load import escape_token
 from ...errors import SpecError, SpecIssue
@@ -41,9 +41,24 @@ _READ = frozenset({"$ref", "allOf", "oneOf", "anyOf", "type", "nullable", "forma
 _PATH_PARAM = re.compile(r"\{[^{}/]*\}")
 
 
+#: Lower bounds on a count, which 0 leaves unbounded.
+_COUNTS: Final = frozenset({"minLength", "minItems", "minProperties"})
+
+
 def canonical(value: Any) -> str:
-    """One spelling of a JSON value, for equality and messages."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    """One spelling of a JSON value, for equality and messages (``0`` and ``0.0`` are one JSON number)."""
+    return json.dumps(_whole_numbers(value), sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
+
+
+def _whole_numbers(value: Any) -> Any:
+    if type(value) is float and value.is_integer() and abs(value) <= 2**53:
+        return int(value)
+    if isinstance(value, list):
+        return [_whole_numbers(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _whole_numbers(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -511,6 +526,8 @@ class Document:
     def _merge_bound(self, s: Schema, word: str, value: Any, at: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self._fail(at, f"expected a number; found {value!r}")
+            return
+        if value == 0 and word in _COUNTS:  # at least 0 characters, items or properties: no bound at all
             return
         known = s.bounds.get(word)
         tighter = (known is None or (value > known.value if word in LOWER else value < known.value)
