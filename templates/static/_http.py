@@ -47,7 +47,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from ._runtime import ContractError, Finding, Model, Operation, decode
+from ._runtime import ContractError, Finding, Model, Operation, Parameter, decode
 from .signing import SdkSigner, Secret, header_value_problem
 
 __all__ = [
@@ -318,6 +318,17 @@ def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepar
         raise InvalidRequestError(str(exc)) from None
 
 
+def _encodable(param: Parameter, texts: list[str]) -> list[str]:
+    """``texts``, when UTF-8 can encode them (a lone surrogate it cannot: the error names the parameter)."""
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise ValueError(f"{param.py_name or param.name} holds a character UTF-8 cannot encode "
+                             f"(U+{ord(text[exc.start]):04X}, a lone surrogate, at {exc.start})") from None
+    return texts
+
+
 def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
     path = op.path
     query: list[str] = []
@@ -332,13 +343,13 @@ def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
             # Every key and value percent-encoded (a space as %20), except the commas that join an unexploded
             # array: an item's own comma is %2C, so the list reads back unambiguously.
             key = quote(param.name, safe="")
-            items = [quote(text, safe="") for text in param.texts(value)]
+            items = [quote(text, safe="") for text in _encodable(param, param.texts(value))]
             if param.explode or param.site.items is None:
                 query.extend(f"{key}={item}" for item in items)
             else:
                 query.append(f"{key}={','.join(items)}")
             continue
-        texts = param.encode(value)
+        texts = _encodable(param, param.encode(value))
         if param.location == "path":
             path = path.replace("{" + param.name + "}", check_segment(param.py_name or param.name, texts[0]))
         else:

@@ -575,6 +575,24 @@ def test_a_path_segment_is_sent_percent_encoded(value: str, sent: str) -> None:
     assert c.check_segment("id", value) == sent
 
 
+@pytest.mark.parametrize(("arguments", "message"), [
+    ({"desktop_id": "\ud800"}, "desktop_id holds a character UTF-8 cannot encode (U+D800, a lone surrogate, at 0)"),
+    ({"computer_name": "a\udc80"}, "computer_name holds a character UTF-8 cannot encode (U+DC80, a lone "
+                                     "surrogate, at 1)"),
+])
+def test_a_parameter_utf8_cannot_encode_is_named(arguments: dict[str, str], message: str) -> None:
+    """The codec's own message named neither the parameter nor the call: 'utf-8' codec can't encode..."""
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda r: sent.append(r) or httpx.Response(200, content=PAGE))
+    with c.WorkspaceClient(token="t", base_url=BASE, transport=transport) as client, \
+            pytest.raises(c.InvalidRequestError) as caught:
+        if "desktop_id" in arguments:
+            client.show_desktop_detail("p", **arguments)
+        else:
+            client.list_desktops_detail("p", **arguments)
+    assert str(caught.value) == message and sent == []
+
+
 @pytest.mark.parametrize("call", CALLS)
 def test_the_request_asks_for_json_and_the_codings_it_can_undo(call: Any) -> None:
     seen: list[httpx.Request] = []
