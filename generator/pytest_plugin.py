@@ -127,13 +127,21 @@ class MockServer:
         from .mock.store import listed
 
         routes = self.app.routes
+        if operation is not None and operation not in routes:
+            raise ValueError(f"no operation {operation!r} in the bindings; they have {sorted(routes)}")
         route = routes[operation] if operation else next((r for r in routes.values() if r.kind == "item"), None)
         if route is None or route.kind != "item":
             raise ValueError(f"{operation or 'the bindings'}: no operation that answers by resource id")
+        if not isinstance(body, bytes):
+            try:
+                body_bytes = json.dumps(body).encode()
+            except (TypeError, ValueError) as exc:  # a set, an object of a class json does not know
+                raise TypeError(f"serve: the body is not JSON data ({exc}); give what json.dumps writes, or "
+                                "bytes") from None
         if resource_id is None:
             self._served += 1
             resource_id = f"served-{self._served}"
-        route.bodies[resource_id] = body if isinstance(body, bytes) else json.dumps(body).encode()
+        route.bodies[resource_id] = body if isinstance(body, bytes) else body_bytes
         if route.store is not None and resource_id not in route.store.items:
             route.store.add(resource_id, listed(body, route.store.id_field, resource_id))
         return resource_id
@@ -188,8 +196,8 @@ def _config(request: pytest.FixtureRequest, chosen: dict[str, Any], base: Path) 
     try:
         config = MockConfig(package=package_of(request.config), host="127.0.0.1", port=0, **chosen)
         config.check()
-    except DeskkitError as exc:
-        pytest.fail(f"{MARKER}: {exc}", pytrace=False)
+    except DeskkitError as exc:  # (from None: inside the except, pytest printed the message twice)
+        raise pytest.fail.Exception(f"{MARKER}: {exc}", pytrace=False) from None
     return config
 
 
@@ -235,7 +243,7 @@ def _served(config: MockConfig) -> Iterator[MockServer]:
     try:
         running = start(config)
     except DeskkitError as exc:
-        pytest.fail(f"deskkit mock: {exc}", pytrace=False)
+        raise pytest.fail.Exception(f"deskkit mock: {exc}", pytrace=False) from None
     try:
         yield MockServer(running.app, running.url)
     finally:
@@ -248,7 +256,7 @@ def _in_process(config: MockConfig) -> MockServer:
     try:
         return MockServer(create_app(config), IN_PROCESS_URL)
     except DeskkitError as exc:
-        pytest.fail(f"deskkit mock: {exc}", pytrace=False)
+        raise pytest.fail.Exception(f"deskkit mock: {exc}", pytrace=False) from None
 
 
 @pytest.fixture

@@ -437,3 +437,13 @@ def test_a_served_body_is_listed_as_its_item_with_the_served_id() -> None:
         assert c.show_desktop_detail("p", served).desktop.computer_name == "pc-1"
         last = c.list_desktops_detail("p").desktops[-1]
     assert (last.desktop_id, last.computer_name, last.unknown_fields) == (served, "pc-1", ())
+
+
+def test_serve_names_an_unknown_operation_and_a_body_that_is_not_json() -> None:
+    from generator.pytest_plugin import MockServer
+
+    server = MockServer(create_app(MockConfig(package="workspace_desktop", resources=1)), "http://testserver")
+    with pytest.raises(ValueError, match=r"no operation 'NoSuchOp' in the bindings; they have \["):
+        server.serve({}, operation="NoSuchOp")
+    with pytest.raises(TypeError, match="serve: the body is not JSON data"):
+        server.serve({"a": {1, 2}})

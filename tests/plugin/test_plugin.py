@@ -98,3 +98,4 @@ def test_the_ini_option_chooses_the_bindings(project: pytest.Pytester) -> None:
     result.assert_outcomes(errors=1)
     assert "cannot import the bindings 'no_such_bindings'" in result.stdout.str()
     assert "Traceback" not in result.stdout.str()
+    assert "During handling of the above exception" not in result.stdout.str()  # the message once, not chained
