@@ -566,11 +566,15 @@ def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Ski
     except (KeyError, TypeError):
         return Capture(source, None, entry=index,
                        unreadable=f"HAR entry {where} lacks request.url, request.method or response.status")
+    for field_, value in (("url", url), ("method", verb)):  # (str(None) matched no operation: "another request")
+        if not isinstance(value, str):
+            return Capture(source, None, entry=index, unreadable=f"{where}/request/{field_} is not a string "
+                           f"(found {jsontext.json_type(value)})")
     try:
-        path = urlsplit(str(url)).path
+        path = urlsplit(url).path
     except ValueError as exc:  # e.g. "Invalid IPv6 URL": the entry cannot be matched to an operation
         return Capture(source, None, entry=index, unreadable=f"{where}/request/url is not a URL ({exc})")
-    operation, _ = router.match(str(verb), path)
+    operation, _ = router.match(verb, path)
     if operation is None:
         skipped.add("HAR entry for another request")
         return None

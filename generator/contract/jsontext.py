@@ -227,3 +227,13 @@ def blank(data: bytes | bytearray) -> bool:
     """Whether ``data`` holds nothing but JSON's whitespace (space, tab, CR, LF). ``isspace`` alone takes a
     vertical tab or a form feed too: a line of them is text that is not JSON, reported, not skipped."""
     return data.isspace() and not data.strip(b" \t\r\n")
+
+
+#: The JSON type of each Python type a decoder makes.
+JSON_NAMES: Final = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
+                     list: "array", dict: "object"}
+
+
+def json_type(value: object) -> str:
+    """The JSON type of a decoded value (``integer`` for an int, ``number`` for a float)."""
+    return JSON_NAMES.get(type(value), "unknown")

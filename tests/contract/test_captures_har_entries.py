@@ -53,6 +53,20 @@ def test_an_entry_without_url_method_or_status_is_unreadable_and_named(item: Any
     assert skipped.count == 0
 
 
+@pytest.mark.parametrize(("item", "field", "found"), [
+    (entry(method=None), "method", "null"), (entry(method=["GET"]), "method", "array"),
+    (entry(url=None), "url", "null"), (entry(url=7), "url", "integer"),
+])
+def test_a_url_or_method_that_is_not_a_string_is_unreadable_not_another_request(item: Any, field: str,
+                                                                                 found: str) -> None:
+    """`str(None)` matched no operation: the entry was skipped as "another request", while an entry without
+    the key at all was unreadable."""
+    capture, skipped = one(item, 11)
+    assert capture == Capture("f.har", None, entry=11,
+                              unreadable=f"/log/entries/11/request/{field} is not a string (found {found})")
+    assert skipped.count == 0
+
+
 def test_a_url_that_is_not_a_url_is_unreadable_with_the_parsers_reason() -> None:
     capture, _ = one(entry(url="http://[::1/v2/p/desktops/d"), 2)
     assert capture == Capture("f.har", None, entry=2, unreadable="/log/entries/2/request/url is not a URL "
@@ -70,8 +84,7 @@ def test_an_entry_answers_the_operation_its_method_and_path_name(url: str, metho
 
 
 @pytest.mark.parametrize(("url", "method"), [(URL.format("d1"), "POST"), (URL.format("d1/x"), "GET"),
-                                             ("https://example.com/v2/p1/desktops", "GET"), (5, "GET"),
-                                             (URL.format("d1"), None), (URL.format("d1"), 7)])
+                                             ("https://example.com/v2/p1/desktops", "GET")])
 def test_entries_of_other_requests_are_skipped_and_counted(url: Any, method: Any) -> None:
     capture, skipped = one(entry(url=url, method=method))
     assert capture is None

@@ -20,10 +20,11 @@ from typing import Any
 
 from ..bindings import Bindings
 from ..captures import Capture, LineRange, Router, Skipped, plan, read_range
+from ..jsontext import json_type
 from ..judge import Judge, crashed, decode
 from ..results import FindingRecord, Result
 from .shapes import Shape, secret_name
-from .walk import Contract, Place, json_type, matches
+from .walk import Contract, Place, matches
 
 
 def where(capture: Capture) -> str:

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, Final, NamedTuple
 
-from .walk import json_type
+from ..jsontext import json_type
 
 EXAMPLES = 3  # distinct examples kept per place
 EXAMPLE_CHARS = 40  # an example's JSON text is cut to this many characters

@@ -14,14 +14,7 @@ import importlib
 from typing import Any, NamedTuple
 
 from ..bindings import Bindings
-
-_JSON_NAMES = {type(None): "null", bool: "boolean", int: "integer", float: "number", str: "string",
-               list: "array", dict: "object"}
-
-
-def json_type(value: object) -> str:
-    """The JSON type of a decoded value (``integer`` for an int, ``number`` for a float)."""
-    return _JSON_NAMES.get(type(value), "unknown")
+from ..jsontext import JSON_NAMES
 
 
 def is_json_type(value: object, name: str) -> bool:
@@ -31,7 +24,7 @@ def is_json_type(value: object, name: str) -> bool:
         return kind is int or (kind is float and float(value).is_integer())  # type: ignore[arg-type]
     if name == "number":
         return kind is int or kind is float
-    return _JSON_NAMES.get(kind) == name
+    return JSON_NAMES.get(kind) == name
 
 
 def matches(value: object, site: Any) -> bool:
