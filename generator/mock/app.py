@@ -253,7 +253,11 @@ class MockApp:
         if fault == "502-html":
             return MockResponse(502, HTML_502, content_type="text/html")
         if fault == "slow":
-            await asyncio.sleep(self.config.slow_seconds)
+            try:
+                await asyncio.sleep(self.config.slow_seconds)
+            except asyncio.CancelledError:  # the server is stopping and its grace ran out: answer at once (raised
+                # on, the cancellation was logged as an exception in the app, with its traceback)
+                return _error(503, "APIGW.0202", "Service unavailable: the mock is stopping.", request_id)
         response = self._answer(route, path, request, request_id)
         if fault == "truncate" and response.status < 300:
             response = response._replace(body=response.body[: len(response.body) // 2])

@@ -157,6 +157,22 @@ def test_signals_stop_it_cleanly_with_a_connection_open(start_mock: Callable[...
     assert text.rstrip().endswith("deskkit mock: stopped") and "Traceback" not in text
 
 
+def test_stopping_during_a_slow_answer_answers_it_and_prints_no_traceback(start_mock: Callable[..., Mock]) -> None:
+    """uvicorn cancels what is still running once its grace (5 s) is over: the slow fault's sleep raised the
+    cancellation into the app, logged as "Exception in ASGI application" with a traceback."""
+    mock = start_mock("--slow", "1", "--slow-seconds", "60")
+    with socket.create_connection(("127.0.0.1", mock.port)) as waiting:
+        waiting.sendall(f"GET /v2/p/desktops/{mock.ids[0]} HTTP/1.1\r\nHost: a\r\nX-Auth-Token: t\r\n"
+                        "Connection: close\r\n\r\n".encode())
+        time.sleep(0.5)  # the request is in, and waits (nothing is logged until it is answered)
+        mock.process.send_signal(signal.SIGTERM)
+        assert mock.process.wait(timeout=20) == 0
+        answer = waiting.recv(1000)
+    text = mock.log.read_text()
+    assert answer.startswith(b"HTTP/1.1 503 ") and b"the mock is stopping" in answer
+    assert "Traceback" not in text and "Exception in ASGI" not in text and "CancelledError" not in text, text
+
+
 def test_a_non_loopback_address_is_warned_about(start_mock: Callable[..., Mock]) -> None:
     mock = start_mock("--host", "0.0.0.0")
     lines = mock.log.read_text().splitlines()
