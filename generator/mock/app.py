@@ -25,6 +25,7 @@ from urllib.parse import quote, unquote
 
 from ..contract.bindings import load_bindings
 from ..contract.captures import Router
+from ..contract.report import visible
 from ..errors import DeskkitError
 from . import auth
 from .config import MockConfig
@@ -138,10 +139,44 @@ class MockApp:
         self.routes: dict[str, Route] = build_routes(config, operations, self.warnings)
         self.router = Router(operations)
         self.patterns = {op.id: pattern for _, pattern, op in self.router.routes}
+        for op_id, resource_id, why in self._unreachable():  # left out: listed, they would lead nowhere
+            route = self.routes[op_id]
+            del route.bodies[resource_id]
+            if route.store is not None:
+                route.store.remove(resource_id)
+            self.warnings.append(f"--fixtures: {op_id} '{visible(resource_id)}' cannot be requested ({why}), so "
+                                 "it is left out")
         self.faults = Faults(config.faults, config.fault_limit, config.seed)
         self.signing = importlib.import_module(f"{config.package}.signing") if config.ak else None
         self.requests: collections.deque[RequestRecord] = collections.deque(maxlen=max(config.keep_requests, 0))
         self.log = log
+
+    def _unreachable(self) -> list[tuple[str, str, str]]:
+        """Item fixtures no request can reach: named like a dot-segment (clients resolve ``.`` and ``..``),
+        with bytes that are not UTF-8 in the file name, or like a literal path that wins over the parameter
+        (``detail`` beside ``/desktops/detail``)."""
+        out = []
+        for route in self.routes.values():
+            if route.kind != "item":
+                continue
+            for resource_id in route.bodies:
+                if resource_id in (".", ".."):
+                    out.append((route.op.id, resource_id, "a dot-segment, which clients resolve"))
+                    continue
+                try:
+                    segment = quote(resource_id, safe="")
+                except UnicodeEncodeError:
+                    out.append((route.op.id, resource_id, "its file name is not UTF-8"))
+                    continue
+                *outer, last = re.findall(r"\{[^}]*\}", route.op.path)
+                path = route.op.path.replace(last, segment)
+                for name in outer:
+                    path = path.replace(name, "x")
+                answered, _ = self.router.match(route.op.method.upper(), path)
+                if answered is not route.op:
+                    owner = f"{answered.id}'s" if answered is not None else "no operation's"
+                    out.append((route.op.id, resource_id, f"that path is {owner}"))
+        return out
 
     @property
     def ids(self) -> list[str]:

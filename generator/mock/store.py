@@ -86,6 +86,11 @@ class Store:
             self.ids.append(resource_id)
         self.items[resource_id] = item
 
+    def remove(self, resource_id: str) -> None:
+        self.items.pop(resource_id, None)
+        if resource_id in self.ids:
+            self.ids.remove(resource_id)
+
 
 @dataclass
 class Route:

@@ -447,3 +447,22 @@ def test_serve_names_an_unknown_operation_and_a_body_that_is_not_json() -> None:
         server.serve({}, operation="NoSuchOp")
     with pytest.raises(TypeError, match="serve: the body is not JSON data"):
         server.serve({"a": {1, 2}})
+
+
+def test_fixtures_no_request_can_reach_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    """`detail` is the list's own path, `..` a dot-segment clients resolve, `\\xff` a file name that is not
+    UTF-8: each was listed (banner, list pages) and could never be requested."""
+    import os
+
+    body = (Path(__file__).parents[1] / "data" / "vendor-example.json").read_bytes()
+    for name in (b"ok.json", b"detail.json", b"...json", b"\xff.json"):
+        with open(os.path.join(os.fsencode(tmp_path), name), "wb") as handle:
+            handle.write(body)
+    app = create_app(MockConfig(package="workspace_desktop", fixtures=tmp_path))
+    assert app.ids == ["ok"]
+    assert [w.split(" cannot be requested ")[0] for w in app.warnings] == [
+        "--fixtures: ShowDesktopDetail '..'", "--fixtures: ShowDesktopDetail 'detail'",
+        "--fixtures: ShowDesktopDetail '\\xff'"]
+    with client(app) as c:
+        listed = c.get("/v2/p/desktops/detail", headers={"X-Auth-Token": "t"}).json()
+    assert [d["desktop_id"] for d in listed["desktops"]] == ["ok"] and listed["total_count"] == 1
