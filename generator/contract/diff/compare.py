@@ -189,15 +189,18 @@ class Comparer:
     # -- schemas --------------------------------------------------------------------------------------
     def schema(self, site: Site) -> Node:
         """The changes between two schemas in one role (memoized; a recursive schema meets itself here)."""
+        known = self.nodes.get(site)  # (the same site again: most look-ups, at no cost of views or keys)
+        if known is not None:
+            return known
         o, n = self.old.view(site.old), self.new.view(site.new)
         # A side with a location of its own never reads its anchor (nor do the children it makes): left out of
         # the key, a component shared by many operations is compared once, not once per operation.
-        key = replace(site, old_anchor="" if o.at else site.old_anchor,
-                                  new_anchor="" if n.at else site.new_anchor)
+        key = replace(site, old_anchor="" if o.at else site.old_anchor, new_anchor="" if n.at else site.new_anchor)
         known = self.nodes.get(key)
         if known is not None:
+            self.nodes[site] = known
             return known
-        node = self.nodes[key] = Node()
+        node = self.nodes[key] = self.nodes[site] = Node()
         self._type(node, site, o, n)
         self._enum(node, site, o, n)
         self._constraints(node, site, o, n)
