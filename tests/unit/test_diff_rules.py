@@ -597,6 +597,18 @@ def test_const_changed(tmp_path: Path) -> None:
     assert_changes(old, new, [Expect("response-property-const-changed", at, at, (B, B, B), "const: A", "const: B")])
 
 
+def test_a_value_that_becomes_an_array_is_one_change_not_one_more_for_its_items(tmp_path: Path) -> None:
+    """A string has no items: comparing "nothing" with the new items was a second change, at a path OLD
+    could never hold (`type any type → array` at `/legal_name/*`)."""
+    legal = "legal_name: {type: string, description: Registered name.}"
+    new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), (
+        legal, "legal_name: {type: array, items: {type: array, items: {type: string}}, description: Registered "
+               "name.}")))
+    found = diff(PETS, new)
+    assert [(f.kind, f.new.pointer) for f in found] == [
+        ("response-property-type-changed", "/components/schemas/Company/properties/legal_name/type")]
+
+
 def test_each_use_site_is_named_with_its_operation_part_and_path(tmp_path: Path) -> None:
     new = write(tmp_path, "new.yaml", edit(PETS.read_text(encoding="utf-8"), (
         "enum: [available, pending, sold]", "enum: [available, pending, sold, adopted]")))

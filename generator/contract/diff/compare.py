@@ -206,7 +206,8 @@ class Comparer:
         self._constraints(node, site, o, n)
         self._annotations(node, site, o, n)
         self._object(node, site, o, n)
-        if o.items is not None or n.items is not None:
+        if (o.items is not None or n.items is not None) and _may_be_array(o) and _may_be_array(n):
+            # (a side that is no array has no items: `string` → array is the type change above, not one more)
             node.children.append((self._site(site, o.items or ANY, n.items or ANY, o.items_at or o.at,
                                              n.items_at or n.at), "/*"))
         self._variants(node, site, o, n)
@@ -915,6 +916,11 @@ class Comparer:
                     live.add(parent)
                     stack_ids.append(parent)
         return {key: [(c, s) for c, s in children[key] if id(c) in live] for key in live}
+
+
+def _may_be_array(s: Schema) -> bool:
+    types = s.value_types
+    return types is None or "array" in types
 
 
 def _used(doc: Document) -> set[str]:
