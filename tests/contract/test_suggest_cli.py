@@ -560,3 +560,17 @@ def test_values_under_credential_names_are_not_shown_as_examples(run: Run, tmp_p
     for text in outputs:
         assert "s3cr3t" not in text
     assert "<hidden: string of 9>" in outputs[0] and "shown-value" in outputs[0]
+
+
+def test_types_left_out_of_a_proposal_are_said(run: Run, tmp_path: Path) -> None:
+    """Integers twice and an array once: integer is proposed, and the array is said to be left out (it was
+    dropped without a word; nulls had a line)."""
+    lines = [{"desktop": {"desktop_id": "d1", "lst_or_int": value}} for value in (2, 3, [1])]
+    (tmp_path / "c.jsonl").write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    done = deskkit("suggest", str(tmp_path / "c.jsonl"), "--spec", str(SPEC), "--package", PACKAGE, "--format",
+                   "json", env={"PYTHONPATH": str(run.bindings)})
+    assert done.returncode == 0, done.stderr
+    [field] = [f for f in json.loads(done.stdout)["undocumented_fields"] if f["pointer"].endswith("/lst_or_int")]
+    assert field["proposed"]["type"] == "integer"
+    assert field["left_out"] == ["the value: array x1 seen too, not in the proposal (integer is the most common; "
+                                 "the others will show as deviations)"]

@@ -135,6 +135,10 @@ def propose(shape: Shape, name: str, cx: Context, nullable: bool, where: str = "
         if one.schema is None:
             return one
         schemas = [one.schema]
+        if len(kinds) > 1:
+            others = ", ".join(f"{kind} x{shape.types[kind]}" for kind in kinds[1:])
+            cx.left_out.append(f"{where or 'the value'}: {others} seen too, not in the proposal ({kinds[0]} is "
+                               "the most common; the others will show as deviations)")
     null = nullable and shape.types["null"] > 0
     if len(schemas) == 1 and "type" in schemas[0] and null:
         return Proposal({**schemas[0], "type": [schemas[0]["type"], "null"]})
