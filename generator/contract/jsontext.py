@@ -33,7 +33,9 @@ from typing import Any, Final
 
 from .results import Position
 
-MAX_DEPTH = 512  # where the position of a too-deep document is reported (json itself gives up near 1000)
+#: Deeper than this, a document is not read (whoever reads it: json and the walks after it recurse, and where
+#: Python's stack ends depends on how deep the reader already is — a worker, a Dask thread).
+MAX_DEPTH = 512
 
 #: The C string scanner behind ``json``: (text, index after the opening quote, strict) → (value, end).
 _scanstring: Callable[[str, int, bool], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
@@ -132,6 +134,11 @@ def to_text(data: bytes | bytearray | str) -> str:
 def loads(data: bytes | bytearray | str, fast: Callable[[bytes | bytearray | str], Any] | None = FAST) -> Any:
     """The value of a JSON document, or :class:`NotJson` saying why not and where. ``fast``: the decoder tried
     first (see the module's docstring); whatever it refuses, the strict standard-library path decides."""
+    if len(data) > 2 * MAX_DEPTH and may_be_too_deep(data):  # (deeper needs that many brackets, and closers)
+        text = to_text(data)
+        offset = too_deep(text)
+        if offset is not None:
+            raise NotJson(f"JSON nested more than {MAX_DEPTH} levels deep", position(text, offset))
     if fast is not None:
         try:
             return fast(data)
@@ -208,6 +215,14 @@ def tokens(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
             continue
         yield match.start(), token
         pos = match.end()
+
+
+def may_be_too_deep(data: bytes | bytearray | str) -> bool:
+    """Whether ``data`` holds more than MAX_DEPTH ``[`` and ``{`` in all (counted in C): it cannot nest deeper
+    otherwise, so the scan of :func:`too_deep` is for these few."""
+    if isinstance(data, str):
+        return data.count("[") + data.count("{") > MAX_DEPTH
+    return data.count(b"[") + data.count(b"{") > MAX_DEPTH
 
 
 def too_deep(text: str) -> int | None:

@@ -8,7 +8,7 @@ from typing import Any, TypeGuard
 
 from .bindings import Bindings
 from .captures import Capture
-from .jsontext import NotJson, blank, loads
+from .jsontext import MAX_DEPTH, NotJson, blank, loads, may_be_too_deep, to_text, too_deep
 from .results import FindingRecord, OffPageRecord, Position, Result
 from .typed import checker, observer
 
@@ -50,6 +50,17 @@ def decode(capture: Capture, operation: str, fast: bool = True) -> tuple[Any, Re
         return (loads(data) if fast else loads(data, fast=None)), None
     except NotJson as exc:
         return None, _unreadable(capture, operation, exc.reason, exc.at)
+
+
+def _too_deep(body: bytes | bytearray | str) -> bool:
+    """Whether ``body`` nests past :data:`.jsontext.MAX_DEPTH` (the counts first: a scan only for the few that
+    hold that many brackets)."""
+    if len(body) <= 2 * MAX_DEPTH or not may_be_too_deep(body):
+        return False
+    try:
+        return too_deep(to_text(body)) is not None
+    except NotJson:  # not text: the usual path says so
+        return False
 
 
 def crashed(capture: Capture, operation: str, exc: BaseException) -> Result:
@@ -151,6 +162,8 @@ class Judge:
                     found = observe(body)
                 if found is None or found is False:
                     found = self.examine(capture, checked=True, not_json=conforms is None or found is False)
+            if getattr(found, "unknown_fields", None) and _too_deep(body):  # msgspec skipped what the standard
+                found = self.examine(capture, not_json=True)  # library refuses, past jsontext.MAX_DEPTH
             if found is CONFORMANT:
                 if odds < 48:
                     self._odds[model] = odds + 3

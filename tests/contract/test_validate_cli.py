@@ -183,6 +183,29 @@ def test_unreadable_kinds(tmp_path: Path) -> None:
     assert second["at"] == {"line": 1, "column": 35}
 
 
+@pytest.mark.parametrize("form", ["files", "lines"])
+def test_the_depth_limit_is_one_rule_whoever_reads(tmp_path: Path, form: str) -> None:
+    """Bodies 512 levels deep are read, 513 are not, whatever reads them. The limit was where Python's stack
+    ran out, which depended on how deep the reader already was: 600 to 985 levels were conformant with
+    --jobs 1 and unreadable in a worker. (Levels counted here: the object and desktop around x's arrays.)"""
+    bodies = {total: '{"desktop": {"x": ' + "[" * (total - 2) + "]" * (total - 2) + "}}"
+              for total in (400, 512, 513, 700, 990)}
+    if form == "files":
+        for total, body in bodies.items():
+            (tmp_path / f"d{total}.json").write_text(body)
+        paths = [str(tmp_path / f"d{total}.json") for total in bodies]
+    else:
+        (tmp_path / "deep.jsonl").write_text("".join(body + "\n" for body in bodies.values()))
+        paths = [str(tmp_path / "deep.jsonl")]
+    reports = [run_json(*paths, "--jobs", jobs) for jobs in ("1", "2")]
+    assert reports[0] == reports[1]
+    results = reports[0][1]["results"]
+    assert [r["verdict"] for r in results] == ["conformant", "conformant", "unreadable", "unreadable",
+                                                "unreadable"]
+    assert all(r["reason"] == "JSON nested more than 512 levels deep" and r["at"] == {"line": 1, "column": 529}
+               for r in results[2:] if form == "files")
+
+
 def test_text_format_is_grouped_by_file_with_a_summary(tmp_path: Path) -> None:
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"
     good.write_text(json.dumps(documented_example()))
