@@ -7,6 +7,7 @@ types in :mod:`.build_types`; this module adds security, parameters, bodies, res
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import keyword
 import re
@@ -21,6 +22,8 @@ from .load import Spec, escape_token
 _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 # Keyword names a client method takes besides the operation's parameters.
 _METHOD_RESERVED = frozenset({"self", "tolerant"})
+#: Python's builtin names: no schema may take one (see :func:`build`).
+BUILTINS = frozenset(dir(builtins))
 #: The public methods the generated clients inherit (``_http.BaseClient``, ``AsyncBaseClient``): an operation
 #: with one of these names gets a trailing underscore, as a reserved parameter name does.
 CLIENT_TAKEN = frozenset({"close", "aclose"})
@@ -306,6 +309,9 @@ def build_api(spec: Spec) -> Api:
         where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
         if keyword.iskeyword(name):  # a class cannot be named `None`, `True` or `class`
             builder.fail(where, f"the name {name!r} is a Python keyword, which no class can have: rename the "
+                         "schema, or give the enumeration another `title`")
+        elif name in BUILTINS:  # a class `str` or `dict` would stand for the builtin in every generated module
+            builder.fail(where, f"the name {name!r} is a Python builtin, which the generated code uses: rename the "
                          "schema, or give the enumeration another `title`")
         elif name in TAKEN or (name in models and name in builder.enums):
             by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"

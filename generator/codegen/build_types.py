@@ -59,7 +59,9 @@ _INSTEAD = {
 _JSON_SCALARS = ("string", "integer", "number", "boolean")
 # Names a model's own API takes; a property with one of these names gets a trailing underscore.
 _RESERVED = frozenset({"from_dict", "from_json", "judge", "to_dict", "to_json", "deviations", "unknown_fields",
-                       "off_page"})
+                       "off_page",
+                       # builtins the class body's annotations name: a field called so would stand for them there
+                       "str", "int", "float", "bool", "list", "dict"})
 # Names the generated modules take for themselves: a schema (or enumeration) cannot have one of them.
 TAKEN = frozenset({
     "Any", "Final", "Literal", "Model", "Context", "Site", "Prop", "Tolerance", "Finding", "Unset", "Operation",

@@ -500,7 +500,7 @@ def test_a_number_where_an_integer_is_documented_is_not_proposed_as_a_shape(
 
 #: Field names the generator has rules for: a digit first, a Python keyword, a name the generated code takes,
 #: line breaks in a name (the evidence pointer holds them too).
-HOSTILE_NAMES = ["123", "None", "class", "any", "a\nb", "x\u2028y", "q\x85r"]
+HOSTILE_NAMES = ["123", "None", "class", "any", "exception", "a\nb", "x\u2028y", "q\x85r"]
 
 
 def test_what_suggest_applies_for_hostile_field_names_generates_and_then_validates(run: Run, tmp_path: Path) -> None:

@@ -49,6 +49,10 @@ components:
         field: {type: string}
         frozenset: {type: string}
         amount: {type: number, maximum: 9007199254740995, minimum: -9007199254740995}
+        str: {type: string}
+        dict: {type: object, additionalProperties: {type: integer}}
+        list: {type: array, items: {type: string}}
+        float: {type: number}
 """
 
 
@@ -64,6 +68,23 @@ def test_keys_are_read_as_written_and_python_names_do_not_shadow_the_generated_c
     assert (parsed.no, parsed.field, parsed.frozenset) == ("n", "f", "s")
     assert parsed.to_dict() == payload
     assert [list(op.responses) for op in models.OPERATIONS] == [["200"], ["200"]]
+
+
+def test_properties_named_like_the_builtins_annotations_use_get_an_underscore(tmp_path: Path) -> None:
+    """A field `str: str | Unset` made the class body's later `str` the field (mypy: not valid as a type):
+    the attribute is `str_`, the wire name stays `str`, and the package passes mypy --strict."""
+    import subprocess
+    import sys
+
+    out = generated(tmp_path)
+    models = import_fresh(out, "names_pkg.models")
+    payload = {"str": "s", "dict": {"a": 1}, "list": ["x"], "float": 1.5}
+    parsed = models.A.from_dict(payload)
+    assert (parsed.str_, parsed.dict_, parsed.list_, parsed.float_) == ("s", {"a": 1}, ["x"], 1.5)
+    assert parsed.to_dict() == payload
+    checked = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "names_pkg"], cwd=out,
+                             capture_output=True, text=True, timeout=600, check=False)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_an_operation_named_like_a_client_method_gets_an_underscore(tmp_path: Path) -> None:

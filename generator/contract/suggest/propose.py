@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...codegen import naming
+from ...codegen.build import BUILTINS
 from ...codegen.build_types import TAKEN
 from ...codegen.load import Spec, escape_token
 from ...errors import DeskkitError
@@ -500,6 +501,6 @@ def _titles(data: Any) -> list[str]:
 
 
 def _class_name(name: str) -> bool:
-    """Whether the generator takes ``name`` for a schema: a letter first, not a Python keyword, not a name the
-    generated code has for itself."""
-    return name[:1].isalpha() and not keyword.iskeyword(name) and name not in TAKEN
+    """Whether the generator takes ``name`` for a schema: a letter first, not a Python keyword or builtin, not a
+    name the generated code has for itself."""
+    return name[:1].isalpha() and not keyword.iskeyword(name) and name not in TAKEN and name not in BUILTINS
