@@ -134,7 +134,47 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
     clashes = name_clashes(api, trees)
     if clashes:
         raise NameClash(clashes)
+    for name, tree in trees.items():
+        if not name.endswith("/__init__.py"):  # (the package's __init__ imports to export)
+            out[name] = without_unused_imports(out[name], tree)
     return out
+
+
+def _exported(tree: ast.Module) -> set[str]:
+    """The names a module's ``__all__`` lists (imported to be exported: used)."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        if any(isinstance(t, ast.Name) and t.id == "__all__" for t in targets):
+            return {c.value for c in ast.walk(value) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return set()
+
+
+def without_unused_imports(text: str, tree: ast.Module) -> str:
+    """``text`` without the names its imports from the package's own modules (``from ._runtime import (...)``,
+    one name a line, as the templates write them) bring in and nothing uses: which of those a spec needs is
+    decided per spec in several places, and one left over is dead code (and a lint error). Whole statements
+    whose names are all unused go."""
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | _exported(tree)
+    drop: set[int] = set()  # 1-based line numbers
+    for node in tree.body:
+        if not (isinstance(node, ast.ImportFrom) and node.level >= 1 and node.end_lineno is not None):
+            continue
+        unused = [alias for alias in node.names if (alias.asname or alias.name) not in used]
+        if not unused:
+            continue
+        if len(unused) == len(node.names):
+            drop.update(range(node.lineno, node.end_lineno + 1))
+        elif node.end_lineno > node.lineno and all(alias.lineno != node.lineno for alias in node.names):
+            drop.update(alias.lineno for alias in unused)  # one name a line: its line goes
+    if not drop:
+        return text
+    lines = text.split("\n")
+    return "\n".join(line for number, line in enumerate(lines, 1) if number not in drop)
 
 
 _TEMPLATED = frozenset(target for _, target in TEMPLATES)

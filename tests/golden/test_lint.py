@@ -23,3 +23,37 @@ def test_ruff_is_clean() -> None:
 def test_mypy_strict_is_clean() -> None:
     result = run(str(BIN / "mypy"))
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_spec_needing_few_runtime_names_generates_lint_clean_code(tmp_path: Path) -> None:
+    """Every property required (no `Unset`), a const with a format (no format check): the imports a template
+    writes for the general case were left over (ruff F401)."""
+    from tests.helpers import generated_from
+
+    spec = """\
+openapi: 3.1.0
+info: {title: Few, version: "1", x-deskkit-package: few_pkg}
+paths:
+  /t:
+    get:
+      operationId: getT
+      responses:
+        "200":
+          description: T.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/T"}
+components:
+  schemas:
+    T:
+      type: object
+      required: [id, kind]
+      properties:
+        id: {type: string}
+        kind: {type: string, format: uuid, const: 00000000-0000-0000-0000-000000000000}
+"""
+    out = generated_from(tmp_path, spec)
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"),
+                             "--ignore", "E501", "few_pkg"], cwd=out, capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

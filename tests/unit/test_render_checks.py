@@ -22,3 +22,17 @@ def test_python_that_does_not_compile_is_an_internal_error_with_its_line(text: s
 def test_modules_that_compile_come_back_parsed() -> None:
     trees = _check_syntax({"pkg/models.py": "x = 1\n", "pkg/data.json": "{}"})
     assert list(trees) == ["pkg/models.py"]
+
+
+def test_unused_names_from_the_package_s_own_modules_are_dropped() -> None:
+    import ast
+
+    from generator.codegen.render import without_unused_imports
+
+    text = ("from typing import Any, Final\n\nfrom ._runtime import (\n    Model,\n    Unset,\n    is_uuid,\n)\n"
+            "from ._typed import struct_for\nfrom .models import (\n    A,\n)\n\n__all__ = [\"A\"]\n\n"
+            "class B(Model):\n    x: int\n")
+    pruned = without_unused_imports(text, ast.parse(text))
+    assert pruned == ("from typing import Any, Final\n\nfrom ._runtime import (\n    Model,\n)\n"
+                      "from .models import (\n    A,\n)\n\n__all__ = [\"A\"]\n\nclass B(Model):\n    x: int\n")
+    compile(pruned, "m.py", "exec")  # (typing's unused names are the templates' to decide: left as they are)
