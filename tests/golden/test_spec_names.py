@@ -163,3 +163,11 @@ def test_line_breaks_in_names_values_and_prose_stay_inside_their_literals(tmp_pa
     assert parsed.to_dict() == payload and parsed.we_ird == f"a{sep}b"
     assert package.N.judge({f"we{sep}ird": "c", "p": f"a{sep}"}).verdict == "conformant"
     assert package.N.judge({f"we{sep}ird": "c", "p": "a"}).verdict == "violation"  # the pattern, as written
+
+
+def test_an_empty_pattern_matches_every_string(tmp_path: Path) -> None:
+    """`pattern: ''` is a pattern (it matches everything), though a falsy one: `re` was left unimported."""
+    spec = SPEC.replace("        no: {type: string}\n", "        no: {type: string, pattern: ''}\n")
+    assert spec != SPEC
+    models = import_fresh(generated_from(tmp_path, spec, "names.yaml"), "names_pkg.models")
+    assert models.A.from_dict({"no": "anything"}).no == "anything"
