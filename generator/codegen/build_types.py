@@ -108,6 +108,7 @@ class TypeBuilder:
         self.enum_quirk: str | None = None
         self.site_ids: set[str] = set()
         self.unions: list[tuple[UnionOf, str]] = []  # discriminated unions to check once the models exist
+        self.expanding: set[str] = set()  # components being read through $ref (an object model stops the chain)
 
     def claim(self, site: str) -> str:
         """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
@@ -173,7 +174,15 @@ class TypeBuilder:
             name, target = found
             if is_object_model(target):
                 return ModelRef(self.claim(site), rule, name)
-            return self.resolve(target, f"/components/schemas/{escape_token(name)}", site, owner, name)
+            if name in self.expanding:  # (`A: {$ref: B}`, `B: {$ref: A}`; or an array of itself)
+                self.fail(f"{pointer}/$ref", f"{name} contains itself through $ref with no object schema between: "
+                          "a recursive type needs a schema with properties under /components/schemas")
+                return None
+            self.expanding.add(name)
+            try:
+                return self.resolve(target, f"/components/schemas/{escape_token(name)}", site, owner, name)
+            finally:
+                self.expanding.discard(name)
         if "allOf" in schema:
             parts = schema["allOf"]
             if len(parts) == 1 and not set(schema) & (_KNOWN - _ANNOTATIONS - {"allOf"}):
