@@ -67,10 +67,22 @@ def _kind(name: str) -> int:
     return 0 if len(name) > 1 and name.isupper() else 1 if name[0].isupper() else 2
 
 
+#: What source text cannot hold or a reader would not see: C0/C1 controls left after whitespace is folded (NUL
+#: makes the module uncompilable), DEL, lone surrogates (not UTF-8), bidirectional controls, a BOM.
+_UNSEEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _seen(text: str, backslash: str = "\\") -> str:
+    """``text`` with :data:`_UNSEEN` characters written as escapes (``\\x00``)."""
+    return _UNSEEN.sub(lambda m: f"{backslash}x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                       else f"{backslash}u{ord(m.group()):04x}", text)
+
+
 def docstring(text: str, indent: int = 4) -> str:
     """A safe, wrapped triple-quoted docstring body (no closing quotes or escapes can leak)."""
     # Escaping every quote (not just triple ones) also covers a quote next to the closing delimiter.
     text = " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"') or "(no description)"
+    text = _seen(text, "\\\\")  # (the escape shown as written: the docstring reads \x00)
     lines = textwrap.wrap(text, width=110 - indent)
     if len(lines) == 1:
         return f'"""{lines[0]}"""'
@@ -80,7 +92,7 @@ def docstring(text: str, indent: int = 4) -> str:
 
 def comment(text: str, indent: int = 4, prefix: str = "#: ") -> str:
     """A description as ``#:`` comment lines (newlines in the spec cannot escape the comment)."""
-    text = " ".join(text.split())
+    text = _seen(" ".join(text.split()))
     if not text:
         return ""
     pad = " " * indent

@@ -171,3 +171,24 @@ def test_an_empty_pattern_matches_every_string(tmp_path: Path) -> None:
     assert spec != SPEC
     models = import_fresh(generated_from(tmp_path, spec, "names.yaml"), "names_pkg.models")
     assert models.A.from_dict({"no": "anything"}).no == "anything"
+
+
+@pytest.mark.parametrize("odd", ["\x00", "\x7f", "\x9b", "\u202e", "\ufeff"], ids=["NUL", "DEL", "CSI", "RLO", "BOM"])
+def test_prose_with_characters_source_cannot_hold_is_written_escaped(tmp_path: Path, odd: str) -> None:
+    """A description with a NUL made the module uncompilable (an internal error), a bidirectional control a
+    comment that reads otherwise than it is: each is written as its escape. (YAML refuses lone surrogates.)"""
+    import json
+
+    prose = f"before{odd}after"
+    spec = {"openapi": "3.1.0", "info": {"title": "P", "version": "1", "description": prose,
+                                         "x-deskkit-package": "prose_pkg"},
+            "paths": {"/p": {"get": {"operationId": "getP", "description": prose, "responses": {"200": {
+                "description": prose, "content": {"application/json": {
+                    "schema": {"$ref": "#/components/schemas/P"}}}}}}}},
+            "components": {"schemas": {"P": {"type": "object", "description": prose, "properties": {
+                "a": {"type": "string", "description": prose}}}}}}
+    out = generated_from(tmp_path, json.dumps(spec), name="spec.json")
+    package = import_fresh(out, "prose_pkg")
+    assert package.P.from_dict({"a": "x"}).a == "x"
+    for path in (out / "prose_pkg").glob("*.py"):
+        assert odd not in path.read_text(encoding="utf-8"), path.name
