@@ -11,6 +11,7 @@ import builtins
 import dataclasses
 import keyword
 import re
+import sys
 from typing import Any
 
 from ..errors import SpecError
@@ -24,6 +25,9 @@ _METHODS = ("get", "put", "post", "delete", "patch", "head", "options")
 _METHOD_RESERVED = frozenset({"self", "tolerant"})
 #: Python's builtin names: no schema may take one (see :func:`build`).
 BUILTINS = frozenset(dir(builtins))
+#: Top-level modules the generated package imports besides the standard library's (a package named so would
+#: shadow it).
+IMPORTED = frozenset({"httpx", "hypothesis", "msgspec"})
 #: The public methods the generated clients inherit (``_http.BaseClient``, ``AsyncBaseClient``): an operation
 #: with one of these names gets a trailing underscore, as a reserved parameter name does.
 CLIENT_TAKEN = frozenset({"close", "aclose"})
@@ -322,6 +326,11 @@ def build_api(spec: Spec) -> Api:
     if len(errors) > 1:
         builder.fail("/components/schemas", "x-deskkit-error is declared with different fields on several "
                      "schemas: the client reads one error body")
+    package = spec.data["info"].get("x-deskkit-package", "bindings")
+    if keyword.iskeyword(package) or package in sys.stdlib_module_names or package in IMPORTED:
+        builder.fail("/info/x-deskkit-package", f"the package name {package!r} is a Python keyword or the name of "
+                     "a module the generated code imports (the standard library's, httpx, hypothesis, msgspec): "
+                     "the package would not import; name it after the API")
     if builder.issues:
         raise SpecError(builder.issues)
     info = spec.data["info"]
@@ -329,7 +338,7 @@ def build_api(spec: Spec) -> Api:
     return Api(
         title=info["title"],
         version=info["version"],
-        package=info.get("x-deskkit-package", "bindings"),
+        package=package,
         spec_name=spec.path.name,
         client=info.get("x-deskkit-client") or naming.pascal(info["title"].split("—")[0].split(" - ")[0]) + "Client",
         server=server,
