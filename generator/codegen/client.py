@@ -59,13 +59,14 @@ def call_args(op: Operation, overrides: dict[str, str] | None = None) -> list[st
 
 
 def values_expr(op: Operation) -> str:
-    """The ``{wire name: argument}`` map the request is built from."""
+    """The ``{argument name: argument}`` map the request is built from (keyed by the argument, unique in the
+    method: a path and a query parameter may share a wire name)."""
     if not op.parameters:
         return "{}"
-    flat = "{" + ", ".join(f"{pyrepr(p.name)}: {p.py_name}" for p in op.parameters) + "}"
+    flat = "{" + ", ".join(f"{pyrepr(p.py_name)}: {p.py_name}" for p in op.parameters) + "}"
     if len(flat) <= 60:
         return flat
-    return "{\n" + "".join(f"            {pyrepr(p.name)}: {p.py_name},\n" for p in op.parameters) + "        }"
+    return "{\n" + "".join(f"            {pyrepr(p.py_name)}: {p.py_name},\n" for p in op.parameters) + "        }"
 
 
 def op_const(op: Operation) -> str:

@@ -307,9 +307,9 @@ class Prepared(NamedTuple):
 
 
 def build_request(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
-    """Serialize the arguments of a call to ``op`` (keyed by wire name; None: not sent). A missing required
-    argument or a value its schema refuses is an :class:`InvalidRequestError` (a ValueError), a body its model
-    refuses a ContractError, before anything is sent."""
+    """Serialize the arguments of a call to ``op`` (keyed by argument name, else wire name; None: not sent).
+    A missing required argument or a value its schema refuses is an :class:`InvalidRequestError` (a
+    ValueError), a body its model refuses a ContractError, before anything is sent."""
     try:
         return _prepared(op, values, body)
     except ContractError:
@@ -334,7 +334,7 @@ def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
     query: list[str] = []
     headers: dict[str, str] = {}
     for param in op.parameters:
-        value = values.get(param.name)
+        value = values.get(param.py_name or param.name)
         if value is None:
             if param.required:
                 raise ValueError(f"{param.py_name or param.name} is required")

@@ -102,10 +102,12 @@ def test_an_optional_parameter_left_out_is_not_sent_and_the_next_one_is() -> Non
 def test_path_parameters_are_checked_and_percent_encoded_in_place() -> None:
     params = (Parameter("id", "path", STRING, required=True, py_name="thing_id"),
               Parameter("v", "path", INTEGER, required=True, py_name="version"))
-    prepared = _http.build_request(op(*params, method="GET", path="/v1/{id}/x/{v}"), {"id": "a b?é", "v": 3}, None)
+    values = {"thing_id": "a b?é", "version": 3}
+    prepared = _http.build_request(op(*params, method="GET", path="/v1/{id}/x/{v}"), values, None)
     assert prepared.path == "/v1/a%20b%3F%C3%A9/x/3"
     with pytest.raises(_http.InvalidRequestError) as caught:
-        _http.build_request(op(*params, method="GET", path="/v1/{id}/x/{v}"), {"id": "../etc", "v": 3}, None)
+        _http.build_request(op(*params, method="GET", path="/v1/{id}/x/{v}"), {"thing_id": "../etc", "version": 3},
+                            None)
     assert str(caught.value) == "thing_id must not contain '/', '\\\\' or '..': '../etc'"
 
 
@@ -120,27 +122,36 @@ def test_array_query_parameters_repeat_or_join_with_commas(explode: bool, query:
 
 def test_a_scalar_query_parameter_not_exploded_is_one_pair_and_keys_are_encoded() -> None:
     param = Parameter("a/b&c", "query", STRING, explode=False, py_name="abc")
-    prepared = _http.build_request(op(param, method="GET"), {"a/b&c": "x=/y"}, None)
+    prepared = _http.build_request(op(param, method="GET"), {"abc": "x=/y"}, None)
     assert prepared.query == "a%2Fb%26c=x%3D%2Fy"  # '/' too: every reserved character is encoded
     assert parse_qsl(prepared.query) == [("a/b&c", "x=/y")]
+
+
+def test_a_path_and_a_query_parameter_of_one_name_are_both_sent() -> None:
+    """OpenAPI tells parameters apart by name and location: keyed by wire name, the query value overwrote the
+    path value (`/items/q1?id=q1`)."""
+    params = (Parameter("id", "path", STRING, required=True, py_name="id"),
+              Parameter("id", "query", STRING, py_name="id_"))
+    prepared = _http.build_request(op(*params, method="GET", path="/v1/{id}"), {"id": "p1", "id_": "q1"}, None)
+    assert (prepared.path, prepared.query) == ("/v1/p1", "id=q1")
 
 
 def test_parameters_after_a_query_parameter_are_still_sent() -> None:
     params = (Parameter("q", "query", STRING, py_name="q"), Parameter("X-Trace", "header", STRING, py_name="trace"),
               Parameter("id", "path", STRING, required=True, py_name="thing_id"))
-    prepared = _http.build_request(op(*params, method="GET", path="/v1/{id}"), {"q": "1", "X-Trace": "t", "id": "i"},
-                                   None)
+    values = {"q": "1", "trace": "t", "thing_id": "i"}
+    prepared = _http.build_request(op(*params, method="GET", path="/v1/{id}"), values, None)
     assert (prepared.path, prepared.query, prepared.headers) == ("/v1/i", "q=1", {"X-Trace": "t"})
 
 
 def test_header_parameters_are_sent_as_text_and_refused_when_they_cannot_be_sent() -> None:
     params = (Parameter("X-Trace", "header", STRING, py_name="trace"),
               Parameter("X-Ids", "header", STRINGS, py_name="ids"))
-    prepared = _http.build_request(op(*params, method="GET"), {"X-Trace": "t 1", "X-Ids": ["a", "b"]}, None)
+    prepared = _http.build_request(op(*params, method="GET"), {"trace": "t 1", "ids": ["a", "b"]}, None)
     assert prepared.headers == {"X-Trace": "t 1", "X-Ids": "a,b"}
     for value, problem in [("a\r\nb", "contains a line break (CR or LF)"), (" a", "starts or ends with whitespace")]:
         with pytest.raises(_http.InvalidRequestError) as caught:
-            _http.build_request(op(*params, method="GET"), {"X-Trace": value}, None)
+            _http.build_request(op(*params, method="GET"), {"trace": value}, None)
         assert str(caught.value) == f"trace {problem}"
     unnamed = Parameter("X-Trace", "header", STRING)
     with pytest.raises(_http.InvalidRequestError) as caught:
@@ -150,6 +161,6 @@ def test_header_parameters_are_sent_as_text_and_refused_when_they_cannot_be_sent
 
 def test_a_header_parameter_and_a_body_are_both_sent() -> None:
     param = Parameter("X-Trace", "header", STRING, py_name="trace")
-    prepared = _http.build_request(op(param, body=ErrorResponse), {"X-Trace": "t"},
+    prepared = _http.build_request(op(param, body=ErrorResponse), {"trace": "t"},
                                    {"error_code": "c", "error_msg": "m"})
     assert prepared.headers == {"X-Trace": "t", "Content-Type": "application/json"}
