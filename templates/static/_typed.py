@@ -88,8 +88,11 @@ class _Builder:
                 rename[attr] = prop.wire
                 kind = self.prop_type(prop)
                 fields.append((attr, kind) if prop.required else (attr, kind, UNSET))  # absent: UNSET, as parsed
-            built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename,
-                                      gc=False)
+            try:
+                built = msgspec.defstruct(name, fields, kw_only=True, forbid_unknown_fields=True, rename=rename,
+                                          gc=False)
+            except ValueError as exc:  # a wire name msgspec will not rename to (a quote, a backslash, a control)
+                raise Unsupported(f"a property name msgspec refuses ({exc})") from None
         finally:
             self.building.discard(name)  # refused too: another root may still ask, and be refused again
         self.built[name] = built
