@@ -73,6 +73,13 @@ TAKEN = frozenset({
 _PY_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 
+def _count(schema: dict[str, Any], keyword: str) -> int | None:
+    """A count keyword's value as an int: JSON Schema reads 2.0 as the integer 2 (the structure check refused
+    2.5), and the generated code counts with it (``"x" * 2.0`` is a TypeError)."""
+    value = schema.get(keyword)
+    return None if value is None else int(value)
+
+
 def _json_type_of(value: Any) -> str | None:
     return _PY_TYPES.get(type(value))
 
@@ -228,7 +235,7 @@ class TypeBuilder:
                 return None
             if self.empty(schema, pointer):
                 return None
-            return ArrayOf(self.claim(site), rule, items, schema.get("minItems"), schema.get("maxItems"),
+            return ArrayOf(self.claim(site), rule, items, _count(schema, "minItems"), _count(schema, "maxItems"),
                            bool(schema.get("uniqueItems", False)), nullable)
         if kind == "object":
             if self.misplaced(schema, pointer, "object", _STRING_KEYWORDS | _NUMBER_KEYWORDS | _ARRAY_KEYWORDS):
@@ -328,7 +335,7 @@ class TypeBuilder:
             if found is None:
                 return None
             examples = found
-        return Scalar(self.claim(site), rule, kind, enum, schema.get("minLength"), schema.get("maxLength"),
+        return Scalar(self.claim(site), rule, kind, enum, _count(schema, "minLength"), _count(schema, "maxLength"),
                       pattern, fmt, schema.get("minimum"), schema.get("maximum"), schema.get("exclusiveMinimum"),
                       schema.get("exclusiveMaximum"), multiple, const, schema.get("x-deskkit-values"),
                       enum_quirk=self.enum_quirk if enum is not None else None, examples=examples)

@@ -203,3 +203,19 @@ def test_prose_with_characters_source_cannot_hold_is_written_escaped(tmp_path: P
     assert package.P.from_dict({"a": "x"}).a == "x"
     for path in (out / "prose_pkg").glob("*.py"):
         assert odd not in path.read_text(encoding="utf-8"), path.name
+
+
+def test_counts_written_as_whole_floats_are_counts(tmp_path: Path) -> None:
+    """JSON Schema reads `maxLength: 2.0` as 2: the strategies multiplied a string by 2.0 (TypeError), mypy
+    refused the float, and the message said "at most 2.0 characters"."""
+    spec = SPEC.replace("        no: {type: string}\n", "        no: {type: string, maxLength: 2.0}\n"
+                        "        few: {type: array, items: {type: string}, minItems: 1.0}\n")
+    assert spec != SPEC
+    out = generated_from(tmp_path, spec, "names.yaml")
+    models = import_fresh(out, "names_pkg.models")
+    assert models.A.from_dict({"no": "ab", "few": ["x"]}).no == "ab"
+    judged = models.A.judge({"no": "abc", "few": []})
+    assert sorted(p.message for p in judged.problems) == ["expected at least 1 items, found 0",
+                                                          "expected at most 2 characters, found 3"]
+    strategies = import_fresh(out, "names_pkg.strategies")
+    find(strategies.a_payloads(), lambda p: "no" in p, settings=settings(database=None, max_examples=50))
