@@ -7,6 +7,7 @@ with its pointer and what to write instead. :mod:`.build` adds the operations on
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from typing import Any, Literal
 
@@ -98,7 +99,19 @@ def empty_range(schema: dict[str, Any]) -> tuple[str, str] | None:
                 continue
             if lo > hi or (lo == hi and (low.startswith("exclusive") or high.startswith("exclusive"))):
                 return high, f"keyword `{high}` is {hi}, which leaves no number with `{low}` {lo}"
+            types = schema.get("type")
+            whole = types == "integer" or (isinstance(types, list) and "integer" in types and "number" not in types)
+            if whole and _lowest_whole(low, lo) > _highest_whole(high, hi):  # (0.5 to 0.9; 0 to 1 exclusive)
+                return high, f"keyword `{high}` is {hi}, which leaves no integer with `{low}` {lo}"
     return None
+
+
+def _lowest_whole(keyword: str, bound: float) -> int:
+    return math.floor(bound) + 1 if keyword == "exclusiveMinimum" else math.ceil(bound)
+
+
+def _highest_whole(keyword: str, bound: float) -> int:
+    return math.ceil(bound) - 1 if keyword == "exclusiveMaximum" else math.floor(bound)
 
 
 class TypeBuilder:
