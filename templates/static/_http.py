@@ -346,7 +346,7 @@ def _prepared(op: Operation, values: Mapping[str, Any], body: Any) -> Prepared:
             items = [quote(text, safe="") for text in _encodable(param, param.texts(value))]
             if param.explode or param.site.items is None:
                 query.extend(f"{key}={item}" for item in items)
-            else:
+            elif items:  # (an empty list is left out, as exploded: `key=` would read back as [""])
                 query.append(f"{key}={','.join(items)}")
             continue
         texts = _encodable(param, param.encode(value))

@@ -869,6 +869,14 @@ class Parameter(NamedTuple):
         problem = self.site.problem(data)
         if problem is not None:
             raise ValueError(f"{self.py_name or self.name}: {problem}")
+        items = data if type(data) is list else [data]
+        for item in items:
+            if type(item) is float and not math.isfinite(item):  # (the schema's type test lets them through)
+                raise ValueError(f"{self.py_name or self.name}: {item} is no JSON number (RFC 8259 has no NaN "
+                                 "or infinities)")
+            if self.location == "header" and type(data) is list and "," in str(item):
+                raise ValueError(f"{self.py_name or self.name}: an item holds a comma, and a header joins its "
+                                 f"items with commas ({str(item)[:40]!r})")
         if type(data) is list:
             return [_text_of(item, self.site.items or self.site) for item in data]
         return [_text_of(data, self.site)]

@@ -164,3 +164,27 @@ def test_a_header_parameter_and_a_body_are_both_sent() -> None:
     prepared = _http.build_request(op(param, body=ErrorResponse), {"trace": "t"},
                                    {"error_code": "c", "error_msg": "m"})
     assert prepared.headers == {"X-Trace": "t", "Content-Type": "application/json"}
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf")])
+def test_a_number_json_cannot_hold_is_refused_before_sending(value: float) -> None:
+    """`?ratio=nan` was sent: the type test lets a float through, and str() wrote it."""
+    param = Parameter("ratio", "query", Site("number", "#/n"), py_name="ratio")
+    with pytest.raises(_http.InvalidRequestError, match=r"^ratio: .* is no JSON number"):
+        _http.build_request(op(param, method="GET"), {"ratio": value}, None)
+
+
+def test_an_empty_list_not_exploded_is_left_out_as_an_exploded_one_is() -> None:
+    """`csv=` is what [""] sends: RFC 6570 leaves an empty list out (undefined), as the exploded form did."""
+    params = (Parameter("csv", "query", STRINGS, explode=False, py_name="csv"),
+              Parameter("tag", "query", STRINGS, explode=True, py_name="tag"))
+    assert _http.build_request(op(*params, method="GET"), {"csv": [], "tag": []}, None).query == ""
+    assert _http.build_request(op(*params, method="GET"), {"csv": [""]}, None).query == "csv="
+
+
+def test_a_header_array_item_with_a_comma_is_refused() -> None:
+    """`X-Ids: a,b,c` for ["a", "b,c"] reads back as three items."""
+    param = Parameter("X-Ids", "header", STRINGS, py_name="ids")
+    with pytest.raises(_http.InvalidRequestError, match="ids: an item holds a comma"):
+        _http.build_request(op(param, method="GET"), {"ids": ["a", "b,c"]}, None)
+    assert _http.build_request(op(param, method="GET"), {"ids": ["a", "b"]}, None).headers == {"X-Ids": "a,b"}
