@@ -93,9 +93,11 @@ class _Builder(TypeBuilder):
                 if resolved is None:
                     return None
                 param, pointer = resolved
-                key = (param["name"], param["in"])
+                # header names are case-insensitive (RFC 9110): X-A and x-a are one header
+                key = (param["name"].lower() if param["in"] == "header" else param["name"], param["in"])
                 if key in seen:
-                    self.fail(f"{where}/{index}", f"parameter {param['name']!r} in {param['in']} is listed twice")
+                    self.fail(f"{where}/{index}", f"parameter {param['name']!r} in {param['in']} is listed twice"
+                              + (" (header names are case-insensitive)" if param["in"] == "header" else ""))
                     return None
                 seen.add(key)
                 found[key] = (param, pointer)  # an operation's parameter overrides the path item's
