@@ -38,14 +38,15 @@ def generated_from(folder: Path, spec_text: str, name: str = "spec.yaml") -> Pat
 
 def import_fresh(folder: Path, package: str) -> ModuleType:
     """Import ``package`` from ``folder``, not from the installed copy of the same name."""
-    for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+    top = package.split(".")[0]  # (the parent too: left behind, its __path__ led to another test's folder)
+    for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
         del sys.modules[name]
     sys.path.insert(0, str(folder))
     try:
         return importlib.import_module(package)
     finally:
         sys.path.remove(str(folder))
-        for name in [n for n in sys.modules if n == package or n.startswith(package + ".")]:
+        for name in [n for n in sys.modules if n == top or n.startswith(top + ".")]:
             del sys.modules[name]
 
 
