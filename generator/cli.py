@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .errors import DeskkitError, SpecError
@@ -161,27 +161,22 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _at_most(most: int, hint: str = "") -> Callable[[str], int]:
+    """An argument type: a whole number from 1 to ``most``."""
+    def parse(text: str) -> int:
+        value = _positive(text)
+        if value > most:
+            raise argparse.ArgumentTypeError(f"expected at most {most:,}{hint}, got {value}")
+        return value
+    return parse
+
+
 #: ``--desktops``: each is drawn at start-up and kept in memory (100 million took 1.2 GB and never served).
 MAX_RESOURCES = 100_000
-
-
-def _resources(text: str) -> int:
-    value = _positive(text)
-    if value > MAX_RESOURCES:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_RESOURCES:,}, got {value}")
-    return value
-
-
+_resources = _at_most(MAX_RESOURCES)
 #: ``samples --count``: Hypothesis remembers every example of a run to avoid repeats (memory grows with it).
 MAX_SAMPLES = 100_000
-
-
-def _sample_count(text: str) -> int:
-    value = _positive(text)
-    if value > MAX_SAMPLES:
-        raise argparse.ArgumentTypeError(f"expected at most {MAX_SAMPLES:,} (run again with other seeds for "
-                                         f"more), got {value}")
-    return value
+_sample_count = _at_most(MAX_SAMPLES, " (run again with other seeds for more)")
 
 
 def _header_value(text: str) -> str:

@@ -134,7 +134,7 @@ def to_text(data: bytes | bytearray | str) -> str:
 def loads(data: bytes | bytearray | str, fast: Callable[[bytes | bytearray | str], Any] | None = FAST) -> Any:
     """The value of a JSON document, or :class:`NotJson` saying why not and where. ``fast``: the decoder tried
     first (see the module's docstring); whatever it refuses, the strict standard-library path decides."""
-    if len(data) > 2 * MAX_DEPTH and may_be_too_deep(data):  # (deeper needs that many brackets, and closers)
+    if may_be_too_deep(data):
         text = to_text(data)
         offset = too_deep(text)
         if offset is not None:
@@ -218,8 +218,10 @@ def tokens(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
 
 
 def may_be_too_deep(data: bytes | bytearray | str) -> bool:
-    """Whether ``data`` holds more than MAX_DEPTH ``[`` and ``{`` in all (counted in C): it cannot nest deeper
-    otherwise, so the scan of :func:`too_deep` is for these few."""
+    """Whether ``data`` is long enough and holds more than MAX_DEPTH ``[`` and ``{`` in all (counted in C): it
+    cannot nest deeper otherwise, so the scan of :func:`too_deep` is for these few."""
+    if len(data) <= 2 * MAX_DEPTH:  # (as many closers as openers)
+        return False
     if isinstance(data, str):
         return data.count("[") + data.count("{") > MAX_DEPTH
     return data.count(b"[") + data.count(b"{") > MAX_DEPTH

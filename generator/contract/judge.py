@@ -8,7 +8,7 @@ from typing import Any, TypeGuard
 
 from .bindings import Bindings
 from .captures import Capture
-from .jsontext import MAX_DEPTH, NotJson, blank, loads, may_be_too_deep, to_text, too_deep
+from .jsontext import NotJson, blank, loads, may_be_too_deep, to_text, too_deep
 from .results import FindingRecord, OffPageRecord, Position, Result
 from .typed import checker, observer
 
@@ -53,9 +53,8 @@ def decode(capture: Capture, operation: str, fast: bool = True) -> tuple[Any, Re
 
 
 def _too_deep(body: bytes | bytearray | str) -> bool:
-    """Whether ``body`` nests past :data:`.jsontext.MAX_DEPTH` (the counts first: a scan only for the few that
-    hold that many brackets)."""
-    if len(body) <= 2 * MAX_DEPTH or not may_be_too_deep(body):
+    """Whether ``body`` nests past :data:`.jsontext.MAX_DEPTH` (scanned only when the counts say it may)."""
+    if not may_be_too_deep(body):
         return False
     try:
         return too_deep(to_text(body)) is not None
