@@ -26,6 +26,17 @@ Where its speed comes from, once for every function below:
   exception would cost more than a fast parse of a small object, as each frame it leaves is kept for its
   traceback, and a payload the full parser must read (every quirky one) gives up once on its way there.
 
+The narrow pass (``_t_<Model>``, ``from_dict(tolerant=True)``'s first pass) is the fast pass for the
+narrow contract: the documented one plus what the spec declares at a place, a tolerated shape
+(``x-deskkit-tolerate``) or an enum value known off the page (``x-deskkit-known-values``), the deviations a
+vendor makes in every response. It reports each as the full parser does (same pointer, message and rule) by
+appending a :class:`Finding` to ``found``, and gives up on anything else, a null or an enum value nobody has
+seen included. Only the models that can hold such a place get one; it calls the fast pass for the others.
+Its own tricks: one look-up per enum value in ``_K_<site>``, the documented members and the known values,
+where a known value is a tuple (its typed value, its deviation after the pointer) and a member never is; a
+pointer is spelled only where a deviation is reported or a narrow pass is called; a deviation is made by
+adding tuples (a third faster than unpacking one into another, hence a ``noqa``).
+
 At the end, ``_s_<Model>`` make the same objects from the msgspec structs of the documented contract (for
 ``from_json``), and ``_o_<Model>`` walk the structs of the observed contract (for ``deskkit validate``: see
 ``_typed.observer_for``), reporting each tolerated null, shape and enum value as the full parser does;
@@ -45,9 +56,12 @@ from . import models as m
 from ._runtime import (
     UNSET,
     Context,
+    Finding,
     Model,
+    _finding,
     decode,
     escape,
+    known_or_member,
 )
 from ._typed import struct_for
 from .models import (
@@ -87,12 +101,19 @@ _E_HourPackageInfo_use_up_policy: Final = m._S_HourPackageInfo_use_up_policy.mem
 _E_ProductInfo_type: Final = m._S_ProductInfo_type.members
 _E_ProductInfo_charge_mode: Final = m._S_ProductInfo_charge_mode.members
 _E_VolumeDetail_type: Final = m._S_VolumeDetail_type.members
+_K_DesktopDetailInfo_desktop_type: Final = known_or_member(m._S_DesktopDetailInfo_desktop_type)
+_K_DesktopDetailInfo_task_status: Final = known_or_member(m._S_DesktopDetailInfo_task_status)
+_K_DesktopDetailInfo_login_status: Final = known_or_member(m._S_DesktopDetailInfo_login_status)
+_K_VolumeDetail_type: Final = known_or_member(m._S_VolumeDetail_type)
+_TT_DesktopDetailInfo_addresses_alt0: Final = m._T_DesktopDetailInfo_addresses_alt0.after_pointer
+_TT_ShowDesktopDetailResponse_desktop_wrapped: Final = m._T_ShowDesktopDetailResponse_desktop_wrapped.after_pointer
 _RE_AttachInstancesUserInfo_user_name: Final = m._RE_AttachInstancesUserInfo_user_name
 _RE_DesktopDetailInfo_created: Final = m._RE_DesktopDetailInfo_created
 _RE_Tag_key: Final = m._RE_Tag_key
 _RE_Tag_value: Final = m._RE_Tag_value
 _RE_VolumeDetail_create_time: Final = m._RE_VolumeDetail_create_time
 _new: Final = object.__new__
+_UNWRAPPED: Final[frozenset[str]] = frozenset()
 
 
 def _AddressInfo(d: Any) -> Any:
@@ -938,6 +959,18 @@ def _h_DesktopDetailInfo_addresses_value(v: Any) -> Any:
     return out
 
 
+def _h_DesktopDetailInfo_addresses_alt0(v: Any) -> Any:
+    if type(v) is not list:
+        return None
+    out: list[Any] = []
+    for x in v:
+        x = _AddressInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
+
+
 def _h_DesktopDetailInfo_ip_addresses(v: Any) -> Any:
     if type(v) is not list:
         return None
@@ -1031,6 +1064,444 @@ def _h_ListDesktopsDetailResponse_desktops(v: Any) -> Any:
     out: list[Any] = []
     for x in v:
         x = _DesktopDetailInfo(x)
+        if x is None:
+            return None
+        out.append(x)
+    return out
+
+
+# --- the narrow pass: ``from_dict(tolerant=True)``'s first pass (see the module's docstring) ---------------
+
+
+def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(d) is not dict:
+        return None
+    g = d.get
+    n = 33
+    v_desktop_id = g("desktop_id")
+    if type(v_desktop_id) is not str:
+        if v_desktop_id is not None:
+            return None
+        n -= 1
+        v_desktop_id = UNSET
+    v_computer_name = g("computer_name")
+    if type(v_computer_name) is not str:
+        if v_computer_name is not None:
+            return None
+        n -= 1
+        v_computer_name = UNSET
+    v_addresses = g("addresses")
+    if v_addresses is None:
+        n -= 1
+        v_addresses = UNSET
+    elif type(v_addresses) is list:
+        found.append(_finding((ptr + "/addresses",) + _TT_DesktopDetailInfo_addresses_alt0))  # noqa: RUF005
+        v_addresses = _h_DesktopDetailInfo_addresses_alt0(v_addresses)
+        if v_addresses is None:
+            return None
+    else:
+        v_addresses = _h_DesktopDetailInfo_addresses(v_addresses)
+        if v_addresses is None:
+            return None
+    v_ip_addresses = g("ip_addresses")
+    if v_ip_addresses is None:
+        n -= 1
+        v_ip_addresses = UNSET
+    else:
+        v_ip_addresses = _h_DesktopDetailInfo_ip_addresses(v_ip_addresses)
+        if v_ip_addresses is None:
+            return None
+    v_user_list = g("user_list")
+    if v_user_list is None:
+        n -= 1
+        v_user_list = UNSET
+    else:
+        v_user_list = _h_DesktopDetailInfo_user_list(v_user_list)
+        if v_user_list is None:
+            return None
+    v_user_group_list = g("user_group_list")
+    if v_user_group_list is None:
+        n -= 1
+        v_user_group_list = UNSET
+    else:
+        v_user_group_list = _h_DesktopDetailInfo_user_group_list(v_user_group_list)
+        if v_user_group_list is None:
+            return None
+    v_desktop_type = g("desktop_type")
+    if v_desktop_type is None:
+        n -= 1
+        v_desktop_type = UNSET
+    else:
+        try:
+            v_desktop_type = _K_DesktopDetailInfo_desktop_type[v_desktop_type]
+        except (KeyError, TypeError):
+            return None
+        if type(v_desktop_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            found.append(_finding((ptr + "/desktop_type",) + v_desktop_type[1]))
+            v_desktop_type = v_desktop_type[0]
+    v_metadata = g("metadata")
+    if v_metadata is None:
+        n -= 1
+        v_metadata = UNSET
+    else:
+        v_metadata = _DesktopMetadata(v_metadata)
+        if v_metadata is None:
+            return None
+    v_flavor = g("flavor")
+    if v_flavor is None:
+        n -= 1
+        v_flavor = UNSET
+    else:
+        v_flavor = _FlavorInfo(v_flavor)
+        if v_flavor is None:
+            return None
+    v_status = g("status")
+    if type(v_status) is not str:
+        if v_status is not None:
+            return None
+        n -= 1
+        v_status = UNSET
+    v_task_status = g("task_status")
+    if v_task_status is None:
+        n -= 1
+        v_task_status = UNSET
+    else:
+        try:
+            v_task_status = _K_DesktopDetailInfo_task_status[v_task_status]
+        except (KeyError, TypeError):
+            return None
+        if type(v_task_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            found.append(_finding((ptr + "/task_status",) + v_task_status[1]))
+            v_task_status = v_task_status[0]
+    v_created = g("created")
+    if v_created is None:
+        n -= 1
+        v_created = UNSET
+    elif not (type(v_created) is str and _DT_DesktopDetailInfo_created.match(v_created) is not None):
+        return None
+    v_security_groups = g("security_groups")
+    if v_security_groups is None:
+        n -= 1
+        v_security_groups = UNSET
+    else:
+        v_security_groups = _h_DesktopDetailInfo_security_groups(v_security_groups)
+        if v_security_groups is None:
+            return None
+    v_login_status = g("login_status")
+    if v_login_status is None:
+        n -= 1
+        v_login_status = UNSET
+    else:
+        try:
+            v_login_status = _K_DesktopDetailInfo_login_status[v_login_status]
+        except (KeyError, TypeError):
+            return None
+        if type(v_login_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            found.append(_finding((ptr + "/login_status",) + v_login_status[1]))
+            v_login_status = v_login_status[0]
+    v_user_name = g("user_name")
+    if type(v_user_name) is not str:
+        if v_user_name is not None:
+            return None
+        n -= 1
+        v_user_name = UNSET
+    v_attach_user_infos = g("attach_user_infos")
+    if v_attach_user_infos is None:
+        n -= 1
+        v_attach_user_infos = UNSET
+    else:
+        v_attach_user_infos = _h_DesktopDetailInfo_attach_user_infos(v_attach_user_infos)
+        if v_attach_user_infos is None:
+            return None
+    v_product_id = g("product_id")
+    if type(v_product_id) is not str:
+        if v_product_id is not None:
+            return None
+        n -= 1
+        v_product_id = UNSET
+    v_root_volume = g("root_volume")
+    if v_root_volume is None:
+        n -= 1
+        v_root_volume = UNSET
+    else:
+        v_root_volume = _t_VolumeDetail(v_root_volume, ptr + "/root_volume", found)
+        if v_root_volume is None:
+            return None
+    v_data_volumes = g("data_volumes")
+    if v_data_volumes is None:
+        n -= 1
+        v_data_volumes = UNSET
+    else:
+        v_data_volumes = _th_DesktopDetailInfo_data_volumes(v_data_volumes, ptr + "/data_volumes", found)
+        if v_data_volumes is None:
+            return None
+    v_user_group = g("user_group")
+    if v_user_group is None:
+        n -= 1
+        v_user_group = UNSET
+    else:
+        try:
+            v_user_group = _E_DesktopDetailInfo_user_group[v_user_group]
+        except (KeyError, TypeError):
+            return None
+    v_availability_zone = g("availability_zone")
+    if type(v_availability_zone) is not str:
+        if v_availability_zone is not None:
+            return None
+        n -= 1
+        v_availability_zone = UNSET
+    v_site_type = g("site_type")
+    if type(v_site_type) is not str:
+        if v_site_type is not None:
+            return None
+        n -= 1
+        v_site_type = UNSET
+    v_site_name = g("site_name")
+    if type(v_site_name) is not str:
+        if v_site_name is not None:
+            return None
+        n -= 1
+        v_site_name = UNSET
+    v_product = g("product")
+    if v_product is None:
+        n -= 1
+        v_product = UNSET
+    else:
+        v_product = _ProductInfo(v_product)
+        if v_product is None:
+            return None
+    v_ou_name = g("ou_name")
+    if type(v_ou_name) is not str:
+        if v_ou_name is not None:
+            return None
+        n -= 1
+        v_ou_name = UNSET
+    v_os_version = g("os_version")
+    if type(v_os_version) is not str:
+        if v_os_version is not None:
+            return None
+        n -= 1
+        v_os_version = UNSET
+    v_sid = g("sid")
+    if type(v_sid) is not str:
+        if v_sid is not None:
+            return None
+        n -= 1
+        v_sid = UNSET
+    v_order_id = g("order_id")
+    if type(v_order_id) is not str:
+        if v_order_id is not None:
+            return None
+        n -= 1
+        v_order_id = UNSET
+    v_tags = g("tags")
+    if v_tags is None:
+        n -= 1
+        v_tags = UNSET
+    else:
+        v_tags = _h_DesktopDetailInfo_tags(v_tags)
+        if v_tags is None:
+            return None
+    v_internet_mode = g("internet_mode")
+    if v_internet_mode is None:
+        n -= 1
+        v_internet_mode = UNSET
+    else:
+        try:
+            v_internet_mode = _E_DesktopDetailInfo_internet_mode[v_internet_mode]
+        except (KeyError, TypeError):
+            return None
+    v_is_attaching_eip = g("is_attaching_eip")
+    if type(v_is_attaching_eip) is not bool:
+        if v_is_attaching_eip is not None:
+            return None
+        n -= 1
+        v_is_attaching_eip = UNSET
+    v_attach_state = g("attach_state")
+    if v_attach_state is None:
+        n -= 1
+        v_attach_state = UNSET
+    else:
+        try:
+            v_attach_state = _E_DesktopDetailInfo_attach_state[v_attach_state]
+        except (KeyError, TypeError):
+            return None
+    v_enterprise_project_id = g("enterprise_project_id")
+    if type(v_enterprise_project_id) is not str:
+        if v_enterprise_project_id is not None:
+            return None
+        n -= 1
+        v_enterprise_project_id = UNSET
+    if len(d) != n:
+        return None
+    o: Any = _new(DesktopDetailInfo)
+    o.desktop_id = v_desktop_id
+    o.computer_name = v_computer_name
+    o.addresses = v_addresses
+    o.ip_addresses = v_ip_addresses
+    o.user_list = v_user_list
+    o.user_group_list = v_user_group_list
+    o.desktop_type = v_desktop_type
+    o.metadata = v_metadata
+    o.flavor = v_flavor
+    o.status = v_status
+    o.task_status = v_task_status
+    o.created = v_created
+    o.security_groups = v_security_groups
+    o.login_status = v_login_status
+    o.user_name = v_user_name
+    o.attach_user_infos = v_attach_user_infos
+    o.product_id = v_product_id
+    o.root_volume = v_root_volume
+    o.data_volumes = v_data_volumes
+    o.user_group = v_user_group
+    o.availability_zone = v_availability_zone
+    o.site_type = v_site_type
+    o.site_name = v_site_name
+    o.product = v_product
+    o.ou_name = v_ou_name
+    o.os_version = v_os_version
+    o.sid = v_sid
+    o.order_id = v_order_id
+    o.tags = v_tags
+    o.internet_mode = v_internet_mode
+    o.is_attaching_eip = v_is_attaching_eip
+    o.attach_state = v_attach_state
+    o.enterprise_project_id = v_enterprise_project_id
+    return o
+
+
+def _t_ListDesktopsDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(d) is not dict:
+        return None
+    g = d.get
+    n = 2
+    v_desktops = g("desktops", UNSET)
+    v_desktops = _th_ListDesktopsDetailResponse_desktops(v_desktops, ptr + "/desktops", found)
+    if v_desktops is None:
+        return None
+    v_total_count = g("total_count", UNSET)
+    if not ((type(v_total_count) is int or (type(v_total_count) is float and v_total_count.is_integer())) and v_total_count >= 0):
+        return None
+    if len(d) != n:
+        return None
+    o: Any = _new(ListDesktopsDetailResponse)
+    o.desktops = v_desktops
+    o.total_count = v_total_count
+    return o
+
+
+def _t_ShowDesktopDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(d) is not dict:
+        return None
+    g = d.get
+    wrapped = _UNWRAPPED
+    n = 1
+    v_desktop = g("desktop", UNSET)
+    if type(v_desktop) is list and len(v_desktop) == 1:
+        found.append(_finding((ptr + "/desktop",) + _TT_ShowDesktopDetailResponse_desktop_wrapped))  # noqa: RUF005
+        wrapped = wrapped | {"desktop"}
+        v_desktop = v_desktop[0]
+        v_desktop = _t_DesktopDetailInfo(v_desktop, ptr + "/desktop/0", found)
+        if v_desktop is None:
+            return None
+    else:
+        v_desktop = _t_DesktopDetailInfo(v_desktop, ptr + "/desktop", found)
+        if v_desktop is None:
+            return None
+    if len(d) != n:
+        return None
+    o: Any = _new(ShowDesktopDetailResponse)
+    o.desktop = v_desktop
+    if wrapped:
+        o._wrapped = wrapped
+    return o
+
+
+def _t_VolumeDetail(d: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(d) is not dict:
+        return None
+    g = d.get
+    n = 7
+    v_type = g("type")
+    if v_type is None:
+        n -= 1
+        v_type = UNSET
+    else:
+        try:
+            v_type = _K_VolumeDetail_type[v_type]
+        except (KeyError, TypeError):
+            return None
+        if type(v_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            found.append(_finding((ptr + "/type",) + v_type[1]))
+            v_type = v_type[0]
+    v_size = g("size")
+    if v_size is None:
+        n -= 1
+        v_size = UNSET
+    elif not (type(v_size) is int or (type(v_size) is float and v_size.is_integer())):
+        return None
+    v_device = g("device")
+    if type(v_device) is not str:
+        if v_device is not None:
+            return None
+        n -= 1
+        v_device = UNSET
+    v_id = g("id")
+    if type(v_id) is not str:
+        if v_id is not None:
+            return None
+        n -= 1
+        v_id = UNSET
+    v_volume_id = g("volume_id")
+    if type(v_volume_id) is not str:
+        if v_volume_id is not None:
+            return None
+        n -= 1
+        v_volume_id = UNSET
+    v_create_time = g("create_time")
+    if v_create_time is None:
+        n -= 1
+        v_create_time = UNSET
+    elif not (type(v_create_time) is str and _DT_VolumeDetail_create_time.match(v_create_time) is not None):
+        return None
+    v_display_name = g("display_name")
+    if type(v_display_name) is not str:
+        if v_display_name is not None:
+            return None
+        n -= 1
+        v_display_name = UNSET
+    if len(d) != n:
+        return None
+    o: Any = _new(VolumeDetail)
+    o.type = v_type
+    o.size = v_size
+    o.device = v_device
+    o.id = v_id
+    o.volume_id = v_volume_id
+    o.create_time = v_create_time
+    o.display_name = v_display_name
+    return o
+
+
+def _th_DesktopDetailInfo_data_volumes(v: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(v) is not list:
+        return None
+    out: list[Any] = []
+    for i, x in enumerate(v):
+        x = _t_VolumeDetail(x, f"{ptr}/{i}", found)
+        if x is None:
+            return None
+        out.append(x)
+    return out
+
+
+def _th_ListDesktopsDetailResponse_desktops(v: Any, ptr: str, found: list[Finding]) -> Any:
+    if type(v) is not list:
+        return None
+    out: list[Any] = []
+    for i, x in enumerate(v):
+        x = _t_DesktopDetailInfo(x, f"{ptr}/{i}", found)
         if x is None:
             return None
         out.append(x)
@@ -1686,6 +2157,10 @@ SecurityGroup._fast = _SecurityGroup
 ShowDesktopDetailResponse._fast = _ShowDesktopDetailResponse
 Tag._fast = _Tag
 VolumeDetail._fast = _VolumeDetail
+DesktopDetailInfo._tolerant = _t_DesktopDetailInfo
+ListDesktopsDetailResponse._tolerant = _t_ListDesktopsDetailResponse
+ShowDesktopDetailResponse._tolerant = _t_ShowDesktopDetailResponse
+VolumeDetail._tolerant = _t_VolumeDetail
 AddressInfo._json = _via_struct(AddressInfo, _s_AddressInfo)
 AttachInstancesUserInfo._json = _via_struct(AttachInstancesUserInfo, _s_AttachInstancesUserInfo)
 DesktopDetailInfo._json = _via_struct(DesktopDetailInfo, _s_DesktopDetailInfo)

@@ -522,6 +522,20 @@ class Tolerance(NamedTuple):
     rule: str  # the property's rule
     quirk_rule: str
 
+    @property
+    def after_pointer(self) -> tuple[str, str, str, str, None]:
+        """The fields of the deviation it reports, after the pointer (as :meth:`Context.tolerated` makes it)."""
+        return self.message, self.rule, self.quirk, self.quirk_rule, None
+
+
+def known_or_member(site: Site) -> dict[str, Any]:
+    """``site``'s documented members, and its values known off the page each as a tuple (the typed value, the
+    fields of its deviation after the pointer, as :meth:`Context.bad` makes it): the narrow pass's one
+    look-up, where an enum member is never a tuple."""
+    known: dict[str, Any] = {value: (typed, (message, site.rule, None, None, level))
+                             for value, (message, level, typed) in site.known_findings.items()}
+    return {**site.members, **known}
+
 
 class Prop(NamedTuple):
     """A property of a model, for the walkers that draw and mutate payloads."""
@@ -738,8 +752,10 @@ class Model:
     Each generated class sets ``_parse`` (its generated parse function) and ``_site`` (its root use-site);
     the generated ``_fast.py`` sets ``_fast`` (the fast first pass: the object, or ``None`` where it is not
     sure and the full parser decides), ``_decode``, ``_json`` (text to object through msgspec, or None),
-    ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``) and
-    ``_narrow`` (the same for the narrow structs, where the model has anything to report there).
+    ``_observed`` (the walk of a body msgspec decoded into the observed structs: ``_typed.observer_for``),
+    ``_narrow`` (the same for the narrow structs, where the model has anything to report there) and
+    ``_tolerant`` (the narrow pass: ``from_dict(tolerant=True)``'s first pass where the model can deviate
+    through a tolerated shape or a value known off the page; it appends those deviations to its list).
     """
 
     __slots__ = ()
@@ -750,6 +766,7 @@ class Model:
     _json: ClassVar[Callable[[str | bytes], Any] | None] = None
     _observed: ClassVar[Callable[[Any, str, Context], None] | None] = None
     _narrow: ClassVar[Callable[[Any, str, Context], None] | None] = None
+    _tolerant: ClassVar[Callable[[Any, str, list[Finding]], Any] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
     off_page: tuple[Finding, ...]
@@ -768,7 +785,18 @@ class Model:
     @classmethod
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
-        if cls._fast is not None:  # (_try_fast inlined: this is the hot path)
+        if tolerant and cls._tolerant is not None:  # the narrow pass takes all the fast pass takes, and more
+            found: list[Finding] = []
+            try:
+                narrow: Self | None = cls._tolerant(data, "", found)
+            except RecursionError:
+                narrow = None
+            if narrow is not None:
+                if found:  # stored as Context.finish stores them (the slot is the subclass's: hence the ignore)
+                    found.sort(key=_BY_POINTER)
+                    narrow.deviations = tuple(found)  # type: ignore[misc]
+                return narrow
+        elif cls._fast is not None:  # (_try_fast inlined: this is the hot path)
             try:
                 fast: Self | None = cls._fast(data)
             except RecursionError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .ir import Api, Field, Model, Scalar, TypeRef
+from .ir import Api, Field, Model, Scalar, Tolerance, TypeRef
 from .models import DAY, FORMAT_CHECKS, check_fails, day_pattern
 from .observe import models_where, observe_imports, sites_in
 from .pyfmt import sort_all
@@ -42,14 +42,88 @@ def fast_fails(t: Scalar, var: str) -> str:
     return f"not ({' and '.join(tests)})"
 
 
+def _types(f: Field) -> list[TypeRef]:
+    """The types a pass reads at property ``f``: the documented one, then each tolerated shape's."""
+    return [f.type, *(tol.type for tol in f.shapes)]
+
+
+def if_chain(body: str) -> bool:
+    """True when statements ``body`` are one ``if`` (its ``elif``s and ``else`` included): it can follow
+    another test as its ``elif`` rather than nest under an ``else``."""
+    top = [line for line in body.split("\n") if not line.startswith(" ")]
+    return top[0].startswith("if ") and all(line.startswith(("elif ", "else:")) for line in top[1:])
+
+
 def _walked(api: Api) -> list[TypeRef]:
-    """Every use-site the fast pass walks, each once."""
+    """Every use-site the fast and the narrow pass walk, each once (the shapes' only in the narrow pass)."""
     found: dict[str, TypeRef] = {}
     for model in api.models:
         for f in documented(model):
-            for t in sites_in(f.type):
-                found.setdefault(t.site, t)
+            for t in _types(f):
+                for site in sites_in(t):
+                    found.setdefault(site.site, site)
     return list(found.values())
+
+
+def _known_here(t: TypeRef) -> bool:
+    """A string enum with values known off the page: the narrow pass reports those."""
+    return isinstance(t, Scalar) and t.enum is not None and t.json_type == "string" and bool(t.enum.known_members)
+
+
+def narrow_models(api: Api) -> list[Model]:
+    """The models that get a narrow pass (``_t_<Model>``): those whose documented properties take a tolerated
+    shape, or reach (through arrays, maps, shapes and other models) one that does or an enum value known off
+    the page. Every other model reads the same in both passes, so the narrow pass calls its fast one."""
+    by_name = {model.name: model for model in api.models}
+    found: set[str] = set()
+    grown = True
+    while grown:  # to a fixed point: a model reaches one found before it, cycles included
+        grown = False
+        for name, model in by_name.items():
+            if name not in found and any(f.shapes or narrow_reaches(t, found)
+                                         for f in documented(model) for t in _types(f)):
+                found.add(name)
+                grown = True
+    return [model for model in api.models if model.name in found]
+
+
+def narrow_reaches(t: TypeRef, narrow: set[str] | frozenset[str]) -> bool:
+    """True when the narrow pass reads ``t`` differently from the fast pass: it is, or its arrays and maps
+    hold, an enum with known values or one of the ``narrow`` models."""
+    return any(_known_here(site) or (site.kind == "model" and site.name in narrow) for site in sites_in(t))
+
+
+def narrow_names(api: Api) -> frozenset[str]:
+    return frozenset(model.name for model in narrow_models(api))
+
+
+def _narrow_walked(api: Api) -> list[TypeRef]:
+    """The use-sites the narrow pass reads itself (not through a fast-pass function), each once."""
+    narrow = narrow_names(api)
+    found: dict[str, TypeRef] = {}
+    for model in narrow_models(api):
+        for f in documented(model):
+            for t in _types(f):
+                for site in sites_in(t):
+                    if narrow_reaches(site, narrow):
+                        found.setdefault(site.site, site)
+    return list(found.values())
+
+
+def narrow_helpers(api: Api) -> list[TypeRef]:
+    """The arrays and maps the narrow pass reads with pointers (``_th_<site>``): those reaching a model or
+    an enum it reads differently."""
+    return [t for t in _narrow_walked(api) if t.kind in ("array", "map")]
+
+
+def narrow_known(api: Api) -> list[TypeRef]:
+    """The enum sites whose values known off the page the narrow pass reports (``_K_<site>``)."""
+    return [t for t in _narrow_walked(api) if _known_here(t)]
+
+
+def narrow_shapes(api: Api) -> list[Tolerance]:
+    """The tolerated shapes the narrow pass reports (``_TT_<site>``: the deviation after its pointer)."""
+    return [tol for model in narrow_models(api) for f in documented(model) for tol in f.shapes]
 
 
 def fast_enums(api: Api) -> list[TypeRef]:
@@ -65,8 +139,11 @@ def fast_patterns(api: Api) -> list[TypeRef]:
 
 def fast_helpers(api: Api) -> list[TypeRef]:
     """The arrays and maps of the documented properties, each checked by a helper of its own (unions are
-    left to the full pass)."""
-    return [t for t in _walked(api) if t.kind in ("array", "map")]
+    left to the full pass), and those of the tolerated shapes the narrow pass reads as the fast one."""
+    narrow = narrow_names(api)
+    documented_sites = {site.site for model in api.models for f in documented(model) for site in sites_in(f.type)}
+    return [t for t in _walked(api) if t.kind in ("array", "map")
+            and (t.site in documented_sites or not narrow_reaches(t, narrow))]
 
 
 def fast_runtime_imports(api: Api) -> str:
@@ -74,6 +151,12 @@ def fast_runtime_imports(api: Api) -> str:
     names = {"Model", "decode"} | observe_imports(api)
     if api.models:
         names.add("UNSET")
+    if narrow_models(api):
+        names |= {"Finding", "_finding"}
+        if narrow_known(api):
+            names.add("known_or_member")
+        if any(t.kind == "map" for t in narrow_helpers(api)):
+            names.add("escape")
     for t in _walked(api):
         if isinstance(t, Scalar) and t.const is None and t.enum is None:
             if t.format is not None and t.format != "date-time":
@@ -123,10 +206,14 @@ def from_struct(t: TypeRef, var: str, depth: int = 0) -> str:
     return var
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"fast_fails": fast_fails, "documented": documented}
+FILTERS: dict[str, Callable[..., Any]] = {"fast_fails": fast_fails, "documented": documented,
+                                          "known_here": _known_here, "if_chain": if_chain}
 GLOBALS: dict[str, Callable[..., Any]] = {"fast_enums": fast_enums, "fast_patterns": fast_patterns,
                                           "fast_day_sites": fast_day_sites, "day": lambda: DAY,
                                           "fast_helpers": fast_helpers,
                                           "fast_runtime_imports": fast_runtime_imports,
                                           "uses_date_time": uses_date_time, "struct_models": struct_models,
-                                          "from_struct": from_struct}
+                                          "from_struct": from_struct, "narrow_models": narrow_models,
+                                          "narrow_names": narrow_names, "narrow_helpers": narrow_helpers,
+                                          "narrow_known": narrow_known, "narrow_shapes": narrow_shapes,
+                                          "narrow_reaches": narrow_reaches}

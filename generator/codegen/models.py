@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from .ir import DATE_TIME_REST, FORMAT_PATTERNS, Api, EnumDef, Field, Parameter, Scalar, TypeRef, walk
+from .ir import DATE_TIME_REST, FORMAT_PATTERNS, Api, EnumDef, Field, Parameter, Scalar, Tolerance, TypeRef, walk
 from .pyfmt import pyrepr, sort_all
 
 # The Python type(s) a JSON type arrives as from json.loads, for the parser's dispatch.
@@ -139,6 +139,14 @@ def type_test(var: str, json_type: str) -> str:
     """An expression true when decoded ``var`` has JSON type ``json_type`` (a tolerated shape's type)."""
     runtime = _RUNTIME_TYPE[json_type]
     return f"type({var}) in {runtime}" if runtime.startswith("(") else f"type({var}) is {runtime}"
+
+
+def shape_test(tol: Tolerance, var: str) -> str:
+    """True when decoded ``var`` has the tolerated shape ``tol`` (the parsers try each before the documented
+    type): a one-item array, or the alternative's JSON type."""
+    if tol.shape == "single-item-list":
+        return f"type({var}) is list and len({var}) == 1"
+    return type_test(var, tol.type.json_type)
 
 
 def json_type_test(var: str, json_type: str) -> str:
@@ -290,4 +298,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "parameter_expr": parameter_expr, "known_values": known_values, "day_pattern": day_pattern,
 }
 GLOBALS: dict[str, Callable[..., Any]] = {"ptr_expr": ptr_expr, "is_simple": is_simple, "ordered_sites": ordered_sites,
+                                          "shape_test": shape_test,
                                           "runtime_imports": runtime_imports, "typing_imports": typing_imports}

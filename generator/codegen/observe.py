@@ -60,18 +60,6 @@ def models_where(api: Api, types_of: Callable[[Field], list[TypeRef]],
     return [model for model in api.models if model_ok(model.name, frozenset())]
 
 
-def observed_enums(api: Api) -> list[Scalar]:
-    """The enum sites inside tolerated shapes (the documented ones are the fast pass's ``_E_<site>``)."""
-    found: dict[str, Scalar] = {}
-    for model in observed_models(api):
-        for f in model.fields:
-            for tol in f.tolerances:
-                for t in sites_in(tol.type):
-                    if isinstance(t, Scalar) and t.enum is not None:
-                        found.setdefault(t.site, t)
-    return list(found.values())
-
-
 def observe_imports(api: Api) -> set[str]:
     """The names the walks take from ``_runtime``."""
     models = observed_models(api)
@@ -223,5 +211,5 @@ def _indent(lines: list[str]) -> list[str]:
     return ["    " + line for line in lines]
 
 
-GLOBALS: dict[str, Callable[..., Any]] = {"observed_models": observed_models, "observed_enums": observed_enums,
+GLOBALS: dict[str, Callable[..., Any]] = {"observed_models": observed_models,
                                           "model_walk": model_walk, "narrow_walks": narrow_walks}
