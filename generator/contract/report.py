@@ -154,6 +154,8 @@ class Writer(Protocol):
 
     def add(self, chunk: Chunk) -> None: ...
     def close(self, summary: Summary) -> None: ...
+    def discard(self) -> None:
+        """Let go of what the writer holds (its spooled files), written or not: a run that ended early."""
 
 
 @lru_cache(maxsize=256)
@@ -216,6 +218,9 @@ class JsonWriter:
         _copy(self.spool, self.out)
         self.spool.close()
         self.out.write("\n]}\n")
+
+    def discard(self) -> None:
+        self.spool.close()
 
 
 def _where(result: Result) -> str:
@@ -280,6 +285,9 @@ class TextWriter:
         levels = ", ".join(f"{level} x{n}" for level, n in sorted(summary.levels().items()))
         self.out.write(f"summary: {summary.line()}" + (f"; quirks seen: {quirks}" if quirks else "")
                        + (f"; off the page: {levels}" if levels else "") + "\n")
+
+    def discard(self) -> None:
+        pass  # (nothing spooled)
 
 
 def _junit_case(result: Result, strict: bool) -> str:
@@ -349,9 +357,12 @@ class JunitWriter:
         self.out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
         self.out.write(f'<testsuites name="deskkit validate" tests="{total}" failures="{failed}">\n')
         _copy(self.suites, self.out)
+        self.discard()
+        self.out.write("</testsuites>\n")
+
+    def discard(self) -> None:
         self.suites.close()
         self.cases.close()
-        self.out.write("</testsuites>\n")
 
 
 def put(out: IO[str], text: str | Spilled) -> None:

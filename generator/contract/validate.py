@@ -36,6 +36,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     out = writer(fmt, _stdout(fmt), strict)
     progress = Progress()
     with ExitStack() as stack:
+        stack.callback(out.discard)  # its spooled files, however the run ends
         _stop_on_sigterm(stack)
         # What is loaded by now lives as long as the run: out of the collector's sight, a full collection
         # no longer walks it (5% of a run on the vendor page), and forked workers share its pages unwritten.
@@ -55,9 +56,9 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
             summary.add(chunk)
             out.add(chunk)
             progress.tick(chunk.results)
-    progress.done()
-    summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
-    out.close(summary)
+        progress.done()
+        summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
+        out.close(summary)
     return 1 if summary.failed(strict) else 0
 
 

@@ -84,8 +84,9 @@ SECRET = "s3cretpw"
 def test_a_bad_address_is_one_line_and_never_shows_its_credentials(tmp_path: Path, address: str,
                                                                     expected: str) -> None:
     (tmp_path / "a.json").write_text(json.dumps(documented_example()))
+    # (development mode shows what a run leaves open: the report's spooled files once were, on this path)
     run = validate(tmp_path / "a.json", "--dask", address, timeout=60,
-                   env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s"})
+                   env={"DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT": "2s", "PYTHONDEVMODE": "1"})
     assert run.code == 2, run.stderr
     assert run.stderr.count("\n") == 1 and run.stderr.startswith("deskkit: --dask "), run.stderr
     assert expected in run.stderr
