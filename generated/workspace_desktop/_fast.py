@@ -29,13 +29,14 @@ Where its speed comes from, once for every function below:
 The narrow pass (``_t_<Model>``, ``from_dict(tolerant=True)``'s first pass) is the fast pass for the
 narrow contract: the documented one plus what the spec declares at a place, a tolerated shape
 (``x-deskkit-tolerate``) or an enum value known off the page (``x-deskkit-known-values``), the deviations a
-vendor makes in every response. It reports each as the full parser does (same pointer, message and rule) by
-appending a :class:`Finding` to ``found``, and gives up on anything else, a null or an enum value nobody has
-seen included. Only the models that can hold such a place get one; it calls the fast pass for the others.
-Its own tricks: one look-up per enum value in ``_K_<site>``, the documented members and the known values,
-where a known value is a tuple (its typed value, its deviation after the pointer) and a member never is; a
-pointer is spelled only where a deviation is reported or a narrow pass is called; a deviation is made by
-adding tuples (a third faster than unpacking one into another, hence a ``noqa``).
+vendor makes in every response. It notes each on ``found``, its tape: the pointer and the rest of the
+deviation the full parser reports there (message, rule, quirk); ``from_dict`` makes the findings from the tape
+(``_runtime.deviations_of``: once for every payload that deviates alike, at the same places). It gives up on
+anything else, a null or an enum value nobody has seen included. Only the models that can hold such a place
+get one; it calls the fast pass for the others. Its own tricks: one look-up per enum value in ``_K_<site>``,
+the documented members and the known values, where a known value is a tuple (its typed value, its deviation
+after the pointer) and a member never is; a pointer is spelled only where a deviation is noted or a narrow
+pass is called.
 
 At the end, ``_s_<Model>`` make the same objects from the msgspec structs of the documented contract (for
 ``from_json``), and ``_o_<Model>`` walk the structs of the observed contract (for ``deskkit validate``: see
@@ -56,9 +57,8 @@ from . import models as m
 from ._runtime import (
     UNSET,
     Context,
-    Finding,
     Model,
-    _finding,
+    Tape,
     decode,
     escape,
     known_or_member,
@@ -1073,7 +1073,7 @@ def _h_ListDesktopsDetailResponse_desktops(v: Any) -> Any:
 # --- the narrow pass: ``from_dict(tolerant=True)``'s first pass (see the module's docstring) ---------------
 
 
-def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
+def _t_DesktopDetailInfo(d: Any, ptr: str, found: Tape) -> Any:
     if type(d) is not dict:
         return None
     g = d.get
@@ -1095,7 +1095,7 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
         n -= 1
         v_addresses = UNSET
     elif type(v_addresses) is list:
-        found.append(_finding((ptr + "/addresses",) + _TT_DesktopDetailInfo_addresses_alt0))  # noqa: RUF005
+        found.append((ptr + "/addresses", _TT_DesktopDetailInfo_addresses_alt0))
         v_addresses = _h_DesktopDetailInfo_addresses_alt0(v_addresses)
         if v_addresses is None:
             return None
@@ -1137,7 +1137,7 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
         except (KeyError, TypeError):
             return None
         if type(v_desktop_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append(_finding((ptr + "/desktop_type",) + v_desktop_type[1]))
+            found.append((ptr + "/desktop_type", v_desktop_type[1]))
             v_desktop_type = v_desktop_type[0]
     v_metadata = g("metadata")
     if v_metadata is None:
@@ -1171,7 +1171,7 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
         except (KeyError, TypeError):
             return None
         if type(v_task_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append(_finding((ptr + "/task_status",) + v_task_status[1]))
+            found.append((ptr + "/task_status", v_task_status[1]))
             v_task_status = v_task_status[0]
     v_created = g("created")
     if v_created is None:
@@ -1197,7 +1197,7 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
         except (KeyError, TypeError):
             return None
         if type(v_login_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append(_finding((ptr + "/login_status",) + v_login_status[1]))
+            found.append((ptr + "/login_status", v_login_status[1]))
             v_login_status = v_login_status[0]
     v_user_name = g("user_name")
     if type(v_user_name) is not str:
@@ -1371,7 +1371,7 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: list[Finding]) -> Any:
     return o
 
 
-def _t_ListDesktopsDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
+def _t_ListDesktopsDetailResponse(d: Any, ptr: str, found: Tape) -> Any:
     if type(d) is not dict:
         return None
     g = d.get
@@ -1391,7 +1391,7 @@ def _t_ListDesktopsDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any
     return o
 
 
-def _t_ShowDesktopDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
+def _t_ShowDesktopDetailResponse(d: Any, ptr: str, found: Tape) -> Any:
     if type(d) is not dict:
         return None
     g = d.get
@@ -1399,7 +1399,7 @@ def _t_ShowDesktopDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
     n = 1
     v_desktop = g("desktop", UNSET)
     if type(v_desktop) is list and len(v_desktop) == 1:
-        found.append(_finding((ptr + "/desktop",) + _TT_ShowDesktopDetailResponse_desktop_wrapped))  # noqa: RUF005
+        found.append((ptr + "/desktop", _TT_ShowDesktopDetailResponse_desktop_wrapped))
         wrapped = wrapped | {"desktop"}
         v_desktop = v_desktop[0]
         v_desktop = _t_DesktopDetailInfo(v_desktop, ptr + "/desktop/0", found)
@@ -1418,7 +1418,7 @@ def _t_ShowDesktopDetailResponse(d: Any, ptr: str, found: list[Finding]) -> Any:
     return o
 
 
-def _t_VolumeDetail(d: Any, ptr: str, found: list[Finding]) -> Any:
+def _t_VolumeDetail(d: Any, ptr: str, found: Tape) -> Any:
     if type(d) is not dict:
         return None
     g = d.get
@@ -1433,7 +1433,7 @@ def _t_VolumeDetail(d: Any, ptr: str, found: list[Finding]) -> Any:
         except (KeyError, TypeError):
             return None
         if type(v_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append(_finding((ptr + "/type",) + v_type[1]))
+            found.append((ptr + "/type", v_type[1]))
             v_type = v_type[0]
     v_size = g("size")
     if v_size is None:
@@ -1484,7 +1484,7 @@ def _t_VolumeDetail(d: Any, ptr: str, found: list[Finding]) -> Any:
     return o
 
 
-def _th_DesktopDetailInfo_data_volumes(v: Any, ptr: str, found: list[Finding]) -> Any:
+def _th_DesktopDetailInfo_data_volumes(v: Any, ptr: str, found: Tape) -> Any:
     if type(v) is not list:
         return None
     out: list[Any] = []
@@ -1496,7 +1496,7 @@ def _th_DesktopDetailInfo_data_volumes(v: Any, ptr: str, found: list[Finding]) -
     return out
 
 
-def _th_ListDesktopsDetailResponse_desktops(v: Any, ptr: str, found: list[Finding]) -> Any:
+def _th_ListDesktopsDetailResponse_desktops(v: Any, ptr: str, found: Tape) -> Any:
     if type(v) is not list:
         return None
     out: list[Any] = []

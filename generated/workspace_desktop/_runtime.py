@@ -712,6 +712,29 @@ class Context:
         return result
 
 
+#: What the narrow pass found, in the order it found it: each deviation's pointer, and the rest of it.
+Tape = list[tuple[str, tuple[Any, ...]]]
+
+#: Deviations made from a tape, by the tape (at most ``_MADE_AT_MOST``; then it starts again: memory stays flat).
+_MADE: dict[tuple[tuple[str, tuple[Any, ...]], ...], tuple[Finding, ...]] = {}
+_MADE_AT_MOST: Final = 1024
+
+
+def deviations_of(found: Tape) -> tuple[Finding, ...]:
+    """The findings of the narrow pass's tape, sorted by pointer as :meth:`Context.finish` sorts them. Payloads
+    that deviate alike, at the same places (a vendor's systematic quirks, response after response), make the
+    same tape, and one tuple of findings serves them all, made and sorted once (``from_dict`` looks it up
+    first), as the judgements of ``_typed.observer_for`` do."""
+    key = tuple(found)
+    made = _MADE.get(key)
+    if made is None:
+        made = tuple(sorted([_finding((pointer, *rest)) for pointer, rest in found], key=_BY_POINTER))
+        if len(_MADE) >= _MADE_AT_MOST:
+            _MADE.clear()
+        _MADE[key] = made
+    return made
+
+
 def _refused(deviation: Finding) -> Finding:
     """A deviation as strict mode reports it: a problem that names the quirk (or the knowledge) which would
     accept it."""
@@ -766,7 +789,7 @@ class Model:
     _json: ClassVar[Callable[[str | bytes], Any] | None] = None
     _observed: ClassVar[Callable[[Any, str, Context], None] | None] = None
     _narrow: ClassVar[Callable[[Any, str, Context], None] | None] = None
-    _tolerant: ClassVar[Callable[[Any, str, list[Finding]], Any] | None] = None
+    _tolerant: ClassVar[Callable[[Any, str, Tape], Any] | None] = None
     deviations: tuple[Finding, ...]
     unknown_fields: tuple[str, ...]
     off_page: tuple[Finding, ...]
@@ -786,15 +809,14 @@ class Model:
     def from_dict(cls, data: Any, *, tolerant: bool = False) -> Self:
         """Parse decoded JSON; strict unless ``tolerant``. Raises ContractError listing every problem."""
         if tolerant and cls._tolerant is not None:  # the narrow pass takes all the fast pass takes, and more
-            found: list[Finding] = []
+            found: Tape = []
             try:
                 narrow: Self | None = cls._tolerant(data, "", found)
             except RecursionError:
                 narrow = None
             if narrow is not None:
-                if found:  # stored as Context.finish stores them (the slot is the subclass's: hence the ignore)
-                    found.sort(key=_BY_POINTER)
-                    narrow.deviations = tuple(found)  # type: ignore[misc]
+                if found:  # (the slot is the subclass's: hence the ignore)
+                    narrow.deviations = _MADE.get(tuple(found)) or deviations_of(found)  # type: ignore[misc]
                 return narrow
         elif cls._fast is not None:  # (_try_fast inlined: this is the hot path)
             try:

@@ -152,7 +152,7 @@ def fast_runtime_imports(api: Api) -> str:
     if api.models:
         names.add("UNSET")
     if narrow_models(api):
-        names |= {"Finding", "_finding"}
+        names.add("Tape")
         if narrow_known(api):
             names.add("known_or_member")
         if any(t.kind == "map" for t in narrow_helpers(api)):

@@ -40,7 +40,7 @@ from tests.property.test_fast_json import dumped, mutated
 from workspace_desktop import _fast
 from workspace_desktop import models as M
 from workspace_desktop import strategies as S
-from workspace_desktop._runtime import Context
+from workspace_desktop._runtime import Context, Finding
 
 SCHEMAS = resources.files("workspace_desktop") / "schemas"
 DOCUMENTED = json.loads((SCHEMAS / "documented.schema.json").read_text(encoding="utf-8"))
@@ -109,12 +109,14 @@ def full_judgement(model: type[Any], data: Any) -> Any:
     return result, cx.judgement()
 
 
-def narrow(model: type[Any], data: Any) -> tuple[Any, list[Any]]:
-    """The narrow pass's object (None when it gives up, or when the model has none) and its deviations."""
-    deviations: list[Any] = []
+def narrow(model: type[Any], data: Any) -> tuple[Any, list[Finding]]:
+    """The narrow pass's object (None when it gives up, or when the model has none) and the deviations its
+    tape notes (each a pointer and the rest of a finding), in the order it noted them."""
+    tape: list[Any] = []
     if model._tolerant is None:
-        return None, deviations
-    return model._tolerant(data, "", deviations), deviations
+        return None, []
+    wide = model._tolerant(data, "", tape)
+    return wide, [Finding(pointer, *rest) for pointer, rest in tape]
 
 
 def undocumented_key(value: Any, site: Any) -> bool:

@@ -394,3 +394,26 @@ def test_decode_hooks_refuse_non_finite_numbers() -> None:
         rt._finite_float("-1e999")
     assert rt._finite_float("1.5") == 1.5
     assert isinstance(rt._NonFinite("x"), ValueError)
+
+
+def test_a_narrow_pass_tape_makes_sorted_findings_once_per_tape_and_memory_stays_flat(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``deviations_of``: the findings of a tape, sorted by pointer (stably: two at one pointer keep their
+    order); one tuple for every tape alike, another for a tape that differs in a pointer or in what was found;
+    at most ``_MADE_AT_MOST`` tapes kept."""
+    monkeypatch.setattr(rt, "_MADE", {})
+    # (the known value's message sorts before the shape's: a sort of whole findings would swap them at "/a")
+    shape = ("a one-item array", "#/S/a", "q", "#/x-deskkit-quirks/q", None)
+    known = ("a known value", "#/S/b", None, None, "sdk")
+    tape = [("/b", known), ("/a/0/b", known), ("/a", shape), ("/a", known)]
+    made = rt.deviations_of(list(tape))
+    assert made == (Finding("/a", *shape), Finding("/a", *known), Finding("/a/0/b", *known), Finding("/b", *known))
+    assert all(type(finding) is Finding for finding in made)
+    assert rt.deviations_of(list(tape)) is made  # a tape alike: the same findings
+    moved = rt.deviations_of([("/c", known), *tape[1:]])
+    assert moved[-1] == Finding("/c", *known) and moved is not made
+    other = rt.deviations_of([("/b", shape), *tape[1:]])
+    assert Finding("/b", *shape) in other and Finding("/b", *known) not in other
+    for index in range(rt._MADE_AT_MOST + 10):
+        rt.deviations_of([(f"/{index}", known)])
+    assert len(rt._MADE) <= rt._MADE_AT_MOST
