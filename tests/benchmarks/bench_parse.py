@@ -9,7 +9,8 @@ values), and the page's example verbatim (4 quirks). Timed in one run, in interl
   - pydantic v2 ``model_validate`` on (a) the models datamodel-code-generator writes from the emitted
     documented schema (generated now, into a temporary folder, with its default options) and (b) the
     stricter hand-written models in ``tests/benchmarks/pydantic_models.py``;
-  - deskkit tolerant ``from_dict`` of the page's example, against its own strict parse of the documented shape;
+  - deskkit tolerant ``from_dict`` of the page's example, against its own strict parse of the documented shape
+    (and, for scale, with its findings made afresh each time: a payload deviating unlike any before it);
   - deskkit ``from_json(bytes)`` against pydantic ``model_validate_json`` (both model sets);
   - for reference: msgspec ``convert`` and ``json.decode`` with typed Structs (``msgspec_models.py``: unknown
     fields ignored, not kept), and the vendor SDK's deserializer (which checks nothing).
@@ -65,6 +66,7 @@ def contenders(folder: Path) -> dict[str, Callable[[], Any]]:
     raw = json.dumps(doc).encode()
     dmcg = datamodel_codegen_models(folder)
     model = w.ShowDesktopDetailResponse
+    made = w._runtime._MADE
     # every contender accepts the payload (a benchmark of a failing parse would measure the wrong thing)
     model.from_dict(doc), model.from_dict(page, tolerant=True), model.from_json(raw)
     dmcg.ShowDesktopDetailResponse.model_validate(doc), hand.ShowDesktopDetailResponse.model_validate(doc)
@@ -74,6 +76,8 @@ def contenders(folder: Path) -> dict[str, Callable[[], Any]]:
         "pydantic model_validate (datamodel-codegen)": lambda: dmcg.ShowDesktopDetailResponse.model_validate(doc),
         "pydantic model_validate (hand-written)": lambda: hand.ShowDesktopDetailResponse.model_validate(doc),
         "deskkit tolerant from_dict, page (4 quirks)": lambda: model.from_dict(page, tolerant=True),
+        # the findings made afresh each time, as for a payload deviating unlike any before (the tape missed)
+        "deskkit tolerant from_dict, page, no tape alike": lambda: (made.clear(), model.from_dict(page, tolerant=True)),
         "deskkit from_json(bytes)": lambda: model.from_json(raw),
         "pydantic model_validate_json (datamodel-codegen)":
             lambda: dmcg.ShowDesktopDetailResponse.model_validate_json(raw),
@@ -93,7 +97,7 @@ def contenders(folder: Path) -> dict[str, Callable[[], Any]]:
     return out
 
 
-#: (what, numerator, denominator, target: the ratio must stay at or below it)
+#: (what, numerator, denominator, target: the ratio must stay at or below it; None: shown for scale)
 TARGETS = [
     ("strict from_dict / pydantic (datamodel-codegen)", "deskkit strict from_dict",
      "pydantic model_validate (datamodel-codegen)", 0.8),
@@ -101,6 +105,8 @@ TARGETS = [
      "pydantic model_validate (hand-written)", 0.8),
     ("tolerant page / strict documented", "deskkit tolerant from_dict, page (4 quirks)", "deskkit strict from_dict",
      1.2),
+    ("  (the same, no tape alike: not a target)", "deskkit tolerant from_dict, page, no tape alike",
+     "deskkit strict from_dict", None),
     ("from_json / model_validate_json (datamodel-codegen)", "deskkit from_json(bytes)",
      "pydantic model_validate_json (datamodel-codegen)", 1.0),
     ("from_json / model_validate_json (hand-written)", "deskkit from_json(bytes)",
@@ -123,7 +129,10 @@ def main() -> None:
     print(f"\n{'target':52} {'ratio':>6} {'goal':>6}  met")
     for what, numerator, denominator, goal in TARGETS:
         ratio = results[numerator] / results[denominator]
-        print(f"{what:52} {ratio:6.2f} {goal:6.2f}  {'yes' if ratio <= goal else 'NO'}")
+        if goal is None:
+            print(f"{what:52} {ratio:6.2f}")
+        else:
+            print(f"{what:52} {ratio:6.2f} {goal:6.2f}  {'yes' if ratio <= goal else 'NO'}")
 
 
 if __name__ == "__main__":
