@@ -10,9 +10,11 @@ from __future__ import annotations
 import base64
 import binascii
 import codecs
+import errno
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -122,7 +124,9 @@ def _answering(unit: Unit, operation: str | None) -> Unit:
 def _units(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO | None,
            scratch: Path | None) -> Iterator[Unit]:
     for path in _files(paths, skipped):
-        if path is None:
+        if isinstance(path, Unlisted):
+            yield [Capture(path.path, None, unreadable=path.reason)]
+        elif path is None:
             if scratch is None:
                 raise ValueError("reading standard input needs a scratch folder")
             yield from _stdin(stdin or sys.stdin.buffer, scratch)
@@ -135,17 +139,40 @@ def _units(paths: list[str], router: Router, skipped: Skipped, stdin: BinaryIO |
             yield from _batched(_guarded(str(path), _file(path, router, skipped)))
 
 
-def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | None]:
+class Unlisted(NamedTuple):
+    """A folder named on the command line that cannot be listed: asked for, so one unreadable result (a
+    folder found inside one that cannot be listed is skipped, with the reason)."""
+
+    path: str
+    reason: str
+
+
+def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | Unlisted | None]:
     """Each file named or found in a named folder (see :func:`.files.walk`), once: a file reached again (named
     twice, in a folder also named, through a link) is skipped, as its responses would count twice. None
-    stands for standard input."""
+    stands for standard input (read once: named again, it is skipped too)."""
     read: set[tuple[int, int]] = set()
+    stdin_read = False
     for raw in paths:
         if raw == "-":
-            yield None
+            if stdin_read:
+                skipped.add("standard input already read (named twice)")
+            else:
+                stdin_read = True
+                yield None
             continue
         path = Path(raw)
-        for found in walk(path, SUFFIXES, skipped.add) if path.is_dir() else (path,):
+        try:
+            folder = stat.S_ISDIR(os.stat(raw).st_mode)
+        except OSError:  # its reader says why
+            folder = False
+        if folder:
+            try:
+                os.scandir(raw).close()
+            except OSError as exc:
+                yield Unlisted(raw, f"cannot read the folder: {exc.strerror or exc}")
+                continue
+        for found in walk(path, SUFFIXES, skipped.add) if folder else (path,):
             try:
                 info = os.stat(found)
             except OSError:  # its reader says why
@@ -333,9 +360,12 @@ def check_paths(paths: list[str], stdin: object = None) -> None:
                 raise DeskkitError("standard input is closed: pipe captures into `deskkit validate -`, or name "
                                    "files and folders")
             continue
-        if not Path(raw).exists():
-            broken = broken_link(raw)
-            raise DeskkitError(f"{broken}: {raw}" if broken else f"no such file or folder: {raw}")
+        try:
+            os.stat(raw)
+        except OSError as exc:  # (one it may not look into, EACCES: its reader says so, as an unreadable result)
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG):
+                broken = broken_link(raw)
+                raise DeskkitError(f"{broken}: {raw}" if broken else f"no such file or folder: {raw}") from None
 
 
 def _cannot_read(exc: OSError) -> str:

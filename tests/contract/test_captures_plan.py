@@ -191,3 +191,76 @@ def test_paths_are_checked_before_any_work(tmp_path: Path) -> None:
         check_paths([str(tmp_path / "link.json")])
     assert str(dangling.value).endswith(f": {tmp_path / 'link.json'}")
     assert not str(dangling.value).startswith("no such file")
+
+
+def refusing(real: Any, path: Path) -> Any:
+    """``real`` (os.stat, os.scandir, open_regular), refusing ``path`` as a folder without the permission
+    to look into it does (the tests run as root, whom permissions do not stop)."""
+
+    def call(target: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fspath(target) == str(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        return real(target, *args, **kwargs)
+
+    return call
+
+
+def test_a_path_that_may_not_be_looked_into_is_an_unreadable_result_not_a_usage_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file inside a folder one may not search: ``stat`` says EACCES, which is not "no such file"; its
+    reader says why, as the result of that input, and the other inputs are judged."""
+    locked, good = tmp_path / "locked" / "a.json", tmp_path / "b.json"
+    locked.parent.mkdir()
+    locked.write_bytes(b"{}")
+    good.write_bytes(b"{}")
+    monkeypatch.setattr(os, "stat", refusing(os.stat, locked))
+    monkeypatch.setattr(captures, "open_regular", refusing(captures.open_regular, locked))
+    check_paths([str(locked), str(good)])  # no usage error
+    with pytest.raises(DeskkitError):
+        check_paths([str(tmp_path / "locked" / "gone.json")])  # a path that is not there still is one
+    assert list(plan([str(locked), str(good)], ROUTER, Skipped())) == [
+        [Capture(str(locked), None, unreadable="cannot read the file: Permission denied")],
+        [Capture(str(good), b"{}")]]
+
+
+def test_a_named_folder_that_cannot_be_listed_is_an_unreadable_result(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """Named on the command line, so asked for: one unreadable result (exit 1), not a skip (exit 0); a folder
+    found inside one is skipped with the reason, as before."""
+    top, good = tmp_path / "top", tmp_path / "b.json"
+    (top / "inner").mkdir(parents=True)
+    (top / "a.json").write_bytes(b"{}")
+    good.write_bytes(b"{}")
+    monkeypatch.setattr(os, "scandir", refusing(os.scandir, top / "inner"))
+    skipped = Skipped()
+    assert list(plan([str(top), str(good)], ROUTER, skipped)) == [
+        [Capture(str(top / "a.json"), b"{}")], [Capture(str(good), b"{}")]]
+    assert skipped.reasons == {"folder that cannot be read (Permission denied)": 1}
+    monkeypatch.setattr(os, "scandir", refusing(os.scandir, top))
+    skipped = Skipped()
+    assert list(plan([str(top), str(good)], ROUTER, skipped)) == [
+        [Capture(str(top), None, unreadable="cannot read the folder: Permission denied")],
+        [Capture(str(good), b"{}")]]
+    assert skipped.count == 0
+
+
+def test_standard_input_named_twice_is_read_once(tmp_path: Path) -> None:
+    skipped = Skipped()
+    units = list(plan(["-", "-"], ROUTER, skipped, stdin=io.BytesIO(b'{"a": 1}'), scratch=tmp_path))
+    assert len(flat(units)) == 1 and flat(units)[0].body == b'{"a": 1}'
+    assert skipped.reasons == {"standard input already read (named twice)": 1}
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="permissions do not stop root")
+def test_unreadable_folders_as_a_user_sees_them(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.json").write_bytes(b"{}")
+    locked.chmod(0)
+    try:
+        check_paths([str(locked), str(locked / "a.json")])
+        units = list(plan([str(locked), str(locked / "a.json")], ROUTER, Skipped()))
+    finally:
+        locked.chmod(0o755)
+    assert units == [[Capture(str(locked), None, unreadable="cannot read the folder: Permission denied")],
+                     [Capture(str(locked / "a.json"), None, unreadable="cannot read the file: Permission denied")]]
