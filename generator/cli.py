@@ -256,6 +256,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DeskkitError as exc:
+        stopped = _signalled()  # (an error on the way out of a run SIGTERM stopped is the stop: below too)
+        if stopped is not None:
+            return stopped
         print(f"deskkit: {_shown(exc)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as exc:  # Ctrl-C; SIGTERM during validate or samples (a Terminated: 143)
@@ -263,16 +266,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `deskkit validate ... | head` is fine
         _quiet_stdout()
         return 0
-    except OSError as exc:  # what was read is handled where it is read: this is the output (a full disk)
-        _quiet_stdout()
-        print(f"deskkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
-        return 2
-    except Exception as exc:  # a bug: one line and its own status (1 would read as "breaking" or "violations")
+    except Exception as exc:
+        stopped = _signalled()
+        if stopped is not None:
+            return stopped
+        if isinstance(exc, OSError):  # what was read is handled where it is read: this is the output (a full disk)
+            _quiet_stdout()
+            print(f"deskkit: cannot write the output: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        # a bug: one line and its own status (1 would read as "breaking" or "violations")
         if os.environ.get("DESKKIT_TRACEBACK"):
             raise
         print(f"deskkit: internal error: {type(exc).__name__} at {_where(exc)} (a bug in deskkit: please report "
               "it with the input; DESKKIT_TRACEBACK=1 prints the traceback)", file=sys.stderr)
         return 3
+
+
+def _signalled() -> int | None:
+    """The exit status of a SIGTERM that came during validate or samples (only they handle it)."""
+    run = sys.modules.get("generator.contract.validate")
+    return None if run is None else run.signalled()
 
 
 def _shown(exc: DeskkitError) -> str:

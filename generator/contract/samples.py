@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ..errors import DeskkitError
-from .validate import _stop_on_sigterm
+from .validate import _stop_on_sigterm, stop_if_signalled
 
 
 def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
@@ -71,6 +71,7 @@ def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextI
 
     def take(item: Any) -> None:  # each line as it is drawn: memory stays flat, and a stopped run keeps its lines
         nonlocal written
+        stop_if_signalled()
         if written < count:
             written += 1
             out.write(jsonl({"kind": item.kind, "payload": item.payload, "injected": [

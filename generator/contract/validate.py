@@ -53,6 +53,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
         else:
             chunks = judge_all(units, package, jobs, out.renders)
         for chunk in chunks:
+            stop_if_signalled()
             summary.add(chunk)
             out.add(chunk)
             progress.tick(chunk.results)
@@ -67,11 +68,31 @@ def _stop_on_sigterm(stack: ExitStack) -> None:
     standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143; the
     handler before it is back once the run is over (a caller in the same process keeps its own)."""
     if threading.current_thread() is threading.main_thread():
+        _SIGNALLED.clear()  # (a run before this one, in the same process, was stopped: not this one)
         stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
 
 
+#: The exit status of the signal that stopped this run, once one has (kept: see :func:`stop_if_signalled`).
+_SIGNALLED: list[int] = []
+
+
 def _terminated(signum: int, frame: object) -> None:
-    raise Terminated(128 + signum)  # the exit status of a process ended by the signal
+    _SIGNALLED.append(128 + signum)  # the exit status of a process ended by the signal
+    raise Terminated(128 + signum)
+
+
+def stop_if_signalled() -> None:
+    """Raise :class:`Terminated` again when SIGTERM has come: the handler's exception can be lost on its way
+    (raised inside a finalizer, which only prints it, or caught by a library as something else), and a loop
+    that asks once per item then stops all the same."""
+    if _SIGNALLED:
+        raise Terminated(_SIGNALLED[0])
+
+
+def signalled() -> int | None:
+    """The exit status of the SIGTERM that came during this run, if one did (an error on the way out of a
+    stopped run is the stop, not a bug)."""
+    return _SIGNALLED[0] if _SIGNALLED else None
 
 
 class Terminated(KeyboardInterrupt):

@@ -8,6 +8,7 @@ import argparse
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -116,3 +117,43 @@ def test_a_stopped_samples_run_leaves_the_output_file_as_it_was(tmp_path: Path) 
     assert process.returncode == 143 and "Traceback" not in err and "internal error" not in err, err
     assert out.read_text(encoding="utf-8") == "precious\n"
     assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
+
+
+def test_a_sigterm_whose_exception_is_lost_still_stops_the_run(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The handler's exception can be lost: raised inside a finalizer (which only prints it), or caught by a
+    library and raised as something else. The run stops all the same, at the next line, with status 143,
+    leaving the output file as it was; and a run after it in the same process is not taken for stopped."""
+    import contextlib
+    import signal
+
+    from generator import cli
+    from generator.contract import samples
+
+    drawn = samples.draw
+
+    def lossy(strategy: Any, count: int, seed: int, take: Any) -> None:
+        def swallowing(item: Any) -> None:
+            with contextlib.suppress(KeyboardInterrupt):  # lost, as a finalizer loses it
+                os.kill(os.getpid(), signal.SIGTERM)  # (the handler runs before kill returns)
+            take(item)
+
+        drawn(strategy, count, seed, swallowing)
+
+    out = tmp_path / "keep.jsonl"
+    out.write_text("precious\n", encoding="utf-8")
+    monkeypatch.setattr(samples, "draw", lossy)
+    assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 143
+    assert out.read_text(encoding="utf-8") == "precious\n" and [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
+
+    def converting(strategy: Any, count: int, seed: int, take: Any) -> None:
+        try:
+            os.kill(os.getpid(), signal.SIGTERM)
+        except KeyboardInterrupt:
+            raise RuntimeError("a library's own error") from None
+
+    monkeypatch.setattr(samples, "draw", converting)
+    assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 143
+    monkeypatch.setattr(samples, "draw", drawn)
+    assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
