@@ -74,6 +74,8 @@ def narrow_models(api: Api) -> list[Model]:
     """The models that get a narrow pass (``_t_<Model>``): those whose documented properties take a tolerated
     shape, or reach (through arrays, maps, shapes and other models) one that does or an enum value known off
     the page. Every other model reads the same in both passes, so the narrow pass calls its fast one."""
+    if _NARROW and _NARROW[0] is api:  # (the template asks often, of one spec)
+        return list(_NARROW[1])
     by_name = {model.name: model for model in api.models}
     found: set[str] = set()
     grown = True
@@ -84,7 +86,12 @@ def narrow_models(api: Api) -> list[Model]:
                                          for f in documented(model) for t in _types(f)):
                 found.add(name)
                 grown = True
-    return [model for model in api.models if model.name in found]
+    _NARROW[:] = [api, [model for model in api.models if model.name in found]]
+    return list(_NARROW[1])
+
+
+#: The spec last asked about and its narrow models (identity, not equality: comparing specs costs more).
+_NARROW: list[Any] = []
 
 
 def narrow_reaches(t: TypeRef, narrow: set[str] | frozenset[str]) -> bool:

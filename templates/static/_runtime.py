@@ -833,7 +833,15 @@ class Model:
     @classmethod
     def judge(cls, data: Any) -> Judgement:
         """Every problem, deviation and unknown field of ``data``, without raising (one parse)."""
-        if cls.conforms(data):
+        if cls._tolerant is not None:  # the narrow pass decides what the fast pass does, and the page's kind
+            found: Tape = []
+            try:
+                narrow = cls._tolerant(data, "", found)
+            except RecursionError:
+                narrow = None
+            if narrow is not None:
+                return Judgement((), _MADE.get(tuple(found)) or deviations_of(found), ()) if found else _NOTHING_FOUND
+        elif cls.conforms(data):
             return _NOTHING_FOUND
         return cls.judge_fully(data)
 
