@@ -256,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return _dispatch(args)
     except DeskkitError as exc:
-        stopped = _signalled()  # (an error on the way out of a run SIGTERM stopped is the stop: below too)
+        stopped = _stopped(exc)  # (an error raised while a stop was on its way out is the stop: below too)
         if stopped is not None:
             return stopped
         print(f"deskkit: {_shown(exc)}", file=sys.stderr)
@@ -267,8 +267,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _quiet_stdout()
         return 0
     except Exception as exc:
-        stopped = _signalled()
-        if stopped is not None:
+        stopped = _stopped(exc)
+        if stopped is not None and not os.environ.get("DESKKIT_TRACEBACK"):
             return stopped
         if isinstance(exc, OSError):  # what was read is handled where it is read: this is the output (a full disk)
             _quiet_stdout()
@@ -282,10 +282,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 3
 
 
-def _signalled() -> int | None:
-    """The exit status of a SIGTERM that came during validate or samples (only they handle it)."""
-    run = sys.modules.get("generator.contract.validate")
-    return None if run is None else run.signalled()
+def _stopped(exc: BaseException) -> int | None:
+    """The exit status of the Ctrl-C or SIGTERM that ``exc`` was raised while handling, if any: a library
+    that catches the interrupt and raises its own error (or an error in the clean-up it triggers) does not
+    turn a stop into a failure."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, KeyboardInterrupt):
+            return int(getattr(cause, "status", 130))
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return None
 
 
 def _shown(exc: DeskkitError) -> str:

@@ -163,14 +163,20 @@ def _files(paths: list[str], skipped: Skipped) -> Iterator[Path | Unlisted | Non
             continue
         path = Path(raw)
         try:
-            folder = stat.S_ISDIR(os.stat(raw).st_mode)
+            named = os.stat(raw)
         except OSError:  # its reader says why
             folder = False
+        else:
+            folder = stat.S_ISDIR(named.st_mode)
         if folder:
             try:
                 os.scandir(raw).close()
             except OSError as exc:
-                yield Unlisted(raw, f"cannot read the folder: {exc.strerror or exc}")
+                if (named.st_dev, named.st_ino) in read:
+                    skipped.add("file already read (named twice, or reached again through a folder or a link)")
+                else:
+                    read.add((named.st_dev, named.st_ino))
+                    yield Unlisted(raw, f"cannot read the folder: {exc.strerror or exc}")
                 continue
         for found in walk(path, SUFFIXES, skipped.add) if folder else (path,):
             try:
@@ -363,7 +369,7 @@ def check_paths(paths: list[str], stdin: object = None) -> None:
         try:
             os.stat(raw)
         except OSError as exc:  # (one it may not look into, EACCES: its reader says so, as an unreadable result)
-            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP, errno.ENAMETOOLONG):
+            if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.ELOOP):
                 broken = broken_link(raw)
                 raise DeskkitError(f"{broken}: {raw}" if broken else f"no such file or folder: {raw}") from None
 

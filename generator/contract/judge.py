@@ -179,7 +179,8 @@ class Judge:
         if fast_pass(data):
             return operation, CONFORMANT
         # the fast pass (when the model has one) gave up: the judge need not run it again
-        return operation, self.examine(capture, data, checked=getattr(model, "_fast", None) is not None)
+        return operation, self.examine(capture, data, checked=getattr(model, "_fast", None) is not None,
+                                       narrow=True)
 
     def __call__(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
                  not_json: bool = False) -> Result:
@@ -191,9 +192,11 @@ class Judge:
         return found if is_result(found) else self.result(capture, self.route(capture)[0], found)
 
     def examine(self, capture: Capture, data: Any = UNDECODED, *, checked: bool = False,
-                not_json: bool = False) -> Any:
+                not_json: bool = False, narrow: bool = False) -> Any:
         """:meth:`__call__` short of making the result: the model's judgement of the body, or the
-        :class:`Result` where no model judged it."""
+        :class:`Result` where no model judged it. ``narrow``: the caller's check was the fast pass, so the
+        model's narrow pass (the declared quirks, which the fast pass refuses) is still worth trying; after
+        msgspec's observed structs refused the body it is not (they take all that it takes)."""
         operation, model = self.route(capture)
         if model is None and capture.body is not None and (not capture.body or blank(capture.body)):
             return clean(capture, operation)  # no body, and none in the contract
@@ -208,7 +211,9 @@ class Judge:
                                    "known": None}]
             result["undocumented_fields"], result["off_page"] = [], []
             return result
-        return model.judge_fully(data) if checked else model.judge(data)
+        if checked and not (narrow and getattr(model, "_tolerant", None) is not None):
+            return model.judge_fully(data)
+        return model.judge(data)  # (a narrow pass first, where there is one: see ``narrow``)
 
     def result(self, capture: Capture, operation: str, found: Any) -> Result:
         """The result of ``capture``, answering ``operation``, from the model's judgement of its body (or

@@ -68,11 +68,13 @@ def _stop_on_sigterm(stack: ExitStack) -> None:
     standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143; the
     handler before it is back once the run is over (a caller in the same process keeps its own)."""
     if threading.current_thread() is threading.main_thread():
-        _SIGNALLED.clear()  # (a run before this one, in the same process, was stopped: not this one)
+        _SIGNALLED.clear()
+        stack.callback(_SIGNALLED.clear)  # (after the run, nothing in this process is taken for stopped)
         stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
 
 
-#: The exit status of the signal that stopped this run, once one has (kept: see :func:`stop_if_signalled`).
+#: The exit status of the SIGTERM that came during this run, while its handler is ours (see
+#: :func:`stop_if_signalled`).
 _SIGNALLED: list[int] = []
 
 
@@ -87,12 +89,6 @@ def stop_if_signalled() -> None:
     that asks once per item then stops all the same."""
     if _SIGNALLED:
         raise Terminated(_SIGNALLED[0])
-
-
-def signalled() -> int | None:
-    """The exit status of the SIGTERM that came during this run, if one did (an error on the way out of a
-    stopped run is the stop, not a bug)."""
-    return _SIGNALLED[0] if _SIGNALLED else None
 
 
 class Terminated(KeyboardInterrupt):

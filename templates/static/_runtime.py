@@ -713,9 +713,12 @@ class Context:
 #: What the narrow pass found, in the order it found it: each deviation's pointer, and the rest of it.
 Tape = list[tuple[str, tuple[Any, ...]]]
 
-#: Deviations made from a tape, by the tape (at most ``_MADE_AT_MOST``; then it starts again: memory stays flat).
+#: Deviations made from a tape, by the tape: at most ``_MADE_AT_MOST`` tapes (then it starts again), each of
+#: at most ``TAPE_KEPT_AT_MOST`` deviations (a longer one, a long list's, rarely comes again: made each time),
+#: so memory stays flat whatever the payloads.
 _MADE: dict[tuple[tuple[str, tuple[Any, ...]], ...], tuple[Finding, ...]] = {}
 _MADE_AT_MOST: Final = 1024
+TAPE_KEPT_AT_MOST: Final = 16
 
 
 def deviations_of(found: Tape) -> tuple[Finding, ...]:
@@ -727,9 +730,10 @@ def deviations_of(found: Tape) -> tuple[Finding, ...]:
     made = _MADE.get(key)
     if made is None:
         made = tuple(sorted([_finding((pointer, *rest)) for pointer, rest in found], key=_BY_POINTER))
-        if len(_MADE) >= _MADE_AT_MOST:
-            _MADE.clear()
-        _MADE[key] = made
+        if len(key) <= TAPE_KEPT_AT_MOST:
+            if len(_MADE) >= _MADE_AT_MOST:
+                _MADE.clear()
+            _MADE[key] = made
     return made
 
 

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Annotated, Any, Literal, Union
 
-from ._runtime import UNSET, Context, Judgement
+from ._runtime import TAPE_KEPT_AT_MOST, UNSET, Context, Judgement
 
 #: The start of a date-time whose day every month has (the date-time pattern says the rest).
 DAY = r"(?!0000)[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1[0-9]|2[0-8])[Tt]"
@@ -230,7 +230,7 @@ def observer_for(model: Any) -> Callable[[bytes | bytearray | str], Judgement | 
         except Exception:  # a walk that does not fit its structs (a bug): the full parser decides
             return None
         key = tuple(tape.key)
-        kept = True
+        kept = len(key) <= TAPE_KEPT_AT_MOST  # (a longer tape, a long list's, rarely comes again)
         try:
             found = judged.get(key)
         except TypeError:  # a value that cannot be a key (none expected: walks see strings and nulls)

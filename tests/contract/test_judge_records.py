@@ -310,21 +310,35 @@ def test_each_operation_and_status_is_looked_up_once() -> None:
 
 
 def test_checked_bodies_skip_the_fast_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The caller's own check refused the body: the fast pass is not run again, nor the narrow pass (what
+    refused it, msgspec's observed structs, takes all it takes) unless the caller's check was the fast pass
+    (``narrow``: the narrow pass takes what that refuses for a declared quirk)."""
     model = w.ShowDesktopDetailResponse
     calls: list[Any] = []
-    original = model.conforms.__func__  # type: ignore[attr-defined]
+    narrow: list[Any] = []
+    original, tolerant = model._fast, model._tolerant
 
-    def conforms(cls: Any, data: Any) -> bool:
+    def fast(data: Any) -> Any:
         calls.append(data)
-        return bool(original(cls, data))
+        return original(data)
 
-    monkeypatch.setattr(model, "conforms", classmethod(conforms))
+    def counted(data: Any, ptr: str, found: Any) -> Any:
+        narrow.append(data)
+        return tolerant(data, ptr, found)
+
+    monkeypatch.setattr(model, "_fast", staticmethod(fast))
+    monkeypatch.setattr(model, "_tolerant", staticmethod(counted))
     judged = Judge(BINDINGS)
     checked = judged(capture(size_as_text()), checked=True)
-    assert calls == []
+    assert calls == [] and narrow == []
     assert checked == judged(capture(size_as_text())) and checked["verdict"] == "violation"
     assert [p["pointer"] for p in checked["problems"]] == ["/desktop/root_volume/size"]
+    narrow.clear()
+    page = judged.examine(capture(json.dumps(load_example()).encode()), checked=True, narrow=True)
+    assert page.deviations[0].pointer == "/desktop" and calls == [] and len(narrow) == 1
+    monkeypatch.setattr(model, "_tolerant", None)  # bindings without a narrow pass: the fast one, unchecked only
     calls.clear()
+    assert judged(capture(size_as_text()), checked=True)["verdict"] == "violation" and calls == []
     assert judged(capture(size_as_text()))["verdict"] == "violation"
     assert len(calls) == 1
 

@@ -119,8 +119,8 @@ def test_a_stopped_samples_run_leaves_the_output_file_as_it_was(tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir()] == ["keep.jsonl"]
 
 
-def test_a_sigterm_whose_exception_is_lost_still_stops_the_run(tmp_path: Path,
-                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_sigterm_whose_exception_is_lost_still_stops_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The handler's exception can be lost: raised inside a finalizer (which only prints it), or caught by a
     library and raised as something else. The run stops all the same, at the next line, with status 143,
     leaving the output file as it was; and a run after it in the same process is not taken for stopped."""
@@ -155,5 +155,10 @@ def test_a_sigterm_whose_exception_is_lost_still_stops_the_run(tmp_path: Path,
     monkeypatch.setattr(samples, "draw", converting)
     assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 143
     monkeypatch.setattr(samples, "draw", drawn)
+    # runs after a stopped one, in the same process, are not taken for stopped: their own errors and output
+    assert cli.main(["validate", str(tmp_path / "missing.json")]) == 2
+    assert f"no such file or folder: {tmp_path / 'missing.json'}" in capsys.readouterr().err
+    assert cli.main(["samples", "--kind", "valid", "--count", "2"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
     assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5

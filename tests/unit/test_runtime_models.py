@@ -400,7 +400,7 @@ def test_a_narrow_pass_tape_makes_sorted_findings_once_per_tape_and_memory_stays
         monkeypatch: pytest.MonkeyPatch) -> None:
     """``deviations_of``: the findings of a tape, sorted by pointer (stably: two at one pointer keep their
     order); one tuple for every tape alike, another for a tape that differs in a pointer or in what was found;
-    at most ``_MADE_AT_MOST`` tapes kept."""
+    at most ``_MADE_AT_MOST`` tapes kept, none longer than ``TAPE_KEPT_AT_MOST``."""
     monkeypatch.setattr(rt, "_MADE", {})
     # (the known value's message sorts before the shape's: a sort of whole findings would swap them at "/a")
     shape = ("a one-item array", "#/S/a", "q", "#/x-deskkit-quirks/q", None)
@@ -417,3 +417,7 @@ def test_a_narrow_pass_tape_makes_sorted_findings_once_per_tape_and_memory_stays
     for index in range(rt._MADE_AT_MOST + 10):
         rt.deviations_of([(f"/{index}", known)])
     assert len(rt._MADE) <= rt._MADE_AT_MOST
+    rt._MADE.clear()
+    long = [(f"/{index}", known) for index in range(rt.TAPE_KEPT_AT_MOST + 1)]  # a long list's: made each time
+    assert [f.pointer for f in rt.deviations_of(long)] == sorted(f"/{index}" for index in range(len(long)))
+    assert not rt._MADE
