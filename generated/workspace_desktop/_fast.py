@@ -1133,12 +1133,15 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: Tape) -> Any:
         v_desktop_type = UNSET
     else:
         try:
-            v_desktop_type = _K_DesktopDetailInfo_desktop_type[v_desktop_type]
+            member = _K_DesktopDetailInfo_desktop_type[v_desktop_type]
         except (KeyError, TypeError):
             return None
-        if type(v_desktop_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append((ptr + "/desktop_type", v_desktop_type[1]))
-            v_desktop_type = v_desktop_type[0]
+        if type(member) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            if type(v_desktop_type) is not str:
+                return None  # (a str subclass equal to one: the full parser says what it is)
+            found.append((ptr + "/desktop_type", member[1]))
+            member = member[0]
+        v_desktop_type = member
     v_metadata = g("metadata")
     if v_metadata is None:
         n -= 1
@@ -1167,12 +1170,15 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: Tape) -> Any:
         v_task_status = UNSET
     else:
         try:
-            v_task_status = _K_DesktopDetailInfo_task_status[v_task_status]
+            member = _K_DesktopDetailInfo_task_status[v_task_status]
         except (KeyError, TypeError):
             return None
-        if type(v_task_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append((ptr + "/task_status", v_task_status[1]))
-            v_task_status = v_task_status[0]
+        if type(member) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            if type(v_task_status) is not str:
+                return None  # (a str subclass equal to one: the full parser says what it is)
+            found.append((ptr + "/task_status", member[1]))
+            member = member[0]
+        v_task_status = member
     v_created = g("created")
     if v_created is None:
         n -= 1
@@ -1193,12 +1199,15 @@ def _t_DesktopDetailInfo(d: Any, ptr: str, found: Tape) -> Any:
         v_login_status = UNSET
     else:
         try:
-            v_login_status = _K_DesktopDetailInfo_login_status[v_login_status]
+            member = _K_DesktopDetailInfo_login_status[v_login_status]
         except (KeyError, TypeError):
             return None
-        if type(v_login_status) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append((ptr + "/login_status", v_login_status[1]))
-            v_login_status = v_login_status[0]
+        if type(member) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            if type(v_login_status) is not str:
+                return None  # (a str subclass equal to one: the full parser says what it is)
+            found.append((ptr + "/login_status", member[1]))
+            member = member[0]
+        v_login_status = member
     v_user_name = g("user_name")
     if type(v_user_name) is not str:
         if v_user_name is not None:
@@ -1429,12 +1438,15 @@ def _t_VolumeDetail(d: Any, ptr: str, found: Tape) -> Any:
         v_type = UNSET
     else:
         try:
-            v_type = _K_VolumeDetail_type[v_type]
+            member = _K_VolumeDetail_type[v_type]
         except (KeyError, TypeError):
             return None
-        if type(v_type) is tuple:  # known off the page: (typed value, the deviation after its pointer)
-            found.append((ptr + "/type", v_type[1]))
-            v_type = v_type[0]
+        if type(member) is tuple:  # known off the page: (typed value, the deviation after its pointer)
+            if type(v_type) is not str:
+                return None  # (a str subclass equal to one: the full parser says what it is)
+            found.append((ptr + "/type", member[1]))
+            member = member[0]
+        v_type = member
     v_size = g("size")
     if v_size is None:
         n -= 1

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import SpecError
 from . import naming
-from .build_types import TAKEN, TypeBuilder, is_object_model, phrase
+from .build_types import LOCALS, TAKEN, TypeBuilder, is_object_model, phrase
 from .ir import Api, ArrayOf, Model, ModelRef, Operation, Pagination, Parameter, Response, Scalar, Security
 from .load import Spec, escape_token
 
@@ -319,6 +319,9 @@ def build_api(spec: Spec) -> Api:
         elif name in BUILTINS:  # a class `str` or `dict` would stand for the builtin in every generated module
             builder.fail(where, f"the name {name!r} is a Python builtin, which the generated code uses: rename the "
                          "schema, or give the enumeration another `title`")
+        elif name in LOCALS:  # `o = _new(o)` would not make an object
+            builder.fail(where, f"the name {name!r} is a local name in the generated parsers, which a class of "
+                         "that name would be hidden in: rename the schema, or give the enumeration another `title`")
         elif name in TAKEN or (name in models and name in builder.enums):
             by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"
             builder.fail(where, f"the name {name!r} is taken ({by}): rename the schema, or give the enumeration "

@@ -71,6 +71,9 @@ TAKEN = frozenset({
     "ClientError", "NotFoundError", "Options", "PermissionDeniedError", "RateLimitError", "ServerError",
     "ContractError", "Judgement", "Iterator", "AsyncIterator", "Unpack", "StrEnum",
 })
+#: The local names of the generated parsers' functions: a class so named would be hidden inside them.
+LOCALS = frozenset({"d", "g", "n", "o", "v", "x", "i", "k", "s", "ptr", "cx", "site", "found", "wrapped", "member",
+                    "mark", "missed", "keys", "others", "out", "tag"})
 _PY_TYPES = {str: "string", bool: "boolean", int: "integer", float: "number"}
 
 

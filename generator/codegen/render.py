@@ -212,10 +212,17 @@ def name_clashes(api: Api, trees: dict[str, ast.Module]) -> list[tuple[str, str]
     would import, but one of the two would be lost. One issue per schema, at the later of two."""
     owners: dict[str, list[tuple[str, str]]] = {}
     for model in api.models:
-        for name in (model.name, strategies.payloads_fn(model.name), strategies.instances_fn(model.name)):
+        derived = [model.name, strategies.payloads_fn(model.name), strategies.instances_fn(model.name),
+                   *(f"{prefix}{model.name}" for prefix in _MODEL_PREFIXES)]
+        for name in derived:
             owners.setdefault(name, []).append((model.rule.removeprefix("#"), "rename the schema"))
+        for site in model.sites():  # a use-site's name joins the schema's and the property's
+            for prefix in _SITE_PREFIXES:
+                owners.setdefault(f"{prefix}{site.site}", []).append(
+                    (model.rule.removeprefix("#"), "rename the schema or the property"))
     for enum in api.enums:
-        owners.setdefault(enum.name, []).append((enum.rule.removeprefix("#"), "give the enumeration another `title`"))
+        for name in (enum.name, f"_E_{enum.name}", f"_KV_{enum.name}"):
+            owners.setdefault(name, []).append((enum.rule.removeprefix("#"), "give the enumeration another `title`"))
     found: dict[str, str] = {}
     for path, tree in sorted(trees.items()):
         module = path.split("/", 1)[1]
@@ -227,6 +234,12 @@ def name_clashes(api: Api, trees: dict[str, ast.Module]) -> list[tuple[str, str]
             other = f"as {ordered[-2][0]} does" if len(ordered) > 1 else "a name the module also imports or defines"
             found.setdefault(pointer, f"this name makes {name!r} in the generated {module}, {other}: {remedy}")
     return sorted(found.items())
+
+
+#: The prefixes of the names the templates give a model's functions, and a use-site's constants and helpers
+#: (``_fast.py.j2``, ``models.py.j2``): a schema ``t_Box`` makes ``_t_Box``, as the narrow pass of ``Box`` does.
+_MODEL_PREFIXES = ("_", "_t_", "_s_", "_o_", "_n_", "_parse_", "_KEYS_")
+_SITE_PREFIXES = ("_h_", "_th_", "_p_", "_K_", "_TT_", "_T_", "_E_", "_RE_", "_DT_", "_S_", "_KV_")
 
 
 def _bound_twice(tree: ast.Module) -> set[str]:
