@@ -11,11 +11,13 @@ from __future__ import annotations
 import ast
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -130,13 +132,15 @@ def render_all(api: Api, templates: Traversable | None = None) -> dict[str, str]
         out[f"{api.package}/{name}"] = f"{header(api)}\n{text}" if name.endswith(".py") else text
     for target, build in SCHEMAS:
         out[f"{api.package}/{target}"] = json.dumps(build(api), indent=2, ensure_ascii=False) + "\n"
-    trees = _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED})
+    codes: dict[str, CodeType] = {}
+    trees = _check_syntax({name: text for name, text in out.items() if name.split("/", 1)[1] in _TEMPLATED},
+                          codes)
     clashes = name_clashes(api, trees)
     if clashes:
         raise NameClash(clashes)
     for name, tree in trees.items():
         if not name.endswith("/__init__.py"):  # (the package's __init__ imports to export)
-            out[name] = without_unused_imports(out[name], tree)
+            out[name] = without_unused_imports(out[name], tree, codes[name])
     return out
 
 
@@ -154,12 +158,21 @@ def _exported(tree: ast.Module) -> set[str]:
     return set()
 
 
-def without_unused_imports(text: str, tree: ast.Module) -> str:
+def without_unused_imports(text: str, tree: ast.Module, code: CodeType | None = None) -> str:
     """``text`` without the names its imports from the package's own modules (``from ._runtime import (...)``,
     one name a line, as the templates write them) bring in and nothing uses: which of those a spec needs is
     decided per spec in several places, and one left over is dead code (and a lint error). Whole statements
-    whose names are all unused go."""
-    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)} | _exported(tree)
+    whose names are all unused go. ``code``: the module compiled, whose names are read instead of walking
+    every node of the tree (a sixth of a generate run), with those of the annotations (strings once
+    compiled, under ``from __future__ import annotations``) from the tree."""
+    if code is None:
+        used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    else:
+        used = _top_level_names(tree) | _annotation_names(tree)
+        for const in code.co_consts:  # (the module's own names hold every name it imports: not those)
+            if isinstance(const, CodeType):
+                used |= _names_in(const)
+    used |= _exported(tree)
     drop: set[int] = set()  # 1-based line numbers
     for node in tree.body:
         if not (isinstance(node, ast.ImportFrom) and node.level >= 1 and node.end_lineno is not None):
@@ -177,19 +190,80 @@ def without_unused_imports(text: str, tree: ast.Module) -> str:
     return "\n".join(line for number, line in enumerate(lines, 1) if number not in drop)
 
 
+def _names_in(code: CodeType) -> set[str]:
+    """Every name ``code`` and the code compiled inside it (functions, classes, comprehensions) loads."""
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            names |= _names_in(const)
+    return names
+
+
+def _top_level_names(tree: ast.Module) -> set[str]:
+    """The names the module's own statements load, outside the bodies of its functions and classes (those
+    are compiled apart): assignments, and what a definition evaluates where it is made."""
+    parts: list[ast.AST] = []
+    for node in tree.body:
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            parts += [*node.decorator_list, *node.args.defaults, *(d for d in node.args.kw_defaults if d)]
+        elif isinstance(node, ast.ClassDef):
+            parts += [*node.decorator_list, *node.bases, *node.keywords]
+        else:
+            parts.append(node)
+    return {n.id for part in parts for n in ast.walk(part) if isinstance(n, ast.Name)}
+
+
+def _annotation_names(tree: ast.Module) -> set[str]:
+    """The names in the annotations of ``tree``'s functions and annotated assignments (statements are
+    visited, expressions only where they annotate)."""
+    names: set[str] = set()
+    statements: list[ast.AST] = list(tree.body)
+    while statements:
+        node = statements.pop()
+        annotations: list[ast.expr | None] = []
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            args = node.args
+            annotations = [a.annotation for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+            annotations += [a.annotation for a in (args.vararg, args.kwarg) if a is not None]
+            annotations.append(node.returns)
+        elif isinstance(node, ast.AnnAssign):
+            annotations.append(node.annotation)
+        for annotation in annotations:
+            for part in ast.walk(annotation) if annotation is not None else ():
+                if isinstance(part, ast.Name):
+                    names.add(part.id)
+                elif isinstance(part, ast.Constant) and isinstance(part.value, str):  # a quoted annotation
+                    names.add(_words(part.value))
+        for field in ("body", "orelse", "finalbody", "handlers"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                statements.extend(item for item in inner if isinstance(item, ast.stmt | ast.excepthandler))
+    return names
+
+
+def _words(text: str) -> str:
+    match = re.match(r"[A-Za-z_][A-Za-z0-9_]*", text)
+    return match.group(0) if match else ""
+
+
 _TEMPLATED = frozenset(target for _, target in TEMPLATES)
 
 
-def _check_syntax(files: dict[str, str]) -> dict[str, ast.Module]:
+def _check_syntax(files: dict[str, str], codes: dict[str, CodeType] | None = None) -> dict[str, ast.Module]:
     """Refuse to hand back Python that does not compile (a spec the templates mishandle): nothing is
     written, and the error names the file and line instead of leaving a package that does not import.
-    Returns each module's tree (parsed once: :func:`name_clashes` reads it too)."""
+    Returns each module's tree (parsed once: :func:`name_clashes` reads it too); ``codes`` receives each
+    module compiled."""
     trees: dict[str, ast.Module] = {}
     for name, text in files.items():
         if name.endswith(".py"):
             try:  # the static files are real modules, checked by the tests; the rendered ones vary with the spec
                 trees[name] = ast.parse(text, name)
-                compile(trees[name], name, "exec", dont_inherit=True)  # (what only compiling finds, too)
+                code = compile(trees[name], name, "exec", dont_inherit=True)  # (what only compiling finds, too)
+                if codes is not None:
+                    codes[name] = code
             except SyntaxError as exc:
                 raise DeskkitError(f"internal error: the templates produced invalid Python ({name}:{exc.lineno}: "
                                    f"{exc.msg}); nothing was written — please report this with the spec") from None

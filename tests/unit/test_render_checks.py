@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.codegen.render import _check_syntax
+from generator.codegen.render import _check_syntax, without_unused_imports
 from generator.errors import DeskkitError
 
 
@@ -36,3 +36,25 @@ def test_unused_names_from_the_package_s_own_modules_are_dropped() -> None:
     assert pruned == ("from typing import Any, Final\n\nfrom ._runtime import (\n    Model,\n)\n"
                       "from .models import (\n    A,\n)\n\n__all__ = [\"A\"]\n\nclass B(Model):\n    x: int\n")
     compile(pruned, "m.py", "exec")  # (typing's unused names are the templates' to decide: left as they are)
+
+
+def test_names_read_from_the_compiled_module_prune_as_the_tree_walk_does() -> None:
+    """The compiled module's names, and the annotations' (strings once compiled), stand for a walk of every
+    node: each module the shipped spec renders, with one more name imported from ``_runtime`` (used in it
+    or not, in an annotation or not), is pruned the same both ways."""
+    import ast
+
+    from generator.codegen import render_spec
+    from tests.conftest import SPEC
+
+    checked = 0
+    for name, text in render_spec(SPEC).items():
+        if not name.endswith(".py") or "\nfrom ._runtime import (\n" not in text or name.endswith("__init__.py"):
+            continue
+        for extra in ("Any", "Tape", "Finding", "Context", "escape", "UNSET", "Site", "json_type"):
+            variant = text.replace("\nfrom ._runtime import (\n", f"\nfrom ._runtime import (\n    {extra},\n", 1)
+            tree = ast.parse(variant)
+            code = compile(tree, name, "exec", dont_inherit=True)
+            assert without_unused_imports(variant, tree, code) == without_unused_imports(variant, tree), (name, extra)
+            checked += 1
+    assert checked >= 16
