@@ -245,7 +245,7 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
     # fork keeps start-up cheap (the bindings are already imported). At most WINDOW units per worker are in
     # flight, so what waits for a slow reader (chunks in memory, spilled texts on disk) stays bounded; a
     # spilled text's file is removed once the caller has written it, and the folder goes with whatever is
-    # left however the run ends (SIGTERM included: see validate).
+    # left however the run ends (SIGTERM included: see stopping.py).
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, \
             context.Pool(jobs, initializer=_worker, initargs=(package,)) as pool:

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ..errors import DeskkitError
-from .validate import _stop_on_sigterm, stop_if_signalled
+from .stopping import stop_if_signalled, stop_on_sigterm
 
 
 def _strategy(package: str, kind: str) -> st.SearchStrategy[Any]:
@@ -39,6 +39,7 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int,
     """Up to ``count`` examples; generation only (no shrinking, no database), so a seed fixes the output. With
     ``take``, each is handed to it as drawn (and none is kept)."""
     drawn: list[Any] = []
+    hand = drawn.append if take is None else take
     taken = 0
 
     @seed(run_seed)
@@ -49,10 +50,7 @@ def draw(strategy: st.SearchStrategy[Any], count: int, run_seed: int,
         nonlocal taken
         if taken < count:
             taken += 1
-            if take is None:
-                drawn.append(value)
-            else:
-                take(value)
+            hand(value)
 
     collect()
     return drawn
@@ -72,10 +70,9 @@ def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextI
     def take(item: Any) -> None:  # each line as it is drawn: memory stays flat, and a stopped run keeps its lines
         nonlocal written
         stop_if_signalled()
-        if written < count:
-            written += 1
-            out.write(jsonl({"kind": item.kind, "payload": item.payload, "injected": [
-                {"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}))
+        written += 1  # (draw hands over no more than it was asked for)
+        out.write(jsonl({"kind": item.kind, "payload": item.payload, "injected": [
+            {"pointer": i.pointer, "quirk": i.quirk, "mutation": i.mutation} for i in item.injected]}))
 
     attempt = 0
     while written < count and attempt < 20:
@@ -96,7 +93,7 @@ def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None
     # there before (it was emptied at the start).
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     with ExitStack() as stack:
-        _stop_on_sigterm(stack)  # (so the partial file goes on SIGTERM too)
+        stop_on_sigterm(stack)  # (so the partial file goes on SIGTERM too)
         try:
             with partial.open("x", encoding="utf-8", newline="\n") as handle:
                 write_samples(package, kind, count, run_seed, handle)

@@ -5,10 +5,8 @@ from __future__ import annotations
 import gc
 import io
 import os
-import signal
 import sys
 import tempfile
-import threading
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -19,6 +17,7 @@ from .bindings import load_bindings
 from .captures import Router, Skipped, check_paths, plan
 from .pool import judge_all
 from .report import Summary, writer
+from .stopping import stop_if_signalled, stop_on_sigterm
 
 
 def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, operation: str | None = None,
@@ -37,7 +36,7 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
     progress = Progress()
     with ExitStack() as stack:
         stack.callback(out.discard)  # its spooled files, however the run ends
-        _stop_on_sigterm(stack)
+        stop_on_sigterm(stack)
         # What is loaded by now lives as long as the run: out of the collector's sight, a full collection
         # no longer walks it (5% of a run on the vendor page), and forked workers share its pages unwritten.
         gc.freeze()
@@ -61,43 +60,6 @@ def validate(paths: list[str], strict: bool, fmt: str, jobs: int, package: str, 
         summary.skipped, summary.skipped_reasons = skipped.count, skipped.reasons
         out.close(summary)
     return 1 if summary.failed(strict) else 0
-
-
-def _stop_on_sigterm(stack: ExitStack) -> None:
-    """SIGTERM ends the run as Ctrl-C does, through the exits of what it opened (temporary files and folders:
-    standard input spooled, report chunks spilled by workers; worker processes stopped), with status 143; the
-    handler before it is back once the run is over (a caller in the same process keeps its own)."""
-    if threading.current_thread() is threading.main_thread():
-        _SIGNALLED.clear()
-        stack.callback(_SIGNALLED.clear)  # (after the run, nothing in this process is taken for stopped)
-        stack.callback(signal.signal, signal.SIGTERM, signal.signal(signal.SIGTERM, _terminated))
-
-
-#: The exit status of the SIGTERM that came during this run, while its handler is ours (see
-#: :func:`stop_if_signalled`).
-_SIGNALLED: list[int] = []
-
-
-def _terminated(signum: int, frame: object) -> None:
-    _SIGNALLED.append(128 + signum)  # the exit status of a process ended by the signal
-    raise Terminated(128 + signum)
-
-
-def stop_if_signalled() -> None:
-    """Raise :class:`Terminated` again when SIGTERM has come: the handler's exception can be lost on its way
-    (raised inside a finalizer, which only prints it, or caught by a library as something else), and a loop
-    that asks once per item then stops all the same."""
-    if _SIGNALLED:
-        raise Terminated(_SIGNALLED[0])
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, as Ctrl-C is raised (Hypothesis, drawing samples, lets a KeyboardInterrupt through where it
-    would report a SystemExit as the test's failure); ``status`` is the exit status."""
-
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
 
 
 def _stdout(fmt: str) -> IO[str]:
