@@ -632,7 +632,7 @@ def _base_url(server: str | None, variables: Mapping[str, str | None], base_url:
         parts = urlsplit(base_url)
         if "@" in parts.netloc:
             raise ValueError("base_url must not hold user:password@ (give the credentials as token= or ak=/sk=)")
-        if parts.query or parts.fragment or "?" in base_url or "#" in base_url:  # the path would go after them
+        if "?" in base_url or "#" in base_url:  # the path would go after them (an empty one too: `x?`)
             raise ValueError("base_url must not hold a query (?) or a fragment (#): give the scheme, host and "
                              "path prefix only")
         return base_url.rstrip("/")

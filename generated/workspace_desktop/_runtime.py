@@ -819,7 +819,7 @@ class Model:
             except RecursionError:
                 narrow = None
             if narrow is not None:
-                if found:  # (the slot is the subclass's: hence the ignore)
+                if found:  # (deviations_of's look-up inlined; the slot is the subclass's: hence the ignore)
                     narrow.deviations = _MADE.get(tuple(found)) or deviations_of(found)  # type: ignore[misc]
                 return narrow
         elif cls._fast is not None:  # (_try_fast inlined: this is the hot path)
@@ -846,7 +846,7 @@ class Model:
             except RecursionError:
                 narrow = None
             if narrow is not None:
-                return Judgement((), _MADE.get(tuple(found)) or deviations_of(found), ()) if found else _NOTHING_FOUND
+                return Judgement((), deviations_of(found), ()) if found else _NOTHING_FOUND
         elif cls.conforms(data):
             return _NOTHING_FOUND
         return cls.judge_fully(data)

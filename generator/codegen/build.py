@@ -301,6 +301,17 @@ def _server(data: dict[str, Any]) -> tuple[str | None, tuple[tuple[str, str | No
     return str(first["url"]), variables
 
 
+def _unusable(name: str) -> str | None:
+    """Why no generated class may have ``name``, if none may."""
+    if keyword.iskeyword(name):  # a class cannot be named `None`, `True` or `class`
+        return "is a Python keyword, which no class can have"
+    if name in BUILTINS:  # a class `str` or `dict` would stand for the builtin in every generated module
+        return "is a Python builtin, which the generated code uses"
+    if name in LOCALS:  # `o = _new(o)` would not make an object
+        return "is a local name in the generated parsers, which a class of that name would be hidden in"
+    return None
+
+
 def build_api(spec: Spec) -> Api:
     """Build the intermediate model of a checked spec; raise :class:`SpecError` listing every issue."""
     builder = _Builder(spec)
@@ -313,19 +324,13 @@ def build_api(spec: Spec) -> Api:
     builder.check_known(models)
     for name in sorted(set(models) | set(builder.enums)):
         where = f"/components/schemas/{escape_token(name)}" if name in models else builder.enums[name].rule[1:]
-        if keyword.iskeyword(name):  # a class cannot be named `None`, `True` or `class`
-            builder.fail(where, f"the name {name!r} is a Python keyword, which no class can have: rename the "
-                         "schema, or give the enumeration another `title`")
-        elif name in BUILTINS:  # a class `str` or `dict` would stand for the builtin in every generated module
-            builder.fail(where, f"the name {name!r} is a Python builtin, which the generated code uses: rename the "
-                         "schema, or give the enumeration another `title`")
-        elif name in LOCALS:  # `o = _new(o)` would not make an object
-            builder.fail(where, f"the name {name!r} is a local name in the generated parsers, which a class of "
-                         "that name would be hidden in: rename the schema, or give the enumeration another `title`")
-        elif name in TAKEN or (name in models and name in builder.enums):
-            by = "by an enumeration too" if name in models and name in builder.enums else "by the generated code"
-            builder.fail(where, f"the name {name!r} is taken ({by}): rename the schema, or give the enumeration "
-                         "another `title`")
+        twice = name in models and name in builder.enums
+        why = _unusable(name)
+        if why is None and (name in TAKEN or twice):
+            why = f"is taken ({'by an enumeration too' if twice else 'by the generated code'})"
+        if why is not None:
+            builder.fail(where, f"the name {name!r} {why}: rename the schema, or give the enumeration another "
+                         "`title`")
     operations = builder.operations(models)
     errors = {m.error_fields for m in models.values() if m.error_fields is not None}
     if len(errors) > 1:

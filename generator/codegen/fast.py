@@ -74,6 +74,7 @@ def narrow_models(api: Api) -> list[Model]:
     """The models that get a narrow pass (``_t_<Model>``): those whose documented properties take a tolerated
     shape, or reach (through arrays, maps, shapes and other models) one that does or an enum value known off
     the page. Every other model reads the same in both passes, so the narrow pass calls its fast one."""
+    global _narrow
     asked, known = _narrow
     if asked is api:  # (the template asks often, of one spec)
         return list(known)
@@ -87,18 +88,14 @@ def narrow_models(api: Api) -> list[Model]:
                                          for f in documented(model) for t in _types(f)):
                 found.add(name)
                 grown = True
-    _remember(api, [model for model in api.models if model.name in found])
-    return narrow_models(api)
+    known = [model for model in api.models if model.name in found]
+    _narrow = (api, known)  # (one tuple: a reader sees both or neither)
+    return list(known)
 
 
-#: The spec last asked about and its narrow models, set as one tuple (a reader sees both or neither): by
-#: identity, not equality (comparing specs costs more; a built spec is not changed afterwards).
+#: The spec last asked about and its narrow models: by identity, not equality (comparing specs costs more; a
+#: built spec is not changed afterwards).
 _narrow: tuple[Api | None, list[Model]] = (None, [])
-
-
-def _remember(api: Api, models: list[Model]) -> None:
-    global _narrow
-    _narrow = (api, models)
 
 
 def narrow_reaches(t: TypeRef, narrow: set[str] | frozenset[str]) -> bool:
