@@ -33,3 +33,12 @@ def test_each_refused_spec_gets_one_line_with_file_line_and_pointer(tmp_path: Pa
 
 def test_the_refused_corpus_covers_the_main_kinds() -> None:
     assert len(REFUSED) >= 15
+
+
+def test_a_clash_with_a_name_derived_from_another_schema_names_both(tmp_path: Path) -> None:
+    """``t_Box``'s fast pass and ``Box``'s narrow pass are both ``_t_Box``: the refusal says which schema the
+    other one is, so the user knows what collides."""
+    spec = DATA / "specs" / "refused" / "narrow-pass-name-clash.yaml"
+    result = deskkit("generate", "--spec", str(spec), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "this name makes '_t_Box' in the generated _fast.py, as /components/schemas/Box does" in result.stderr
