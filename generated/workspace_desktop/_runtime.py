@@ -20,19 +20,16 @@ is described by :class:`Site` values the generated ``models.py`` builds, one per
 
 from __future__ import annotations
 
-import calendar
 import ipaddress
 import json
 import json.decoder
 import math
 import re
 import sys
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import MISSING, dataclass, field
 from datetime import date
 from enum import Enum
-from fractions import Fraction
 from functools import cache, partial
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, Final, NamedTuple, Self, TypeVar
@@ -248,9 +245,17 @@ def is_date_time(text: str) -> bool:
     if match is None:
         return False
     year, month, day = map(int, match.groups())
-    if 1 <= day <= 28:  # every month has these days: no calendar needed
+    if 1 <= day <= 28:  # every month has these days
         return year > 0 and 1 <= month <= 12
-    return year > 0 and 1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]
+    return year > 0 and 1 <= month <= 12 and day <= _days_in(year, month)
+
+
+def _days_in(year: int, month: int) -> int:
+    """The days of ``month`` (1-12) in ``year`` of the proleptic Gregorian calendar (what ``calendar`` says,
+    without importing it at start-up)."""
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def is_date(text: str) -> bool:
@@ -266,6 +271,8 @@ def is_date(text: str) -> bool:
 
 def is_uuid(text: str) -> bool:
     """A UUID in its hyphenated form (8-4-4-4-12 hex digits)."""
+    import uuid  # here: few specs ask for it, and it costs a start-up 3 ms (it imports platform)
+
     try:
         uuid.UUID(text)
     except ValueError:
@@ -322,15 +329,21 @@ _PCHAR: Final = "(?:[" + _UNRESERVED_SUB + ":@]|" + _PCT + ")"
 _AUTHORITY: Final = ("(?:(?:[" + _UNRESERVED_SUB + ":]|" + _PCT + ")*@)?"
                      r"(?:\[(?:" + _V6 + "|v" + _HEX + r"+\.[" + _UNRESERVED_SUB + r":]+)\]|" + _V4
                      + "|(?:[" + _UNRESERVED_SUB + "]|" + _PCT + ")*)(?::[0-9]*)?")
-_URI: Final = re.compile(
+_URI: Final = (
     r"[A-Za-z][A-Za-z0-9+.\-]*:(?://" + _AUTHORITY + "(?:/" + _PCHAR + "*)*|/(?:" + _PCHAR + "+(?:/" + _PCHAR
     + "*)*)?|" + _PCHAR + "+(?:/" + _PCHAR + r"*)*|)(?:\?(?:" + _PCHAR + "|[/?])*)?(?:#(?:" + _PCHAR + "|[/?])*)?"
 )
 
 
+@cache
+def _uri() -> re.Pattern[str]:
+    """:data:`_URI` compiled, once, when first used (4 ms: a start-up's worth for specs with no ``uri``)."""
+    return re.compile(_URI)
+
+
 def is_uri(text: str) -> bool:
     """An absolute URI (RFC 3986), syntax only."""
-    return _URI.fullmatch(text) is not None
+    return _uri().fullmatch(text) is not None
 
 
 #: format name → check of a string (the other formats are not checked, and deskkit refuses them in a spec).
@@ -350,6 +363,8 @@ def is_multiple(value: int | float, step: int | float) -> bool:
         try:
             return int(quotient) == quotient
         except OverflowError:
+            from fractions import Fraction  # here: only huge quotients need it
+
             return (Fraction(value) / Fraction(step)).denominator == 1
     return value % step == 0
 
