@@ -245,7 +245,7 @@ def is_date_time(text: str) -> bool:
     year, month, day = map(int, match.groups())
     if 1 <= day <= 28:  # every month has these days
         return year > 0 and 1 <= month <= 12
-    return year > 0 and 1 <= month <= 12 and day <= _days_in(year, month)
+    return year > 0 and 1 <= month <= 12 and 1 <= day <= _days_in(year, month)
 
 
 def _days_in(year: int, month: int) -> int:
