@@ -309,11 +309,13 @@ SHARE = 0.25
 
 
 def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
-    """``chunks``, each spilled file removed once the caller has taken its chunk (and written it)."""
+    """``chunks``, each spilled file removed once the caller has taken its chunk (and written it), unless the
+    caller moved the file away to keep it (see :class:`.report.Spool`)."""
     for chunk in chunks:
         yield chunk
         if isinstance(chunk.text, Spilled):
-            os.unlink(chunk.text.path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(chunk.text.path)
 
 
 def _worker(package: str) -> None:

@@ -15,16 +15,19 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.contract import pool
 from generator.contract.captures import line_ranges
 from generator.contract.pool import PIECE, SPILL_AFTER, judge_all, spill, spilled
-from generator.contract.report import _in_kernel, put
+from generator.contract.report import Spool, _in_kernel, put
 from generator.contract.results import Chunk, Spilled
 from tests.conftest import documented_example, load_example
 from tests.hostile.runner import EXE, validate
@@ -79,7 +82,7 @@ def test_a_report_written_to_a_file_is_the_same(tmp_path: Path) -> None:
 
 def test_a_copy_between_objects_without_files_is_left_to_the_caller() -> None:
     source, target = io.BytesIO(b"abc"), io.BytesIO()
-    assert not _in_kernel(source, target)
+    assert _in_kernel(source, target, 1, None) == 1  # nothing copied: the caller starts where it asked
     assert source.tell() == 0 and target.getvalue() == b""
 
 
@@ -184,12 +187,13 @@ def test_files_are_copied_in_the_kernel_and_a_pipe_is_left_to_the_caller(tmp_pat
     with source.open("rb") as reading, target.open("wb") as writing:
         writing.write(b"head ")
         writing.flush()
-        assert _in_kernel(reading, writing)
+        assert _in_kernel(reading, writing, 0, None) == 3_000_000
+        assert _in_kernel(reading, writing, 10, 20) == 20  # a range, whatever the reader's position
         writing.write(b" tail")
-    assert target.read_bytes() == b"head " + b"x" * 3_000_000 + b" tail"
+    assert target.read_bytes() == b"head " + b"x" * 3_000_010 + b" tail"
     read_end, write_end = os.pipe()
     with source.open("rb") as reading, os.fdopen(write_end, "wb") as piped:
-        assert not _in_kernel(reading, piped) and reading.tell() == 0
+        assert _in_kernel(reading, piped, 5, None) == 5 and reading.tell() == 0
     os.close(read_end)
 
 
@@ -226,3 +230,79 @@ def test_a_run_in_process_leaves_the_callers_sigterm_handler_and_collector(tmp_p
     assert signal.getsignal(signal.SIGTERM) is mine
     assert gc.get_freeze_count() == 0
     assert json.loads(capsys.readouterr().out)["summary"]["tolerated"] == 1
+
+
+def _spilled_file(folder: Path, name: str, text: str) -> Spilled:
+    data = text.encode("utf-8", "backslashreplace")
+    (folder / name).write_bytes(data)
+    return Spilled(str(folder / name), len(data))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(parts=st.lists(st.tuples(st.booleans(), st.text(max_size=40)), max_size=12),
+       into=st.sampled_from(["utf-8 file", "latin-1 file", "no bytes"]))
+def test_a_spool_gives_back_its_texts_and_kept_files_in_order(tmp_path: Path, parts: list[tuple[bool, str]],
+                                                             into: str) -> None:
+    """Text in hand and workers' files, interleaved: poured out, the report holds them in the order they came,
+    byte for byte (a kept file copied in the kernel between two ranges of the spool's own file), whatever the
+    output is. The oracle is the texts joined."""
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    spool = Spool()
+    for number, (is_file, text) in enumerate(parts):
+        spool.put(_spilled_file(folder, str(number), text) if is_file else text)
+    assert list(folder.iterdir()) == []  # every worker's file moved into the spool, none copied
+    whole = "".join(text for _, text in parts)
+    if into == "no bytes":
+        out: io.TextIOBase = io.StringIO()
+        spool.pour(out)
+        assert out.getvalue() == whole.encode("utf-8", "backslashreplace").decode()
+    else:
+        target = tmp_path / f"report-{len(list(tmp_path.iterdir()))}"
+        encoding = into.split()[0]
+        with target.open("w", encoding=encoding, errors="backslashreplace") as handle:
+            handle.write("head|")
+            spool.pour(handle)
+            handle.write("|tail")
+        expected = "head|" + whole.encode("utf-8", "backslashreplace").decode() + "|tail"
+        assert target.read_bytes() == expected.encode(encoding, "backslashreplace")
+    kept = spool.folder
+    spool.close()
+    assert kept is None or not os.path.exists(kept)
+
+
+def test_a_file_the_spool_cannot_move_is_copied_in_and_left_for_its_worker_s_cleanup(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "rename", refuse)
+    spool = Spool()
+    spool.put("a")
+    spool.put(_spilled_file(tmp_path, "w", "é" * 10))
+    spool.put("b")
+    out = io.StringIO()
+    spool.pour(out)
+    spool.close()
+    assert out.getvalue() == "a" + "é" * 10 + "b" and (tmp_path / "w").exists()
+
+
+def test_a_stopped_json_run_leaves_none_of_the_files_its_report_kept(tmp_path: Path) -> None:
+    """--jobs 2, a JSON report: the workers' files move into the report's spool until the summary is known.
+    SIGTERM part-way: the run ends with 143, and nothing is left in the temporary folder."""
+    path = captures(tmp_path / "caps.jsonl", 40000)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    process = subprocess.Popen([EXE, "validate", "--format", "json", "--jobs", "2", str(path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               env={**os.environ, "TMPDIR": str(scratch)})
+    try:
+        deadline = time.monotonic() + 60
+        while not any(scratch.glob("deskkit-report-*/*")) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert any(scratch.glob("deskkit-report-*/*")), "no file was kept before the run ended"
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 143 and stderr == b"", stderr
+    assert list(scratch.iterdir()) == []
