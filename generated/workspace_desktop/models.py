@@ -97,8 +97,7 @@ class AddressInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.addr is not UNSET:
             out["addr"] = dump(self.addr)
@@ -135,8 +134,7 @@ class AttachInstancesUserInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.user_id is not UNSET:
             out["user_id"] = dump(self.user_id)
@@ -262,8 +260,7 @@ class DesktopDetailInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.desktop_id is not UNSET:
             out["desktop_id"] = dump(self.desktop_id)
@@ -402,8 +399,7 @@ class DesktopMetadata(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.charging_mode is not UNSET:
             out["charging_mode"] = dump(self.charging_mode)
@@ -439,8 +435,7 @@ class ErrorResponse(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         out["error_code"] = dump(self.error_code)
         out["error_msg"] = dump(self.error_msg)
@@ -462,8 +457,7 @@ class FlavorInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.id is not UNSET:
             out["id"] = dump(self.id)
@@ -489,8 +483,7 @@ class FlavorLinkInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.rel is not UNSET:
             out["rel"] = dump(self.rel)
@@ -526,8 +519,7 @@ class HourPackageInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.root_order_id is not UNSET:
             out["root_order_id"] = dump(self.root_order_id)
@@ -563,8 +555,7 @@ class ListDesktopsDetailResponse(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         out["desktops"] = dump(self.desktops)
         out["total_count"] = dump(self.total_count)
@@ -618,8 +609,7 @@ class ProductInfo(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.product_id is not UNSET:
             out["product_id"] = dump(self.product_id)
@@ -673,8 +663,7 @@ class SecurityGroup(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.id is not UNSET:
             out["id"] = dump(self.id)
@@ -697,8 +686,7 @@ class ShowDesktopDetailResponse(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         value = dump(self.desktop)
         out["desktop"] = [value] if "desktop" in self._wrapped else value
@@ -720,8 +708,7 @@ class Tag(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.key is not UNSET:
             out["key"] = dump(self.key)
@@ -767,8 +754,7 @@ class VolumeDetail(Model):
     unknown_fields: tuple[str, ...] = _field(default=(), repr=False, compare=False)
     off_page: tuple[Finding, ...] = _field(default=(), repr=False, compare=False)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept."""
+    def _to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         if self.type is not UNSET:
             out["type"] = dump(self.type)

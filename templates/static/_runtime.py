@@ -899,7 +899,19 @@ class Model:
                 return typed
         return cls.from_dict((cls._decode or decode)(text), tolerant=tolerant)
 
-    def to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON data this model stands for: wire names, quirky shapes and unknown fields kept.
+
+        Models a recursive schema nests deeper than the interpreter's stack (a parser, one frame a level,
+        takes data this one, two a level, cannot write back), or data inside itself, are a ContractError
+        rather than a RecursionError."""
+        try:
+            return self._to_dict()
+        except RecursionError:
+            raise _unwritable() from None
+
+    def _to_dict(self) -> dict[str, Any]:  # pragma: no cover - every model overrides it
+        """:meth:`to_dict`'s work, which nested models call directly (every model has its own)."""
         raise NotImplementedError
 
     def to_json(self, **kwargs: Any) -> str:
@@ -908,10 +920,7 @@ class Model:
         Keyword arguments go to ``json.dumps`` (defaults ``ensure_ascii=False``, ``allow_nan=False``). A value
         JSON cannot hold (NaN, an infinity, an object that is not JSON data) is a ContractError naming where.
         """
-        try:
-            data = self.to_dict()
-        except RecursionError:  # to_dict recurses: a list or dict inside itself, or data nested too deeply
-            raise _unwritable() from None
+        data = self.to_dict()
         try:
             return json.dumps(data, **{"ensure_ascii": False, "allow_nan": False, **kwargs})
         except RecursionError:
@@ -1061,7 +1070,7 @@ class Operation(NamedTuple):
 def dump(value: Any) -> Any:
     """A typed value back to plain JSON data (models, enum members, lists and maps of them)."""
     if isinstance(value, Model):
-        return value.to_dict()
+        return value._to_dict()  # (the public to_dict's guard once, at the top)
     if isinstance(value, Enum):
         return value.value
     if type(value) is list:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,18 @@ def test_spec_edits_flow_into_the_bindings(tmp_path: Path) -> None:
         deep = {"enabled": True, "fallback": deep}
     with pytest.raises(bindings.ContractError, match="nested too deeply"):
         bindings.Hibernation.from_dict(deep)
+    middling: dict[str, Any] = {"enabled": True}
+    for _ in range(200):
+        middling = {"enabled": True, "fallback": middling}
+    parsed_deep = bindings.Hibernation.from_dict(middling)
+    assert parsed_deep.to_dict() == middling
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)  # too few frames to write 200 levels back (two a level)
+    try:
+        with pytest.raises(bindings.ContractError, match="nested too deeply to write"):
+            parsed_deep.to_dict()
+    finally:
+        sys.setrecursionlimit(limit)
     schema = json.loads((out / "workspace_desktop" / "schemas" / "documented.schema.json").read_text())
     assert schema["$defs"]["Hibernation"]["required"] == ["enabled"]
     assert "ESSD" in schema["$defs"]["VolumeDetail"]["properties"]["type"]["enum"]

@@ -44,8 +44,21 @@ class Box(rt.Model):
         self.data = data
         self.deviations, self.unknown_fields, self.off_page = (), (), ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def _to_dict(self) -> dict[str, Any]:
         return self.data  # type: ignore[no-any-return]
+
+
+class Nest(rt.Model):
+    """A model holding another, as a recursive schema's do: written back through ``dump``."""
+
+    __slots__ = ("deviations", "inner", "off_page", "unknown_fields")
+
+    def __init__(self, inner: Nest | None) -> None:
+        self.inner = inner
+        self.deviations, self.unknown_fields, self.off_page = (), (), ()
+
+    def _to_dict(self) -> dict[str, Any]:
+        return {} if self.inner is None else {"inner": rt.dump(self.inner)}
 
 
 Box._parse = parse_box  # type: ignore[assignment]
@@ -135,6 +148,23 @@ def test_to_json() -> None:
     assert Box({"n": math.nan}).to_json(allow_nan=True) == '{"n": NaN}'
 
 
+def test_models_nested_past_the_stack_are_a_contract_error_when_written_back() -> None:
+    """to_dict takes two frames a level: a chain of models deeper than the stack allows is a ContractError
+    (as to_json says), never a RecursionError; a shallow one comes back as the nested data it stands for."""
+    shallow, expected = Nest(None), {}
+    for _ in range(10):
+        shallow, expected = Nest(shallow), {"inner": expected}
+    assert shallow.to_dict() == expected and json.loads(shallow.to_json()) == expected
+    deep = Nest(None)
+    for _ in range(sys.getrecursionlimit()):
+        deep = Nest(deep)
+    unwritable = (Finding("", "a value inside itself, or nested too deeply to write as JSON", "#"),)
+    for write in (deep.to_dict, deep.to_json):
+        with pytest.raises(rt.ContractError) as caught:
+            write()
+        assert caught.value.problems == unwritable
+
+
 def test_to_json_of_data_inside_itself() -> None:
     loop: dict[str, Any] = {}
     loop["me"] = loop
@@ -152,8 +182,8 @@ def test_to_json_of_data_inside_itself() -> None:
     class Recursive(Box):
         __slots__ = ()
 
-        def to_dict(self) -> dict[str, Any]:
-            return self.to_dict()
+        def _to_dict(self) -> dict[str, Any]:
+            return self._to_dict()
 
     with pytest.raises(rt.ContractError) as caught:
         Recursive({}).to_json()
