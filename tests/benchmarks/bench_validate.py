@@ -74,9 +74,12 @@ def write(path: Path, bodies: list[str], lines: int) -> Path:
 
 
 def measure(args: list[str], out: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB) of one process, its standard output written to ``out``."""
-    start = time.perf_counter()
+    """Wall seconds and peak RSS (MiB) of one process, its standard output written to ``out``. The previous
+    report there is removed before the clock starts: dropping a report of a hundred megabytes from the page
+    cache took tens of milliseconds, which were counted against whichever process came next."""
+    out.unlink(missing_ok=True)
     with out.open("wb") as sink:
+        start = time.perf_counter()
         process = subprocess.Popen(args, stdout=sink, stderr=subprocess.DEVNULL)
         _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
