@@ -17,7 +17,6 @@ import codecs
 import json
 import os
 import re
-import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -224,15 +223,20 @@ class JsonWriter:
 
 class Spool:
     """The report text a writer holds until the summary that comes before it is known: text in hand written
-    to a temporary file, and the files workers left their text in (:class:`Spilled`) kept where they are,
-    in their place between the two, not copied in. A parallel run's text is then copied once, into the report,
-    rather than twice (into the spool, then out of it: a tenth of a two-worker run's CPU on the vendor page)."""
+    to a temporary file, and the files workers left their text in (:class:`Spilled`) held open in their place
+    between the two, not copied in. A parallel run's text is then copied once, into the report, rather than
+    twice (into the spool, then out of it: a tenth of a two-worker run's CPU on the vendor page).
+
+    A held file's name is removed as soon as it is opened, as the spool's own file has none: however the
+    process ends (a SIGKILL included), the system takes the room back. At most ``HOLD`` files are held open
+    (each takes a descriptor); the text of any more, or of one that cannot be opened, is copied in."""
+
+    HOLD = 256
 
     def __init__(self) -> None:
         self.file: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 - lives with the spool
             "w+", encoding="utf-8", errors="backslashreplace")
-        self.kept: list[tuple[int, str]] = []  # (where in the file a kept file's text goes, its path)
-        self.folder: str | None = None  # where kept files are moved (their worker's folder goes first)
+        self.held: list[tuple[int, IO[bytes]]] = []  # (where in the file a held file's text goes, the file)
 
     def write(self, text: str) -> None:
         self.file.write(text)
@@ -240,20 +244,24 @@ class Spool:
     def put(self, text: str | Spilled) -> None:
         if isinstance(text, str):
             self.file.write(text)
-        elif not self._keep(text):
+        elif not self._hold(text):
             put(self.file, text)
 
-    def _keep(self, text: Spilled) -> bool:
-        """Move a worker's file into this spool's folder (the same file system: a rename), or say it could not."""
+    def _hold(self, text: Spilled) -> bool:
+        """Hold a worker's file open in its place, its name removed; False when it cannot be (then nothing is)."""
+        if len(self.held) >= self.HOLD:
+            return False
         try:
-            if self.folder is None:
-                self.folder = tempfile.mkdtemp(prefix="deskkit-report-")
-            path = os.path.join(self.folder, str(len(self.kept)))
-            os.rename(text.path, path)
-        except OSError:  # (another file system, say): copied in instead
+            handle = open(text.path, "rb")  # noqa: SIM115 - closed once poured, or with the spool
+        except OSError:  # (out of descriptors, say)
+            return False
+        try:
+            os.unlink(text.path)
+        except OSError:
+            handle.close()
             return False
         self.file.flush()
-        self.kept.append((self.file.buffer.tell(), path))  # type: ignore[attr-defined]
+        self.held.append((self.file.buffer.tell(), handle))  # type: ignore[attr-defined]
         return True
 
     def pour(self, out: IO[str]) -> None:
@@ -261,19 +269,18 @@ class Spool:
         self.file.seek(0)  # (flushes what was written)
         source: IO[bytes] = self.file.buffer  # type: ignore[attr-defined]
         done = 0
-        for at, path in self.kept:
+        for at, handle in self.held:
             _pour(source, out, done, at)
             done = at
-            with open(path, "rb") as kept:
-                _pour(kept, out)
-            os.unlink(path)  # (its room back as soon as it is in the report)
+            with handle:  # (its room back as soon as it is in the report)
+                _pour(handle, out)
         _pour(source, out, done)
 
     def close(self) -> None:
         self.file.close()
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None
+        for _, handle in self.held:
+            handle.close()
+        self.held = []
 
 
 def _where(result: Result) -> str:

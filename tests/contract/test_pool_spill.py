@@ -9,6 +9,7 @@ its text.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -241,16 +242,16 @@ def _spilled_file(folder: Path, name: str, text: str) -> Spilled:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(parts=st.lists(st.tuples(st.booleans(), st.text(max_size=40)), max_size=12),
        into=st.sampled_from(["utf-8 file", "latin-1 file", "no bytes"]))
-def test_a_spool_gives_back_its_texts_and_kept_files_in_order(tmp_path: Path, parts: list[tuple[bool, str]],
+def test_a_spool_gives_back_its_texts_and_held_files_in_order(tmp_path: Path, parts: list[tuple[bool, str]],
                                                              into: str) -> None:
     """Text in hand and workers' files, interleaved: poured out, the report holds them in the order they came,
-    byte for byte (a kept file copied in the kernel between two ranges of the spool's own file), whatever the
+    byte for byte (a held file copied in the kernel between two ranges of the spool's own file), whatever the
     output is. The oracle is the texts joined."""
     folder = Path(tempfile.mkdtemp(dir=tmp_path))
     spool = Spool()
     for number, (is_file, text) in enumerate(parts):
         spool.put(_spilled_file(folder, str(number), text) if is_file else text)
-    assert list(folder.iterdir()) == []  # every worker's file moved into the spool, none copied
+    assert list(folder.iterdir()) == []  # every worker's file held by the spool, its name gone
     whole = "".join(text for _, text in parts)
     if into == "no bytes":
         out: io.TextIOBase = io.StringIO()
@@ -265,30 +266,54 @@ def test_a_spool_gives_back_its_texts_and_kept_files_in_order(tmp_path: Path, pa
             handle.write("|tail")
         expected = "head|" + whole.encode("utf-8", "backslashreplace").decode() + "|tail"
         assert target.read_bytes() == expected.encode(encoding, "backslashreplace")
-    kept = spool.folder
+    held = [handle for _, handle in spool.held]
     spool.close()
-    assert kept is None or not os.path.exists(kept)
+    assert all(handle.closed for handle in held)
 
 
-def test_a_file_the_spool_cannot_move_is_copied_in_and_left_for_its_worker_s_cleanup(
+def test_a_file_the_spool_cannot_hold_is_copied_in_and_left_for_its_worker_s_cleanup(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(*_: object) -> None:
-        raise OSError(18, "Invalid cross-device link")
-
-    monkeypatch.setattr(os, "rename", refuse)
+    """Past ``HOLD`` files, or when a file's name cannot be removed, the text is copied in: the report is the
+    same, and the worker's cleanup removes the file."""
+    monkeypatch.setattr(Spool, "HOLD", 1)
     spool = Spool()
     spool.put("a")
-    spool.put(_spilled_file(tmp_path, "w", "é" * 10))
+    spool.put(_spilled_file(tmp_path, "w0", "é" * 10))  # held
+    spool.put(_spilled_file(tmp_path, "w1", "ü" * 10))  # one too many: copied in
     spool.put("b")
+    assert len(spool.held) == 1 and not (tmp_path / "w0").exists() and (tmp_path / "w1").exists()
+    real_unlink = os.unlink
+
+    def refuse(path: str) -> None:
+        if path.endswith("w2"):
+            raise PermissionError(13, "Permission denied")
+        real_unlink(path)
+
+    monkeypatch.setattr(Spool, "HOLD", 8)
+    monkeypatch.setattr(os, "unlink", refuse)
+    spool.put(_spilled_file(tmp_path, "w2", "ß" * 10))  # cannot lose its name: copied in, nothing held open
+    assert len(spool.held) == 1 and (tmp_path / "w2").exists()
     out = io.StringIO()
     spool.pour(out)
     spool.close()
-    assert out.getvalue() == "a" + "é" * 10 + "b" and (tmp_path / "w").exists()
+    assert out.getvalue() == "a" + "é" * 10 + "ü" * 10 + "b" + "ß" * 10
 
 
-def test_a_stopped_json_run_leaves_none_of_the_files_its_report_kept(tmp_path: Path) -> None:
-    """--jobs 2, a JSON report: the workers' files move into the report's spool until the summary is known.
-    SIGTERM part-way: the run ends with 143, and nothing is left in the temporary folder."""
+def _held_by(pid: int, folder: Path) -> int:
+    """How many files under ``folder`` that have no name any more process ``pid`` holds open."""
+    count = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            target = os.readlink(fd)
+            count += target.startswith(str(folder)) and target.endswith(" (deleted)")
+    return count
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the process's descriptors in /proc")
+def test_a_json_run_holds_its_workers_files_without_names_and_a_stop_leaves_nothing(tmp_path: Path) -> None:
+    """--jobs 2, a JSON report: the workers' files are held open by the main process, their names removed,
+    until the summary is known (so even a SIGKILL could not leave them behind). SIGTERM part-way: the run ends
+    with 143, and nothing is left in the temporary folder."""
     path = captures(tmp_path / "caps.jsonl", 40000)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -296,10 +321,11 @@ def test_a_stopped_json_run_leaves_none_of_the_files_its_report_kept(tmp_path: P
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                env={**os.environ, "TMPDIR": str(scratch)})
     try:
-        deadline = time.monotonic() + 60
-        while not any(scratch.glob("deskkit-report-*/*")) and time.monotonic() < deadline:
+        deadline, held = time.monotonic() + 60, 0
+        while held < 2 and time.monotonic() < deadline and process.poll() is None:
             time.sleep(0.01)
-        assert any(scratch.glob("deskkit-report-*/*")), "no file was kept before the run ended"
+            held = _held_by(process.pid, scratch)
+        assert held >= 2, "no worker's file was held before the run ended"
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=60)
     finally:
