@@ -26,6 +26,18 @@ class NotRegular(OSError):
         self.strerror = f"not a regular file: {kind}"
 
 
+def replaceable(path: Path) -> Path | None:
+    """Where a file written whole (beside it, then renamed) takes ``path``'s place: ``path`` itself, or through
+    symbolic links the file they name (the links stay links). None when ``path`` is not a regular file (a
+    FIFO, a device, a terminal, ``/dev/stdout`` onto a pipe): such an output is written to as it is, never
+    replaced — a rename over it would put an ordinary file where the reader, or the device, was."""
+    try:
+        mode = os.stat(path).st_mode  # (follows links)
+    except OSError:  # no such file yet (a dangling link: the file it names is made), or unreachable (the
+        return Path(os.path.realpath(path))  # write says why)
+    return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
+
+
 def kind(mode: int) -> str:
     """What a non-regular file is, in words."""
     if stat.S_ISDIR(mode):

@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ..errors import DeskkitError
+from .files import replaceable
 from .stopping import stop_if_signalled, stop_on_sigterm
 
 
@@ -89,15 +90,24 @@ def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None
     if out is None:
         write_samples(package, kind, count, run_seed, sys.stdout)
         return 0
-    # Written next to ``out`` and put in its place at the end: a run that fails or is stopped leaves what was
+    target = replaceable(out)
+    if target is None:  # a FIFO, a device, /dev/stdout: written as it is (see replaceable)
+        try:
+            with open(out, "w", encoding="utf-8", newline="\n") as handle:
+                write_samples(package, kind, count, run_seed, handle)
+        except OSError as exc:
+            raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
+        print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
+        return 0
+    # Written next to the file and put in its place at the end: a run that fails or is stopped leaves what was
     # there before (it was emptied at the start).
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     with ExitStack() as stack:
         stop_on_sigterm(stack)  # (so the partial file goes on SIGTERM too)
         try:
             with partial.open("x", encoding="utf-8", newline="\n") as handle:
                 write_samples(package, kind, count, run_seed, handle)
-            os.replace(partial, out)
+            os.replace(partial, target)
         except OSError as exc:
             raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
         finally:

@@ -25,6 +25,7 @@ from ...codegen.load import Spec, load_spec
 from ...errors import DeskkitError
 from ..bindings import Bindings, default_package, load_bindings
 from ..captures import check_paths
+from ..files import replaceable
 from .collect import Collector
 from .fresh import bindings_of
 from .propose import Builder, Suggestions
@@ -115,6 +116,15 @@ def _write(path: Path, text: str) -> None:
     """``text`` written whole or not at all: a temporary file beside ``path``, synced, then renamed over it, so
     a failed write (a full disk, a file size limit) leaves what was there, even when ``path`` is the spec."""
     data = text.encode("utf-8")
+    target = replaceable(path)
+    if target is None:  # a FIFO, a device, /dev/stdout: written as it is (see replaceable)
+        try:
+            with open(path, "wb") as handle:
+                handle.write(data)
+        except OSError as exc:
+            raise DeskkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        return
+    path = target
     try:
         fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
