@@ -247,8 +247,7 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
     # spilled text's file is removed once the caller has written it, and the folder goes with whatever is
     # left however the run ends (SIGTERM included: see stopping.py).
     context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, \
-            context.Pool(jobs, initializer=_worker, initargs=(package,)) as pool:
+    with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, _started(context, jobs, package) as pool:
         pending: deque[Any] = deque()
         for index, task in enumerate(tasks(units, jobs)):
             pending.append(pool.apply_async(_run_spilling, ((task, package, renders, f"{folder}/{index}"),)))
@@ -318,9 +317,28 @@ def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
                 os.unlink(chunk.text.path)
 
 
+#: The signals a worker must not take with the main process's handlers (see :func:`_started`).
+_STOPS = frozenset({signal.SIGTERM, signal.SIGINT})
+
+
+def _started(context: Any, jobs: int, package: str) -> Any:
+    """The pool, its workers forked with SIGTERM and Ctrl-C held back until :func:`_worker` has set their own
+    handling: a worker forked with the main process's handlers that the pool stopped before it got that far (a
+    short run: the pool is done with it before it ever takes a task) raised the main process's stop in a
+    process of its own, which printed its traceback. Held back, the signal waits and then ends the worker
+    quietly. The main process gets any that came meanwhile once its pool has started."""
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+    try:
+        return context.Pool(jobs, initializer=_worker, initargs=(package,))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+
 def _worker(package: str) -> None:
     """A worker process: the default SIGTERM (the pool's way to stop it), Ctrl-C left to the main process
-    (which stops the pool; a worker's own KeyboardInterrupt printed its traceback), the bindings loaded."""
+    (which stops the pool; a worker's own KeyboardInterrupt printed its traceback), then either let through
+    (:func:`_started` held them back), and the bindings loaded."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
     load_bindings(package)

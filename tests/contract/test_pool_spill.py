@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from generator.contract.captures import line_ranges
 from generator.contract.pool import PIECE, SPILL_AFTER, judge_all, spill, spilled
 from generator.contract.report import Spool, _in_kernel, put
 from generator.contract.results import Chunk, Spilled
+from generator.contract.stopping import stop_on_sigterm
 from tests.conftest import documented_example, load_example
 from tests.hostile.runner import EXE, validate
 
@@ -332,3 +334,28 @@ def test_a_json_run_holds_its_workers_files_without_names_and_a_stop_leaves_noth
         process.kill()
     assert process.returncode == 143 and stderr == b"", stderr
     assert list(scratch.iterdir()) == []
+
+
+def test_a_worker_stopped_before_it_has_its_own_handling_ends_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capfd: pytest.CaptureFixture[str]) -> None:
+    """A one-line run with two workers: the pool is done, and stops its workers, before the second has set up
+    (here it is held a second). Forked with the main process's SIGTERM handler, it raised the main process's
+    stop in a process of its own and printed the traceback (a flaky test, once in a few hundred runs)."""
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(documented_example()) + "\n")
+    first = tmp_path / "first"
+    real = pool._worker
+
+    def second_is_slow(package: str) -> None:
+        try:
+            os.close(os.open(first, os.O_CREAT | os.O_EXCL))
+        except FileExistsError:
+            time.sleep(1.0)  # the pool finishes the only task with the other worker, and stops this one
+        real(package)
+
+    monkeypatch.setattr(pool, "_worker", second_is_slow)
+    with ExitStack() as stack:
+        stop_on_sigterm(stack)  # as validate runs it: the main process's SIGTERM handler in place
+        chunks = list(judge_all(list(line_ranges(path)), "workspace_desktop", 2, "json"))
+    assert sum(chunk.results for chunk in chunks) == 1
+    assert "Traceback" not in capfd.readouterr().err
