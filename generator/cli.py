@@ -10,7 +10,8 @@ import argparse
 import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import DeskkitError, SpecError
@@ -213,6 +214,29 @@ def _package(args: argparse.Namespace) -> str:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command in ("samples", "mock"):
+        with _hypothesis_storage_aside():
+            return _run(args)
+    return _run(args)
+
+
+@contextlib.contextmanager
+def _hypothesis_storage_aside() -> Iterator[None]:
+    """A command that draws (samples, mock) is no test run: Hypothesis's cache of the constants it reads in
+    source files went to ``.hypothesis/`` in the current folder. Unless the user has chosen a folder for it
+    (``HYPOTHESIS_STORAGE_DIRECTORY``), it goes to a temporary one, removed when the command ends."""
+    if "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ:
+        yield
+        return
+    with tempfile.TemporaryDirectory(prefix="deskkit-hypothesis-") as folder:
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
+        try:
+            yield
+        finally:
+            del os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.command == "generate":
         from .codegen import generate
 

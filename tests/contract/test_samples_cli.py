@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -89,3 +92,16 @@ def test_quirky_samples_of_a_spec_without_quirks_is_one_line(corpus: Path) -> No
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip() == "deskkit: cannot draw quirky samples from corpus_plain: no declared quirk can " \
                                     "show in a Note payload"
+
+
+def test_samples_leave_nothing_in_the_current_folder(tmp_path: Path) -> None:
+    """Hypothesis caches what it reads in source files under ``.hypothesis/`` in the current folder: a command
+    that draws puts it in a temporary folder instead (removed at the end), unless the user names one."""
+    env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    exe = str(Path(sys.executable).with_name("deskkit"))
+    args = [exe, "samples", "--kind", "quirky", "--count", "3", "--seed", "4"]
+    first = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
+    assert list(tmp_path.iterdir()) == []
+    chosen = subprocess.run(args, cwd=tmp_path, env={**env, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "mine")},
+                            capture_output=True, text=True, check=True)
+    assert chosen.stdout == first.stdout and [p.name for p in tmp_path.iterdir()] == ["mine"]
