@@ -596,6 +596,9 @@ def _cut_short(exc: json.JSONDecodeError, length: int) -> bool:
 
 def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Skipped) -> Capture | None:
     where = f"/log/entries/{index}"
+    if not isinstance(entry, dict):
+        return Capture(source, None, entry=index,
+                       unreadable=f"HAR entry {where} is not an object (found {jsontext.json_type(entry)})")
     try:
         request, response = entry["request"], entry["response"]
         url, verb, status = request["url"], request["method"], response["status"]
@@ -625,8 +628,9 @@ def _har_entry(source: str, index: int, entry: Any, router: Router, skipped: Ski
     content = response.get("content") or {}
     text = content.get("text") if isinstance(content, dict) else None
     if not isinstance(text, str):
+        found = "missing" if text is None else f"not a string, found {jsontext.json_type(text)}"
         return Capture(source, None, op, status, entry=index,
-                       unreadable=f"no body captured ({where}/response/content/text is missing)")
+                       unreadable=f"no body captured ({where}/response/content/text is {found})")
     if content.get("encoding") == "base64":
         try:
             return Capture(source, base64.b64decode(text, validate=True), op, status, entry=index)

@@ -40,7 +40,15 @@ def one(item: Any, index: int = 0) -> tuple[Capture | None, Skipped]:
     return _har_entry("f.har", index, item, ROUTER, skipped), skipped
 
 
-@pytest.mark.parametrize("item", [{}, [], None, 3, "entry", {"request": {}}, {"response": {"status": 200}},
+@pytest.mark.parametrize(("item", "found"), [([], "array"), (None, "null"), (3, "integer"), ("entry", "string")])
+def test_an_entry_that_is_not_an_object_says_so(item: Any, found: str) -> None:
+    capture, skipped = one(item, 7)
+    assert capture == Capture("f.har", None, entry=7, unreadable=f"HAR entry /log/entries/7 is not an object "
+                              f"(found {found})")
+    assert skipped.count == 0
+
+
+@pytest.mark.parametrize("item", [{}, {"request": {}}, {"response": {"status": 200}},
                                   {"request": {"url": "u", "method": "GET"}, "response": {}},
                                   {"request": {"url": "u"}, "response": {"status": 200}},
                                   {"request": {"method": "GET"}, "response": {"status": 200}},
@@ -145,13 +153,21 @@ def test_other_statuses_are_skipped_with_the_status_named(status: int, reason: s
     assert (skipped.count, skipped.reasons) == (1, {reason: 1})
 
 
-@pytest.mark.parametrize("content", [{}, {"size": 0}, {"text": None}, {"text": 5}, {"text": ["{}"]}, "", 0,
-                                     ["text"], "text", {"encoding": "base64"}])
+@pytest.mark.parametrize("content", [{}, {"size": 0}, {"text": None}, "", 0, ["text"], "text",
+                                     {"encoding": "base64"}])
 def test_an_entry_without_text_says_no_body_was_captured(content: Any) -> None:
     capture, _ = one({"request": {"method": "GET", "url": URL.format("d")},
                       "response": {"status": 404, "content": content}}, 9)
     assert capture == Capture("f.har", None, SHOW, 404, entry=9, unreadable="no body captured "
                               "(/log/entries/9/response/content/text is missing)")
+
+
+@pytest.mark.parametrize(("text", "found"), [(5, "integer"), (["{}"], "array"), ({"a": 1}, "object"),
+                                             (True, "boolean"), (1.5, "number")])
+def test_text_that_is_not_a_string_says_what_it_is(text: Any, found: str) -> None:
+    capture, _ = one(entry(text=text, status=404), 9)
+    assert capture == Capture("f.har", None, SHOW, 404, entry=9, unreadable="no body captured "
+                              f"(/log/entries/9/response/content/text is not a string, found {found})")
 
 
 def test_an_entry_without_content_says_no_body_was_captured() -> None:
