@@ -8,6 +8,7 @@ working directory and real ``git``): start-up is most of a run's time. A few run
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+import yaml
 
 from generator.cli import main
 from tests.conftest import DATA, SPEC
@@ -346,3 +348,22 @@ def test_a_component_shared_by_every_operation_is_merged_once(tmp_path: Path,
                      "--format", "json", "--fail-on", "none"]) == 0
         counts.append(sum(at.startswith("/components/schemas/W") and at.count("/") == 3 for at in merged))
     assert counts[0] == counts[1], counts
+
+
+def test_names_from_the_specs_are_shown_not_sent_to_the_terminal(tmp_path: Path) -> None:
+    """Property names holding an ANSI escape and a line break: the text report shows them as escapes (each
+    change still its own lines), and each change stays one row of the Markdown table."""
+    spec = yaml.safe_load((DATA / "specs" / "plain.yaml").read_text(encoding="utf-8"))
+    odd = ["\x1b[31mred", "line\nbreak", "bidi\u202eevil"]
+    for name in odd:
+        spec["components"]["schemas"]["Note"]["properties"][name] = {"type": "string"}
+    new = tmp_path / "odd.yaml"
+    new.write_text(yaml.safe_dump(spec, allow_unicode=True), encoding="utf-8")
+    text = deskkit("diff", str(DATA / "specs" / "plain.yaml"), str(new)).stdout
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f\u202e]", text)
+    for name in odd:
+        shown = name.encode("unicode_escape").decode().replace("\\n", "\\x0a")
+        assert f"optional property `{shown}` added" in text, shown
+    markdown = deskkit("diff", "--format", "markdown", str(DATA / "specs" / "plain.yaml"), str(new)).stdout
+    rows = [line for line in markdown.splitlines() if line.startswith("| `")]
+    assert len(rows) == len(odd) and not re.search("[\x00-\x09\x0b-\x1f\x7f\u202e]", markdown)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..report import visible
 from .compare import Found, Where
 from .rules import AUDIENCES, Classes
 from .source import Source
@@ -94,7 +95,9 @@ def render_text(report: Report) -> str:
         lines += [f"  in {_site(w)}" for w in f.where[:SHOWN_SITES]]
         if len(f.where) > SHOWN_SITES:
             lines.append(f"  … and {len(f.where) - SHOWN_SITES} more use-site(s) (--format json lists them all)")
-    return "\n".join(lines) + "\n"
+    # names come from the specs: a control character, an escape sequence or a line break in one is shown, not
+    # sent to the terminal (as validate's text report does)
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 def render_json(report: Report) -> str:
@@ -103,12 +106,13 @@ def render_json(report: Report) -> str:
 
 
 def _cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text safe inside a Markdown table cell: control characters (a line break too) shown as escapes."""
+    return visible(text).replace("\\", "\\\\").replace("|", "\\|")
 
 
 def _code(text: str) -> str:
-    return "`" + _cell(text).replace("`", "'") + "`"
+    """A code span in a table cell: backslashes are literal there (only the pipe needs one, GFM's rule)."""
+    return "`" + visible(text).replace("|", "\\|").replace("`", "'") + "`"
 
 
 def _class_cell(cls: str) -> str:
