@@ -312,6 +312,22 @@ def _unusable(name: str) -> str | None:
     return None
 
 
+def _check_unused(builder: _Builder) -> None:
+    """Read every component schema that is not an object model as a use of it would (an alias, an array, an
+    enumeration nothing refers to yet), keeping only the problems found: a spec that an added reference would
+    make unusable is refused now, as diff refuses it, rather than when that reference comes (a `$ref` cycle
+    with nothing between was dropped in silence). What reading them adds to the bindings is put back."""
+    enums, unions, sites = dict(builder.enums), list(builder.unions), set(builder.site_ids)
+    seen = set(builder.issues)
+    before = len(builder.issues)
+    for name, schema in sorted(builder.schemas.items()):
+        if isinstance(schema, dict) and not is_object_model(schema):
+            builder.resolve(schema, f"/components/schemas/{escape_token(name)}", f"unused_{name}", name, name)
+    found = [issue for issue in builder.issues[before:] if issue not in seen]  # (a used one's: said already)
+    builder.issues[before:] = list(dict.fromkeys(found))
+    builder.enums, builder.unions, builder.site_ids = enums, unions, sites
+
+
 def build_api(spec: Spec) -> Api:
     """Build the intermediate model of a checked spec; raise :class:`SpecError` listing every issue."""
     builder = _Builder(spec)
@@ -332,6 +348,7 @@ def build_api(spec: Spec) -> Api:
             builder.fail(where, f"the name {name!r} {why}: rename the schema, or give the enumeration another "
                          "`title`")
     operations = builder.operations(models)
+    _check_unused(builder)
     errors = {m.error_fields for m in models.values() if m.error_fields is not None}
     if len(errors) > 1:
         builder.fail("/components/schemas", "x-deskkit-error is declared with different fields on several "
