@@ -316,6 +316,8 @@ def build_routes(config: MockConfig, operations: tuple[Any, ...],
     for salt, op in enumerate(operations):
         status, model = success(op)
         mine = fixtures.get(op.id, {})
+        if warnings is not None and model is not None:  # (a body where the spec has none is not JSON's business)
+            warnings += _not_json(op.id, mine)
         pagination = Pagination.read(getattr(op, "pagination", None))
         if is_item(op.path):
             store = stores[op.path]
@@ -355,6 +357,21 @@ def build_routes(config: MockConfig, operations: tuple[Any, ...],
 def _too_many(operation_id: str, mine: dict[str, bytes]) -> bytes:
     raise DeskkitError(f"--fixtures: {operation_id} takes no resource id, so its folder holds one body; "
                        f"found {len(mine)}: {', '.join(sorted(mine))}")
+
+
+def _not_json(operation_id: str, bodies: dict[str, bytes]) -> list[str]:
+    """A warning for each of an operation's fixtures that is not JSON: served as it is (a broken body on
+    purpose, or a mistake the operator should hear of before a client does)."""
+    found = []
+    for resource_id, body in bodies.items():
+        try:
+            loads(body)
+        except NotJson as exc:
+            found.append(f"--fixtures: the {operation_id} body {resource_id!r}: {exc}; served as it is")
+        except RecursionError:
+            found.append(f"--fixtures: the {operation_id} body {resource_id!r} is nested too deeply to read; "
+                         "served as it is")
+    return found
 
 
 def _json_or_none(body: bytes) -> Any:

@@ -199,11 +199,17 @@ def strict_json(text: bytes) -> Any:
 
 @pytest.mark.parametrize("literal", [b"NaN", b"Infinity", b"-Infinity", b"1e400"])
 def test_a_fixture_that_is_not_json_is_served_verbatim_and_listed_by_its_id(tmp_path: Path, literal: bytes) -> None:
-    (tmp_path / "odd.json").write_bytes(b'{"pet": {"name": "Odd", "weight": ' + literal + b"}}")
-    with client(make(fixtures=tmp_path)) as c:
+    body = b'{"pet": {"name": "Odd", "weight": ' + literal + b"}}"
+    (tmp_path / "odd.json").write_bytes(body)
+    app = make(fixtures=tmp_path)
+    with client(app) as c:
         assert c.get("/v1/o/pets/odd").content.endswith(literal + b"}}")  # the user's bytes, as given
         page = c.get("/v1/o/pets/detail").content
     assert strict_json(page)["pets"] == [{"pet_id": "odd"}]  # (a NaN read from it was written into the list)
+    column = body.index(literal.lstrip(b"-")) + 1 - (literal.startswith(b"-"))  # counted from the raw bytes
+    [warning] = app.warnings  # the operator hears of it before a client does
+    assert warning.startswith("--fixtures: the ShowPet body 'odd': not JSON (") and warning.endswith(
+        f" at line 1 column {column}; served as it is"), warning
 
 
 def test_fixtures_per_operation(tmp_path: Path) -> None:
