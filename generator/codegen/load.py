@@ -162,6 +162,18 @@ def _aliases(root: yaml.Node, path: Path) -> None:
                                    "components and point at them with $ref", line)])
 
 
+def _refused_character(exc: yaml.reader.ReaderError, text: bytes, path: Path) -> SpecIssue:
+    """A character YAML does not allow, said with its line (the reader gives an offset: libyaml's counts bytes,
+    PyYAML's own reader characters)."""
+    if YAML_LOADER is getattr(yaml, "CSafeLoader", None):
+        line = text[:exc.position].count(b"\n") + 1
+    else:
+        line = text.decode("utf-8")[:exc.position].count("\n") + 1
+    char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return SpecIssue(str(path), "", f"not valid YAML: the character U+{char:04X} (a control character YAML does "
+                     "not allow)", line)
+
+
 def load_spec(path: Path) -> Spec:
     """Read ``path``; a missing file, broken YAML or a duplicate key is a :class:`SpecError` naming the line."""
     try:
@@ -172,7 +184,10 @@ def load_spec(path: Path) -> Spec:
         text.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SpecError([SpecIssue(str(path), "", f"the spec is not UTF-8 ({exc.reason})")]) from None
-    loader = YAML_LOADER(text)
+    try:
+        loader = YAML_LOADER(text)  # (PyYAML's own reader refuses a character here, libyaml while parsing)
+    except yaml.reader.ReaderError as exc:
+        raise SpecError([_refused_character(exc, text, path)]) from None
     try:
         node = loader.get_single_node()
         lines: dict[str, int] = {}
@@ -187,6 +202,8 @@ def load_spec(path: Path) -> Spec:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         raise SpecError([SpecIssue(str(path), "", f"not valid YAML: {exc.problem or exc.context}", line)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise SpecError([_refused_character(exc, text, path)]) from None
     except yaml.YAMLError as exc:
         raise SpecError([SpecIssue(str(path), "", f"not valid YAML: {exc}")]) from None
     except RecursionError:

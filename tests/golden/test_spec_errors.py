@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from generator.codegen.load import load_spec
+from generator.errors import SpecError
 from tests.conftest import DATA, SPEC
 from tests.helpers import deskkit
 
@@ -189,3 +190,34 @@ def test_a_refusal_shows_control_characters_in_names_as_escapes(tmp_path: Path) 
     code, err = run_on(tmp_path, text)
     assert code == 2 and err.count("\n") == 1, err
     assert "/computer\\x0aname\\u2028\\u202e" in err and "\u2028" not in err and "\u202e" not in err, err
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x1b", "\x7f"])
+@pytest.mark.parametrize("before", ["", "# é ünïcödé before it\n", "a: 1\nb: 2\n\n"])
+def test_a_character_yaml_does_not_allow_is_refused_at_its_line(tmp_path: Path, char: str, before: str) -> None:
+    """The reader's refusal gave a character offset; the line is counted here from the raw bytes."""
+    raw = (before + 'openapi: 3.1.0\ninfo: {title: "t", version: "1"}\nx: "a' + char + 'b"\n').encode()
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(raw)
+    line = raw[:raw.index(char.encode())].count(b"\n") + 1
+    result = deskkit("generate", "--spec", str(spec), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr == (f"deskkit: {spec}:{line}: at /: not valid YAML: the character U+{ord(char):04X} (a "
+                             "control character YAML does not allow)\n"), result.stderr
+
+
+@pytest.mark.parametrize("before", ["", "# é ünïcödé before it\n"])
+def test_pyyaml_s_own_reader_refuses_the_character_at_its_line_too(tmp_path: Path, before: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without libyaml, PyYAML's reader refuses the character when the loader is made, counting characters."""
+    import generator.codegen.load as load
+
+    monkeypatch.setattr(load, "YAML_LOADER", yaml.SafeLoader)
+    raw = (before + 'openapi: 3.1.0\nx: "a\x07b"\n').encode()
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(raw)
+    with pytest.raises(SpecError) as caught:
+        load_spec(spec)
+    line = raw[:raw.index(b"\x07")].count(b"\n") + 1
+    assert [(i.line, i.message) for i in caught.value.issues] == [
+        (line, "not valid YAML: the character U+0007 (a control character YAML does not allow)")]
