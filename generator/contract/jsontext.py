@@ -124,11 +124,15 @@ def to_text(data: bytes | bytearray | str) -> str:
     :class:`NotJson` with the position of the first byte that is not text."""
     if isinstance(data, str):
         return data
+    encoding = json.detect_encoding(data)
     try:
-        return data.decode(json.detect_encoding(data), "surrogatepass")
+        return data.decode(encoding, "surrogatepass")
     except UnicodeDecodeError as exc:
         before = exc.object[: exc.start].decode("utf-8", "replace")
-        raise NotJson(f"not UTF-8 text ({exc.reason})", position(before, len(before))) from None
+        name = encoding.upper().removesuffix("-SIG")  # (a NUL among the first bytes reads as UTF-16 or 32)
+        why = exc.reason if name == "UTF-8" else f"{exc.reason}; the encoding read from its first bytes, as " \
+            "json.loads does"
+        raise NotJson(f"not {name} text ({why})", position(before, len(before))) from None
 
 
 def loads(data: bytes | bytearray | str, fast: Callable[[bytes | bytearray | str], Any] | None = FAST) -> Any:

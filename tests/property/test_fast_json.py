@@ -129,3 +129,19 @@ def test_fast_decoder_is_used() -> None:
 
     assert loads(b'{"a": [1, 2.5, "x"]}', spy) == {"a": [1, 2.5, "x"]}
     assert calls
+
+
+@pytest.mark.parametrize(("data", "named"), [
+    (b'["\xff"]', "not UTF-8 text (invalid start byte)"),
+    ("[1]".encode("utf-16-le")[:-1], "not UTF-16-LE text (truncated data; the encoding read from its first bytes, "
+     "as json.loads does)"),
+    (b"\x00" + "[1]".encode("utf-16-le"), "not UTF-16-BE text (truncated data; the encoding read from its first "
+     "bytes, as json.loads does)"),
+])
+def test_bytes_that_are_not_text_name_the_encoding_they_were_read_as(data: bytes, named: str) -> None:
+    """A line of UTF-16 cut on the byte 0x0A (a JSON Lines file in UTF-16): it was read as UTF-16, the encoding
+    its first bytes suggest (json.detect_encoding, the oracle), and the reason said it was not UTF-8."""
+    assert json.detect_encoding(data).upper().removesuffix("-SIG") in named
+    with pytest.raises(jsontext.NotJson) as caught:
+        jsontext.loads(data)
+    assert caught.value.reason == named
