@@ -115,7 +115,10 @@ class Bindings:
         """The operation with ``operation_id``, or the spec's first one."""
         if operation_id is None:
             return self.operations[0]
-        return next(op for op in self.operations if op.id == operation_id)
+        for op in self.operations:
+            if op.id == operation_id:
+                return op
+        raise DeskkitError(f"no operation {operation_id!r} in {self.name}")
 
 
 @cache

@@ -10,11 +10,13 @@ from __future__ import annotations
 import doctest
 import json
 from collections import Counter
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonpointer
+import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
@@ -119,3 +121,26 @@ def test_values_and_fields_known_off_the_page_are_listed_with_every_key_of_the_r
 
     assert kind(value) == ("sdk", True, None, None) and kind(field) == ("sdk", False, None, None)
     assert '"SHARED"' in value["message"] and "outside the page" in field["message"]
+
+
+@pytest.mark.parametrize(("call", "error", "message"), [
+    (lambda: judge_lines('{"desktop": {}}'), TypeError, "judge_lines takes an iterable of lines (each bytes or str), "
+     "not one str: split it into lines first"),
+    (lambda: judge_lines(b"{}\n{}"), TypeError, "not one bytes"),
+    (lambda: judge_lines([b"{}", memoryview(b"{}")], first_line=3), TypeError,
+     "line 4: expected bytes or str, found memoryview"),
+    (lambda: judge_lines([b"{}", None]), TypeError, "line 2: expected bytes or str, found NoneType"),
+    (lambda: judge_lines([b"{}"], first_line=0), ValueError, "first_line is the number of the first line, 1 or more"),
+    (lambda: judge_lines([], operation="Nope"), ValueError, "operation 'Nope': no such operation in "
+     "workspace_desktop (it has ShowDesktopDetail, ListDesktopsDetail)"),
+    (lambda: summarize([{"verdict": "weird"}]), ValueError, "result 0: not a result of judge_lines"),
+    (lambda: summarize([*judge_lines([b"{}"]), {"verdict": "conformant"}]), ValueError,
+     "result 1: not a result of judge_lines (KeyError: 'problems')"),
+])
+def test_wrong_arguments_say_which_and_what_was_expected(call: Callable[[], object], error: type[Exception],
+                                                        message: str) -> None:
+    """Not a bare StopIteration (an unknown operation), an AttributeError (a line that is not text) or one
+    str judged a character a line: a TypeError or ValueError naming the argument, line or result."""
+    with pytest.raises(error) as caught:
+        call()
+    assert message in str(caught.value)
