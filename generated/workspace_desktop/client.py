@@ -38,8 +38,16 @@ from ._http import (
     ServerError,
     check_segment,
 )
-from .enums import SortField, SortType
-from .models import OPERATIONS, DesktopDetailInfo, ListDesktopsDetailResponse, ShowDesktopDetailResponse
+from .enums import (
+    SortField,
+    SortType,
+)
+from .models import (
+    OPERATIONS,
+    DesktopDetailInfo,
+    ListDesktopsDetailResponse,
+    ShowDesktopDetailResponse,
+)
 
 __all__ = [
     "ApiConnectionError",

@@ -57,3 +57,39 @@ components:
                              "--ignore", "E501", "few_pkg"], cwd=out, capture_output=True, text=True, timeout=300,
                             check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_spec_with_many_operations_generates_lint_clean_imports(tmp_path: Path) -> None:
+    """Eight operations, each answering its own model and taking its own enumeration: the client imported them
+    on one line each, past 120 characters, which ruff's import sorting refused (I001)."""
+    from tests.helpers import generated_from
+
+    paths, schemas = [], []
+    for n in range(8):
+        paths.append(f"""\
+  /things{n}:
+    get:
+      operationId: getThingNumber{n}
+      parameters:
+        - {{name: order{n}, in: query, schema: {{title: SortOrderNumber{n}, type: string, enum: [a, b]}}}}
+      responses:
+        "200":
+          description: A thing.
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/WorkspaceThingResponseNumber{n}"}}
+""")
+        schemas.append(f"""\
+    WorkspaceThingResponseNumber{n}:
+      type: object
+      properties:
+        id: {{type: string}}
+""")
+    spec = ("openapi: 3.1.0\ninfo: {title: Many, version: \"1\", x-deskkit-package: many_pkg}\npaths:\n"
+            + "".join(paths) + "components:\n  schemas:\n" + "".join(schemas))
+    out = generated_from(tmp_path, spec)
+    assert "SortOrderNumber7" in (out / "many_pkg" / "client.py").read_text()
+    result = subprocess.run([str(BIN / "ruff"), "check", "--no-cache", "--config", str(ROOT / "pyproject.toml"),
+                             "--ignore", "E501", "many_pkg"], cwd=out, capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
