@@ -183,9 +183,10 @@ def _pointer(path: _Path | None) -> str:
     return "/".join(reversed(tokens))
 
 
-def not_json(value: Any, pointer: str) -> Iterator[Finding]:
+def not_json(value: Any, pointer: str, *, writing: bool = False) -> Iterator[Finding]:
     """What in plain data JSON cannot hold, by pointer: keys that are not strings, NaN and infinities,
-    values of other Python types, a list or dict inside itself (walked without recursion)."""
+    values of other Python types, a list or dict inside itself (walked without recursion). ``writing``: also
+    integers too long for Python to write as text (past its int-string limit)."""
     stack: list[tuple[Any, _Path, bool]] = [(value, (None, pointer), False)]
     open_: set[int] = set()  # the containers being walked, to find one inside itself
     while stack:
@@ -195,6 +196,10 @@ def not_json(value: Any, pointer: str) -> Iterator[Finding]:
             continue
         kind = type(item)
         if kind in _JSON_SCALARS:
+            if writing and kind is int and item.bit_length() > _SHORT_INT_BITS and not _writable(item):
+                yield Finding(_pointer(at), f"an integer of more than {sys.get_int_max_str_digits():,} digits, "
+                              "past Python's int-string limit (sys.set_int_max_str_digits): it cannot be written "
+                              "as JSON text", "#")
             continue
         if kind is float:
             if not math.isfinite(item):
@@ -217,6 +222,20 @@ def not_json(value: Any, pointer: str) -> Iterator[Finding]:
                                   "are strings)", "#")
         else:
             yield Finding(_pointer(at), f"a Python {kind.__name__}, which is not JSON data", "#")
+
+
+#: Integers this long or shorter are always written (the int-string limit is at least 640 digits).
+_SHORT_INT_BITS: Final = 2000
+
+
+def _writable(number: int) -> bool:
+    """Whether Python writes ``number`` as text (an integer past the int-string limit is a ValueError, raised
+    before any digit is made)."""
+    try:
+        str(number)
+    except ValueError:
+        return False
+    return True
 
 
 #: json.dumps(text, ensure_ascii=False) without building an encoder per call (findings quote values).
@@ -926,7 +945,7 @@ class Model:
         except RecursionError:
             raise _unwritable() from None
         except (TypeError, ValueError):
-            problems = list(not_json(data, ""))
+            problems = list(not_json(data, "", writing=True))
             if not problems:
                 raise
             raise ContractError(problems) from None

@@ -6,8 +6,10 @@ from __future__ import annotations
 import copy
 import json
 import math
+import sys
 from typing import Any
 
+import jsonpointer
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -65,6 +67,27 @@ def test_to_json_names_what_json_cannot_hold() -> None:
         with pytest.raises(w.ContractError) as caught:
             parsed.to_json()
         assert message in str(caught.value)
+
+
+@pytest.mark.parametrize("where", ["typed", "unknown"])
+def test_to_json_names_an_integer_too_long_to_write(where: str) -> None:
+    """An integer past Python's int-string limit (a ValueError from ``str`` itself, the oracle) can be parsed
+    from Python data but not written as JSON text: a ContractError naming where, not a bare ValueError."""
+    huge = 10 ** (sys.get_int_max_str_digits() + 10)
+    with pytest.raises(ValueError, match="Exceeds the limit"):
+        str(huge)
+    data = {"desktops": [], "total_count": 3}
+    if where == "typed":
+        data["total_count"] = huge
+    else:
+        data["extra"] = {"n": [1, huge, 10 ** 700]}
+    parsed = w.ListDesktopsDetailResponse.from_dict(data, tolerant=True)
+    with pytest.raises(w.ContractError) as caught:
+        parsed.to_json()
+    [problem] = caught.value.problems
+    assert jsonpointer.resolve_pointer(parsed.to_dict(), problem.pointer) == huge
+    assert "past Python's int-string limit" in problem.message
+    assert w.ListDesktopsDetailResponse.from_dict({"desktops": [], "total_count": 10 ** 700}).to_json()
 
 
 @pytest.mark.parametrize(("data", "pointer"), [
