@@ -390,7 +390,11 @@ class TypeBuilder:
             self.fail(f"{pointer}/enum", "keyword `enum` beside string constraints: the values say it all; "
                       "remove minLength/maxLength/pattern/format")
             return None
-        name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
+        # A component's enumeration is named after the component, one class however many properties refer
+        # to it (named after each property's owner, it became one class per owner); an inline one after its
+        # property. A `title` names either.
+        component = pointer == f"/components/schemas/{escape_token(prop)}"
+        name = schema.get("title") or (naming.pascal(prop) if component else naming.pascal(owner) + naming.pascal(prop))
         varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
         descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
         if len(varnames) != len(values) or len(descriptions) != len(values):
@@ -406,7 +410,7 @@ class TypeBuilder:
         known = self.enums.get(name)
         if known is not None and _signature(known) != _signature(made):
             self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} (known off the page: "
-                      f"{[m.value for m in known.known_members]}) at {known.rule}")
+                      f"{[m.value for m in known.known_members]}) at {known.rule}: give one of the two a `title`")
             return None
         self.enums.setdefault(name, made)
         return self.enums[name]

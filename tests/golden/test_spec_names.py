@@ -220,3 +220,47 @@ def test_counts_written_as_whole_floats_are_counts(tmp_path: Path) -> None:
                                                                 "expected at most 2 characters, found 3"]
     strategies = import_fresh(out, "names_pkg.strategies")
     find(strategies.a_payloads(), lambda p: "no" in p, settings=settings(database=None, max_examples=50))
+
+
+SHARED_ENUM = """\
+openapi: 3.1.0
+info: {title: Colours, version: "1", x-deskkit-package: colours_pkg}
+paths:
+  /notes/{id}:
+    get:
+      operationId: getNote
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: A note.
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Note"}
+components:
+  schemas:
+    Note:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+        color: {type: string, enum: [a, b]}
+        other: {$ref: "#/components/schemas/Color"}
+        pen: {$ref: "#/components/schemas/Pen"}
+    Pen:
+      type: object
+      properties:
+        c: {$ref: "#/components/schemas/Color"}
+    Color:
+      type: string
+      enum: [x, y]
+"""
+
+
+def test_a_component_enumeration_is_one_class_named_after_it(tmp_path: Path) -> None:
+    """``Color``, referred to from two models, was a class for each (``NoteColor``, ``PenColor``) and no ``Color``;
+    with an inline enumeration on ``Note.color`` too, the spec was refused as two ``NoteColor``\\ s."""
+    pkg = import_fresh(generated_from(tmp_path, SHARED_ENUM), "colours_pkg")
+    note = pkg.Note.from_dict({"id": "1", "color": "a", "other": "x", "pen": {"c": "y"}})
+    assert type(note.other) is pkg.Color and type(note.pen.c) is pkg.Color
+    assert note.color is pkg.NoteColor.A and note.pen.c is pkg.Color.Y
+    assert {"Color", "NoteColor"} <= set(pkg.__all__) and "PenColor" not in pkg.__all__
