@@ -241,9 +241,37 @@ def _excerpt(body: bytes) -> str:
 ErrorFields = tuple[str | None, str | None, str | None]
 
 
-def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: ErrorFields) -> ApiError:
+#: The request headers that carry a credential (beside the spec's API key header, which the auth names).
+CREDENTIAL_HEADERS: Final = ("X-Security-Token",)
+#: What a credential the service echoed back is shown as, in an error's text and attributes.
+HIDDEN: Final = "<credential>"
+
+
+def _sent_credentials(response: httpx.Response, token_header: str | None) -> tuple[str, ...]:
+    """The credentials the request that got ``response`` carried (the token; a temporary security token)."""
+    try:
+        headers = response.request.headers
+    except RuntimeError:  # (a response built by hand has no request)
+        return ()
+    names = (token_header, *CREDENTIAL_HEADERS) if token_header else CREDENTIAL_HEADERS
+    return tuple(value for name in names if (value := headers.get(name)))
+
+
+def _hidden(text: str | None, credentials: tuple[str, ...]) -> str | None:
+    for credential in credentials:
+        if text is not None and credential in text:
+            text = text.replace(credential, HIDDEN)
+    return text
+
+
+def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: ErrorFields,
+               credentials: tuple[str, ...] = ()) -> ApiError:
     """The typed error of a non-2xx response; a body that is not the documented JSON still gives one. The
-    code, message and request id are read from the fields the spec names (x-deskkit-error)."""
+    code, message and request id are read from the fields the spec names (x-deskkit-error). A credential the
+    request carried that the service echoes back (a 401 quoting the token, a Location carrying it) is
+    replaced by :data:`HIDDEN` everywhere the error shows or holds the service's text."""
+    for credential in credentials:
+        content = content.replace(credential.encode("utf-8", "surrogatepass"), HIDDEN.encode())
     code = message = body_request_id = None
     parsed: Model | None = None
     try:
@@ -259,14 +287,15 @@ def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: 
                 parsed = model.from_dict(body, tolerant=True)
             except (ContractError, RecursionError):
                 parsed = None
-    request_id = response.headers.get("X-Request-Id") or body_request_id
+    code, message = _hidden(code, credentials), _hidden(message, credentials)  # (an escaped echo, decoded)
+    request_id = _hidden(response.headers.get("X-Request-Id") or body_request_id, credentials)
     status = response.status_code
     kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else
                                       RedirectError if 300 <= status < 400 else ApiError)
     excerpt = "" if code or message else _excerpt(content)
     if kind is RedirectError:
-        return RedirectError(status, code, message, request_id, excerpt, location=response.headers.get("Location"),
-                             body=parsed)
+        return RedirectError(status, code, message, request_id, excerpt,
+                             location=_hidden(response.headers.get("Location"), credentials), body=parsed)
     return kind(status, code, message, request_id, excerpt, parsed)
 
 
@@ -600,7 +629,10 @@ class _Policy:
         """The model of a 2xx response (None where the spec documents no body), or the typed error."""
         response, body = answer
         if not response.is_success:
-            raise _error_for(response, body, op, self.error_fields)
+            header = self.auth.header if isinstance(self.auth, _TokenAuth) else None
+            failed = _error_for(response, body, op, self.error_fields, _sent_credentials(response, header))
+            del answer, response, body  # a traceback showing its frames' locals must not show the raw body either
+            raise failed
         if not op.documents(response.status_code):
             error = ContractError([Finding("", f"status {response.status_code} is not documented for {op.id}",
                                            "#")])
@@ -843,7 +875,11 @@ class BaseClient(_Client):
                 time.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(answer, op, tolerant)
+            try:
+                return policy.parse(answer, op, tolerant)
+            except ApiError:
+                del answer  # (see parse: the raw body may quote a credential)
+                raise
 
 
 class AsyncBaseClient(_Client):
@@ -924,4 +960,8 @@ class AsyncBaseClient(_Client):
                 await asyncio.sleep(delay)
                 attempt += 1
                 continue
-            return policy.parse(answer, op, tolerant)
+            try:
+                return policy.parse(answer, op, tolerant)
+            except ApiError:
+                del answer  # (see parse: the raw body may quote a credential)
+                raise

@@ -144,6 +144,21 @@ def _handler(state: Hostile) -> type[BaseHTTPRequestHandler]:
         def route_redirect_away(self, query: dict[str, str]) -> None:
             self.send(301, b"", {"Location": state.away + "/v2/p/desktops/stolen"})
 
+        def _credentials(self) -> str:
+            return " ".join(self.headers.get(name, "") for name in ("X-Auth-Token", "X-Security-Token"))
+
+        def route_echo_json(self, query: dict[str, str]) -> None:
+            """A 401 whose error message quotes the credentials it was sent (a careless gateway)."""
+            sent = self._credentials()
+            body = {"error_code": "APIGW." + sent, "error_msg": f"token {sent} is not valid", "request_id": sent}
+            self.send(401, json.dumps(body).encode())
+
+        def route_echo_text(self, query: dict[str, str]) -> None:
+            self.send(401, f"<html>bad token {self._credentials()}</html>".encode())
+
+        def route_echo_redirect(self, query: dict[str, str]) -> None:
+            self.send(302, b"", {"Location": "/login?token=" + self._credentials().replace(" ", "+")})
+
         def route_loop(self, query: dict[str, str]) -> None:
             self.send(302, b"", {"Location": self.path})
 

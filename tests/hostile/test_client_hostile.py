@@ -298,3 +298,24 @@ def test_the_async_client_has_the_same_limits_and_redirect_rule(hostile: server.
     with pytest.raises(CredentialsError):
         asyncio.run(run("ok", token=lambda: None))
     assert elsewhere.seen == [] and len(hostile.seen) == 2
+
+
+@pytest.mark.parametrize("route", ["echo-json", "echo-text", "echo-redirect"])
+@pytest.mark.parametrize("credentials", [{"token": TOKEN}, {"token": lambda: TOKEN},
+                                         {"ak": "AK", "sk": SK, "security_token": "sts-" + TOKEN}])
+def test_a_credential_the_service_echoes_is_hidden_in_the_error(hostile: server.Hostile, route: str,
+                                                                credentials: dict[str, Any]) -> None:
+    """The server quotes the token (or the temporary security token) it was sent in its error body, as a plain
+    text body, or in a redirect's Location: the error's message, repr, attributes and traceback show
+    ``<credential>`` instead. (The secret key is never sent, so never echoed.)"""
+    with pytest.raises(ClientError) as caught:
+        fetch(hostile.url, route, **credentials)
+    error = caught.value
+    assert hostile.seen and any(TOKEN in value for s in hostile.seen for value in s.headers.values())  # it was sent
+    ours = [frame for frame in traceback.TracebackException.from_exception(error, capture_locals=True).stack
+            if "workspace_desktop" in frame.filename]  # (the test's own locals hold the token, of course)
+    assert ours
+    shown = [str(error), repr(error), *map(str, vars(error).values()),
+             *(repr(frame.locals) for frame in ours)]
+    assert not any(TOKEN in text for text in shown), shown
+    assert "<credential>" in str(error) + str(vars(error))
