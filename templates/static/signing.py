@@ -85,7 +85,10 @@ class Secret:
 def header_value_problem(value: object) -> str | None:
     """Why ``value`` cannot be sent as a header value (without quoting it), or None when it can."""
     if not isinstance(value, str):
-        return f"is a {type(value).__name__}, not a string"
+        if value is None:
+            return "is None, not a string"
+        kind = type(value).__name__
+        return f"is {'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}, not a string"
     if not value:
         return "is empty"
     if "\r" in value or "\n" in value:

@@ -34,6 +34,7 @@ def test_what_is_not_a_field_value_is_refused_by_name(value: str, why: str) -> N
     assert FIELD_VALUE.fullmatch(value) is None and header_value_problem(value) == why
 
 
-@pytest.mark.parametrize(("value", "kind"), [(5, "int"), (None, "NoneType"), (b"a", "bytes")])
-def test_a_value_that_is_not_text_is_named_by_its_type(value: object, kind: str) -> None:
-    assert header_value_problem(value) == f"is a {kind}, not a string"
+@pytest.mark.parametrize(("value", "named"), [(5, "an int"), (None, "None"), (b"a", "a bytes"),
+                                              (1.5, "a float"), (object(), "an object")])
+def test_a_value_that_is_not_text_is_named_by_its_type(value: object, named: str) -> None:
+    assert header_value_problem(value) == f"is {named}, not a string"
