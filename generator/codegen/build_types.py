@@ -390,11 +390,7 @@ class TypeBuilder:
             self.fail(f"{pointer}/enum", "keyword `enum` beside string constraints: the values say it all; "
                       "remove minLength/maxLength/pattern/format")
             return None
-        # A component's enumeration is named after the component, one class however many properties refer
-        # to it (named after each property's owner, it became one class per owner); an inline one after its
-        # property. A `title` names either.
-        component = pointer == f"/components/schemas/{escape_token(prop)}"
-        name = schema.get("title") or (naming.pascal(prop) if component else naming.pascal(owner) + naming.pascal(prop))
+        name = schema.get("title") or naming.pascal(owner) + naming.pascal(prop)
         varnames = schema.get("x-enum-varnames") or [naming.constant(v) for v in values]
         descriptions = schema.get("x-enum-descriptions") or [""] * len(values)
         if len(varnames) != len(values) or len(descriptions) != len(values):
@@ -409,8 +405,9 @@ class TypeBuilder:
         made = EnumDef(name, schema.get("description", ""), members, f"#{pointer}")
         known = self.enums.get(name)
         if known is not None and _signature(known) != _signature(made):
+            hint = "give the other a different `title`" if schema.get("title") else "give one of the two a `title`"
             self.fail(pointer, f"enum name {name!r} is already used for {list(known.values)} (known off the page: "
-                      f"{[m.value for m in known.known_members]}) at {known.rule}: give one of the two a `title`")
+                      f"{[m.value for m in known.known_members]}) at {known.rule}: {hint}")
             return None
         self.enums.setdefault(name, made)
         return self.enums[name]

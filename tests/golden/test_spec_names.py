@@ -16,7 +16,7 @@ from hypothesis.errors import NoSuchExample
 from jsonschema import Draft202012Validator
 
 from generator.codegen.build import CLIENT_TAKEN
-from tests.helpers import generated_from, import_fresh
+from tests.helpers import deskkit, generated_from, import_fresh
 
 SPEC = """\
 openapi: 3.1.0
@@ -222,14 +222,17 @@ def test_counts_written_as_whole_floats_are_counts(tmp_path: Path) -> None:
     find(strategies.a_payloads(), lambda p: "no" in p, settings=settings(database=None, max_examples=50))
 
 
-SHARED_ENUM = """\
+def test_two_enumerations_given_one_name_are_refused_with_the_fix(tmp_path: Path) -> None:
+    """``Note.color`` (inline) and the component ``Color`` referred to from ``Note`` both make ``NoteColor``:
+    the refusal says how to tell them apart (a ``title``). Component enumerations keep the name of the model
+    that refers to them, as generated packages already in use have them."""
+    spec = """\
 openapi: 3.1.0
 info: {title: Colours, version: "1", x-deskkit-package: colours_pkg}
 paths:
-  /notes/{id}:
+  /notes:
     get:
       operationId: getNote
-      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
       responses:
         "200":
           description: A note.
@@ -240,27 +243,16 @@ components:
   schemas:
     Note:
       type: object
-      required: [id]
       properties:
-        id: {type: string}
         color: {type: string, enum: [a, b]}
         other: {$ref: "#/components/schemas/Color"}
-        pen: {$ref: "#/components/schemas/Pen"}
-    Pen:
-      type: object
-      properties:
-        c: {$ref: "#/components/schemas/Color"}
     Color:
       type: string
       enum: [x, y]
 """
-
-
-def test_a_component_enumeration_is_one_class_named_after_it(tmp_path: Path) -> None:
-    """``Color``, referred to from two models, was a class for each (``NoteColor``, ``PenColor``) and no ``Color``;
-    with an inline enumeration on ``Note.color`` too, the spec was refused as two ``NoteColor``\\ s."""
-    pkg = import_fresh(generated_from(tmp_path, SHARED_ENUM), "colours_pkg")
-    note = pkg.Note.from_dict({"id": "1", "color": "a", "other": "x", "pen": {"c": "y"}})
-    assert type(note.other) is pkg.Color and type(note.pen.c) is pkg.Color
-    assert note.color is pkg.NoteColor.A and note.pen.c is pkg.Color.Y
-    assert {"Color", "NoteColor"} <= set(pkg.__all__) and "PenColor" not in pkg.__all__
+    (tmp_path / "spec.yaml").write_text(spec)
+    result = deskkit("generate", "--spec", str(tmp_path / "spec.yaml"), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.rstrip().endswith("enum name 'NoteColor' is already used for ['a', 'b'] (known off the "
+                                           "page: []) at #/components/schemas/Note/properties/color: give one of "
+                                           "the two a `title`"), result.stderr
