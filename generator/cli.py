@@ -14,6 +14,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
+from .cache import cache_folder
 from .errors import DeskkitError, SpecError
 
 KINDS = ("valid", "quirky", "invalid", "error")
@@ -224,12 +225,14 @@ def _dispatch(args: argparse.Namespace) -> int:
 def _hypothesis_storage_aside() -> Iterator[None]:
     """A command that draws (samples, mock) is no test run: Hypothesis's cache of the constants it reads in
     source files went to ``.hypothesis/`` in the current folder. Unless the user has chosen a folder for it
-    (``HYPOTHESIS_STORAGE_DIRECTORY``), it goes to a temporary one, removed when the command ends."""
+    (``HYPOTHESIS_STORAGE_DIRECTORY``), it goes to deskkit's cache folder (with caching off, a temporary one)."""
     if "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ:
         yield
         return
-    with tempfile.TemporaryDirectory(prefix="deskkit-hypothesis-") as folder:
-        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = folder
+    with contextlib.ExitStack() as stack:
+        folder = cache_folder("hypothesis") or stack.enter_context(
+            tempfile.TemporaryDirectory(prefix="deskkit-hypothesis-"))
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(folder)
         try:
             yield
         finally:

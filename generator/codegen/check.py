@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from functools import cache
 from importlib import resources
@@ -23,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from ..cache import cache_folder
 from ..errors import SpecError, SpecIssue
 from .load import YAML_LOADER, Spec, escape_token
 
@@ -44,11 +44,11 @@ def _structure_validator() -> Draft202012Validator:
 
 def _passed_marker(spec: Spec) -> Path | None:
     """The file that records that this spec's data passed this structure schema (None: no cache)."""
-    if os.environ.get("DESKKIT_NO_CACHE"):
+    root = cache_folder("checked")
+    if root is None:
         return None
     digest = hashlib.sha256(_schema_text().encode())
     digest.update(json.dumps(spec.data, sort_keys=True, default=repr).encode())
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deskkit" / "checked"
     return root / digest.hexdigest()
 
 

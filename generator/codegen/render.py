@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import sys
 from collections.abc import Callable
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 from types import CodeType
 from typing import Any
 
 import jinja2
 
+from ..cache import cache_folder
 from ..errors import DeskkitError
 from . import client, fast, models, observe, pyfmt, strategies
 from .ir import Api
@@ -69,9 +68,9 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (compiling them is most of a run's time), in the user's cache
     folder; keyed by each template's source, so an edited template is compiled afresh. None (no cache)
     where that folder cannot be written, or with DESKKIT_NO_CACHE set."""
-    if os.environ.get("DESKKIT_NO_CACHE"):
+    root = cache_folder("jinja")
+    if root is None:
         return None
-    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "deskkit" / "jinja"
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError:

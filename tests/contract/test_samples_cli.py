@@ -96,8 +96,10 @@ def test_quirky_samples_of_a_spec_without_quirks_is_one_line(corpus: Path) -> No
 
 def test_samples_leave_nothing_in_the_current_folder(tmp_path: Path) -> None:
     """Hypothesis caches what it reads in source files under ``.hypothesis/`` in the current folder: a command
-    that draws puts it in a temporary folder instead (removed at the end), unless the user names one."""
+    that draws puts it in deskkit's cache folder instead (a temporary one with caching off), unless the user
+    names one."""
     env = {k: v for k, v in os.environ.items() if k != "HYPOTHESIS_STORAGE_DIRECTORY"}
+    env["XDG_CACHE_HOME"] = str(tmp_path.parent / f"{tmp_path.name}-cache")
     exe = str(Path(sys.executable).with_name("deskkit"))
     args = [exe, "samples", "--kind", "quirky", "--count", "3", "--seed", "4"]
     first = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
@@ -105,3 +107,7 @@ def test_samples_leave_nothing_in_the_current_folder(tmp_path: Path) -> None:
     chosen = subprocess.run(args, cwd=tmp_path, env={**env, "HYPOTHESIS_STORAGE_DIRECTORY": str(tmp_path / "mine")},
                             capture_output=True, text=True, check=True)
     assert chosen.stdout == first.stdout and [p.name for p in tmp_path.iterdir()] == ["mine"]
+    assert (Path(env["XDG_CACHE_HOME"]) / "deskkit" / "hypothesis").is_dir()
+    uncached = subprocess.run(args, cwd=tmp_path, env={**env, "DESKKIT_NO_CACHE": "1"}, capture_output=True,
+                              text=True, check=True)
+    assert uncached.stdout == first.stdout and [p.name for p in tmp_path.iterdir()] == ["mine"]
