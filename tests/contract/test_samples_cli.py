@@ -15,9 +15,18 @@ from jsonschema import Draft202012Validator
 from tests.helpers import deskkit
 
 SCHEMAS = resources.files("workspace_desktop") / "schemas"
-DOCUMENTED = Draft202012Validator(json.loads((SCHEMAS / "documented.schema.json").read_text(encoding="utf-8")))
-OBSERVED = Draft202012Validator(json.loads((SCHEMAS / "observed.schema.json").read_text(encoding="utf-8")))
-ERROR = Draft202012Validator(json.loads((SCHEMAS / "error.schema.json").read_text(encoding="utf-8")))
+
+
+def _validator(name: str) -> Draft202012Validator:
+    """The schema with its formats asserted, as deskkit asserts them (an invalid sample may break only the
+    format: `2022-02-30T00:00:00Z` matches the date-time pattern, and no calendar has that day)."""
+    schema = json.loads((SCHEMAS / name).read_text(encoding="utf-8"))
+    return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+DOCUMENTED = _validator("documented.schema.json")
+OBSERVED = _validator("observed.schema.json")
+ERROR = _validator("error.schema.json")
 
 
 def lines(path: Path) -> list[dict[str, Any]]:
