@@ -12,9 +12,11 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any, Final
 
 
 class NotRegular(OSError):
@@ -29,13 +31,48 @@ class NotRegular(OSError):
 def replaceable(path: Path) -> Path | None:
     """Where a file written whole (beside it, then renamed) takes ``path``'s place: ``path`` itself, or through
     symbolic links the file they name (the links stay links). None when ``path`` is not a regular file (a
-    FIFO, a device, a terminal, ``/dev/stdout`` onto a pipe): such an output is written to as it is, never
-    replaced — a rename over it would put an ordinary file where the reader, or the device, was."""
+    FIFO, a device, a terminal) or names an open descriptor (``/dev/stdout``, ``/dev/fd/N``): such an output
+    is written as it is (:func:`open_in_place`), never replaced — a rename over it would put an ordinary file
+    where the reader, or the device, was."""
+    if _descriptor(path) is not None:
+        return None
     try:
         mode = os.stat(path).st_mode  # (follows links)
     except OSError:  # no such file yet (a dangling link: the file it names is made), or unreachable (the
         return Path(os.path.realpath(path))  # write says why)
     return Path(os.path.realpath(path)) if stat.S_ISREG(mode) else None
+
+
+def open_in_place(path: Path, mode: str, **options: Any) -> IO[Any]:
+    """``path`` opened for writing as it is: through the descriptor it names, shared (``/dev/stdout`` onto a
+    file the shell opened: reopened, it was truncated and written from its start, over what the shell wrote
+    before and after), else opened by name (a FIFO, a device)."""
+    fd = _descriptor(path)
+    if fd is None:
+        return open(path, mode, **options)  # (the caller closes it)
+    return os.fdopen(os.dup(fd), mode, **options)
+
+
+_DESCRIPTOR: Final = re.compile(r"/dev/(?:std(in|out|err)|fd/([0-9]+))|/proc/(?:self|thread-self|[0-9]+)/fd/([0-9]+)")
+
+
+def _descriptor(path: Path) -> int | None:
+    """The descriptor of this process that ``path``, or a link on the way to what it names, stands for."""
+    current = os.path.abspath(path)
+    for _ in range(40):  # (the kernel's own limit on links followed)
+        found = _DESCRIPTOR.fullmatch(current)
+        if found is not None:
+            std, fd, proc = found.groups()
+            if proc is not None and not current.startswith(("/proc/self/", "/proc/thread-self/",
+                                                             f"/proc/{os.getpid()}/")):
+                return None  # another process's descriptor: opened by name
+            return ("in", "out", "err").index(std) if std else int(fd or proc)
+        try:
+            target = os.readlink(current)
+        except OSError:  # not a link (or gone): the chain ends here
+            return None
+        current = os.path.normpath(os.path.join(os.path.dirname(current), target))
+    return None
 
 
 def kind(mode: int) -> str:

@@ -10,13 +10,13 @@ import sys
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, Any
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from ..errors import DeskkitError
-from .files import replaceable
+from .files import open_in_place, replaceable
 from .stopping import stop_if_signalled, stop_on_sigterm
 
 
@@ -63,7 +63,7 @@ def jsonl(value: Any) -> str:
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085") + "\n"
 
 
-def write_samples(package: str, kind: str, count: int, run_seed: int, out: TextIO) -> int:
+def write_samples(package: str, kind: str, count: int, run_seed: int, out: IO[str]) -> int:
     """Write ``count`` lines ``{"kind", "payload", "injected"}``; the same seed gives the same bytes."""
     strategy = _strategy(package, kind)
     written = 0
@@ -93,7 +93,7 @@ def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None
     target = replaceable(out)
     if target is None:  # a FIFO, a device, /dev/stdout: written as it is (see replaceable)
         try:
-            with open(out, "w", encoding="utf-8", newline="\n") as handle:
+            with open_in_place(out, "w", encoding="utf-8", newline="\n") as handle:
                 write_samples(package, kind, count, run_seed, handle)
         except OSError as exc:
             raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None

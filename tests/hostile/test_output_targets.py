@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -80,3 +82,25 @@ def test_suggest_into_a_fifo_or_through_a_link(tmp_path: Path, option: str) -> N
     (tmp_path / "link.out").symlink_to("real.out")
     suggest(tmp_path / "link.out")
     assert (tmp_path / "link.out").is_symlink() and (tmp_path / "real.out").read_bytes() == expected
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1", "link-to-stdout"])
+def test_samples_to_stdout_by_name_keep_what_the_shell_wrote_around_them(tmp_path: Path, name: str) -> None:
+    """`{ echo h; deskkit samples --out /dev/stdout; echo t; } > f`: written through the shell's own
+    descriptor (shared offset), not reopened (which truncated f and wrote over `h`) nor replaced."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("no /proc")
+    _samples(tmp_path / "plain.jsonl")
+    (tmp_path / "link-to-stdout").symlink_to("/dev/stdout")
+    out = tmp_path / "f"
+    target = str(tmp_path / name) if not name.startswith("/") else name
+    exe = Path(sys.executable).with_name("deskkit")
+    script = (f'echo head; "{exe}" samples --kind quirky --count 5 --seed 7 --out "{target}" 2>/dev/null; '
+              "echo tail")
+    with out.open("w") as handle:
+        subprocess.run(["sh", "-c", script], stdout=handle, check=True, timeout=120)
+    assert out.read_bytes() == b"head\n" + (tmp_path / "plain.jsonl").read_bytes() + b"tail\n"
+    with out.open("a") as handle:  # `>>`: after what is there
+        subprocess.run(["sh", "-c", script], stdout=handle, check=True, timeout=120)
+    assert out.read_bytes() == 2 * (b"head\n" + (tmp_path / "plain.jsonl").read_bytes() + b"tail\n")
+    assert (tmp_path / "link-to-stdout").is_symlink()

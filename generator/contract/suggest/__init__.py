@@ -25,7 +25,7 @@ from ...codegen.load import Spec, load_spec
 from ...errors import DeskkitError
 from ..bindings import Bindings, default_package, load_bindings
 from ..captures import check_paths
-from ..files import replaceable
+from ..files import open_in_place, replaceable
 from .collect import Collector
 from .fresh import bindings_of
 from .propose import Builder, Suggestions
@@ -119,7 +119,7 @@ def _write(path: Path, text: str) -> None:
     target = replaceable(path)
     if target is None:  # a FIFO, a device, /dev/stdout: written as it is (see replaceable)
         try:
-            with open(path, "wb") as handle:
+            with open_in_place(path, "wb") as handle:
                 handle.write(data)
         except OSError as exc:
             raise DeskkitError(f"{path}: cannot write ({exc.strerror or exc})") from None
