@@ -43,7 +43,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Final, NamedTuple, Self, TypedDict
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 import httpx
 
@@ -245,16 +245,22 @@ ErrorFields = tuple[str | None, str | None, str | None]
 CREDENTIAL_HEADERS: Final = ("X-Security-Token",)
 #: What a credential the service echoed back is shown as, in an error's text and attributes.
 HIDDEN: Final = "<credential>"
+#: Credentials shorter than this are not looked for (replacing a letter everywhere would garble the text).
+HIDDEN_FROM: Final = 8
 
 
 def _sent_credentials(response: httpx.Response, token_header: str | None) -> tuple[str, ...]:
-    """The credentials the request that got ``response`` carried (the token; a temporary security token)."""
+    """The credentials the request that got ``response`` carried (the token; a temporary security token), each
+    with the forms an echo may take: as sent, percent-encoded (in a URL) and with JSON's escaped slash."""
     try:
         headers = response.request.headers
     except RuntimeError:  # (a response built by hand has no request)
         return ()
     names = (token_header, *CREDENTIAL_HEADERS) if token_header else CREDENTIAL_HEADERS
-    return tuple(value for name in names if (value := headers.get(name)))
+    sent = [value for name in names if (value := headers.get(name)) and len(value) >= HIDDEN_FROM]
+    forms = {form for value in sent for form in (value, quote(value, safe=""), quote_plus(value),
+                                                 value.replace("/", "\\/"))}
+    return tuple(sorted(forms, key=len, reverse=True))  # (the longest first: a form may hold another)
 
 
 def _hidden(text: str | None, credentials: tuple[str, ...]) -> str | None:
@@ -264,18 +270,28 @@ def _hidden(text: str | None, credentials: tuple[str, ...]) -> str | None:
     return text
 
 
+def _hidden_in(value: Any, credentials: tuple[str, ...]) -> Any:
+    """Decoded JSON with every credential in its strings (keys too) replaced by :data:`HIDDEN`."""
+    if isinstance(value, str):
+        return _hidden(value, credentials)
+    if isinstance(value, list):
+        return [_hidden_in(item, credentials) for item in value]
+    if isinstance(value, dict):
+        return {_hidden(key, credentials): _hidden_in(item, credentials) for key, item in value.items()}
+    return value
+
+
 def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: ErrorFields,
                credentials: tuple[str, ...] = ()) -> ApiError:
     """The typed error of a non-2xx response; a body that is not the documented JSON still gives one. The
     code, message and request id are read from the fields the spec names (x-deskkit-error). A credential the
     request carried that the service echoes back (a 401 quoting the token, a Location carrying it) is
-    replaced by :data:`HIDDEN` everywhere the error shows or holds the service's text."""
-    for credential in credentials:
-        content = content.replace(credential.encode("utf-8", "surrogatepass"), HIDDEN.encode())
+    replaced by :data:`HIDDEN` everywhere the error shows or holds the service's text: in the decoded body
+    (so an escaped echo is found too), the excerpt of a body that is not JSON, and the headers read."""
     code = message = body_request_id = None
     parsed: Model | None = None
     try:
-        body = json.loads(content)
+        body = _hidden_in(json.loads(content), credentials) if credentials else json.loads(content)
     except (ValueError, RecursionError):
         body = None
     if isinstance(body, dict):
@@ -287,12 +303,15 @@ def _error_for(response: httpx.Response, content: bytes, op: Operation, fields: 
                 parsed = model.from_dict(body, tolerant=True)
             except (ContractError, RecursionError):
                 parsed = None
-    code, message = _hidden(code, credentials), _hidden(message, credentials)  # (an escaped echo, decoded)
     request_id = _hidden(response.headers.get("X-Request-Id") or body_request_id, credentials)
     status = response.status_code
     kind = _BY_STATUS.get(status) or (ServerError if status >= 500 else
                                       RedirectError if 300 <= status < 400 else ApiError)
-    excerpt = "" if code or message else _excerpt(content)
+    if code or message:
+        excerpt = ""
+    else:  # (hidden before it is cut: a cut may leave part of a credential)
+        head = content[:240 + max(map(len, credentials), default=0)].decode("utf-8", "replace")
+        excerpt = _excerpt((_hidden(head, credentials) or "").encode())
     if kind is RedirectError:
         return RedirectError(status, code, message, request_id, excerpt,
                              location=_hidden(response.headers.get("Location"), credentials), body=parsed)

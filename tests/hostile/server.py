@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote_plus, urlsplit
 
 CHUNK = 64 * 1024
 
@@ -157,7 +157,14 @@ def _handler(state: Hostile) -> type[BaseHTTPRequestHandler]:
             self.send(401, f"<html>bad token {self._credentials()}</html>".encode())
 
         def route_echo_redirect(self, query: dict[str, str]) -> None:
-            self.send(302, b"", {"Location": "/login?token=" + self._credentials().replace(" ", "+")})
+            self.send(302, b"", {"Location": "/login?token=" + quote_plus(self._credentials())})
+
+        def route_echo_escaped(self, query: dict[str, str]) -> None:
+            """JSON whose slashes are escaped (``\\/``, as PHP and some Java services write them)."""
+            sent = self._credentials()
+            body = json.dumps({"error_code": "APIGW.0301", "error_msg": f"token {sent} is not valid",
+                               "detail": sent}).replace("/", "\\/")
+            self.send(401, body.encode())
 
         def route_loop(self, query: dict[str, str]) -> None:
             self.send(302, b"", {"Location": self.path})

@@ -13,6 +13,7 @@ import traceback
 import tracemalloc
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import httpx
 import pytest
@@ -300,22 +301,36 @@ def test_the_async_client_has_the_same_limits_and_redirect_rule(hostile: server.
     assert elsewhere.seen == [] and len(hostile.seen) == 2
 
 
-@pytest.mark.parametrize("route", ["echo-json", "echo-text", "echo-redirect"])
-@pytest.mark.parametrize("credentials", [{"token": TOKEN}, {"token": lambda: TOKEN},
-                                         {"ak": "AK", "sk": SK, "security_token": "sts-" + TOKEN}])
+SLASHED = "MIIabc/def+ghi==jkl"  # a token whose echo in a URL or escaped JSON is spelled otherwise
+
+
+@pytest.mark.parametrize("route", ["echo-json", "echo-text", "echo-redirect", "echo-escaped"])
+@pytest.mark.parametrize(("credentials", "secret"), [
+    ({"token": TOKEN}, TOKEN), ({"token": lambda: TOKEN}, TOKEN), ({"token": SLASHED}, SLASHED),
+    ({"ak": "AK", "sk": SK, "security_token": "sts/" + TOKEN}, "sts/" + TOKEN)])
 def test_a_credential_the_service_echoes_is_hidden_in_the_error(hostile: server.Hostile, route: str,
-                                                                credentials: dict[str, Any]) -> None:
-    """The server quotes the token (or the temporary security token) it was sent in its error body, as a plain
-    text body, or in a redirect's Location: the error's message, repr, attributes and traceback show
-    ``<credential>`` instead. (The secret key is never sent, so never echoed.)"""
+                                                                credentials: dict[str, Any], secret: str) -> None:
+    """The server quotes the token (or the temporary security token) it was sent: in its error body (also
+    with JSON's escaped slashes), as a plain-text body, or percent-encoded in a redirect's Location. The
+    error's message, repr, attributes, parsed body and the client's frames show ``<credential>`` instead.
+    (The secret key is never sent, so never echoed.)"""
     with pytest.raises(ClientError) as caught:
         fetch(hostile.url, route, **credentials)
     error = caught.value
-    assert hostile.seen and any(TOKEN in value for s in hostile.seen for value in s.headers.values())  # it was sent
+    assert any(secret in value for s in hostile.seen for value in s.headers.values())  # it was sent
     ours = [frame for frame in traceback.TracebackException.from_exception(error, capture_locals=True).stack
             if "workspace_desktop" in frame.filename]  # (the test's own locals hold the token, of course)
     assert ours
-    shown = [str(error), repr(error), *map(str, vars(error).values()),
+    body = getattr(error, "body", None)
+    shown = [str(error), repr(error), *map(str, vars(error).values()), repr(body),
              *(repr(frame.locals) for frame in ours)]
-    assert not any(TOKEN in text for text in shown), shown
+    spelled = {secret, quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/")}
+    assert not any(form in text for text in shown for form in spelled), shown
     assert "<credential>" in str(error) + str(vars(error))
+
+
+def test_a_short_token_is_not_looked_for(hostile: server.Hostile) -> None:
+    """A one-letter token would be replaced in every word of the message: it is not a secret worth that."""
+    with pytest.raises(ClientError) as caught:
+        fetch(hostile.url, "echo-json", token="abc")
+    assert caught.value.error_msg == "token abc  is not valid" and "<credential>" not in str(caught.value)
