@@ -128,7 +128,7 @@ def to_text(data: bytes | bytearray | str) -> str:
     try:
         return data.decode(encoding, "surrogatepass")
     except UnicodeDecodeError as exc:
-        before = exc.object[: exc.start].decode("utf-8", "replace")
+        before = exc.object[: exc.start].decode(encoding, "replace")  # (the text up to there, as it was read)
         name = encoding.upper().removesuffix("-SIG")  # (a NUL among the first bytes reads as UTF-16 or 32)
         why = exc.reason if name == "UTF-8" else f"{exc.reason}; the encoding read from its first bytes, as " \
             "json.loads does"

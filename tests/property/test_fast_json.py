@@ -145,3 +145,16 @@ def test_bytes_that_are_not_text_name_the_encoding_they_were_read_as(data: bytes
     with pytest.raises(jsontext.NotJson) as caught:
         jsontext.loads(data)
     assert caught.value.reason == named
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16", "utf-32-le", "utf-32"])
+def test_where_text_read_as_utf16_or_32_breaks_is_counted_in_that_text(encoding: str) -> None:
+    """The line and column of the last whole character are those of the text as it was read (counted here on
+    the str before it was encoded), not of its bytes read as UTF-8."""
+    text = '[\n\n"ééé", "x"]'
+    with pytest.raises(jsontext.NotJson) as caught:
+        jsontext.loads(text.encode(encoding)[:-1])  # the last character cut in two
+    cut = len(text) - 1
+    line = text.count("\n", 0, cut) + 1
+    column = cut - (text.rfind("\n", 0, cut) + 1) + 1
+    assert caught.value.at == {"line": line, "column": column}
