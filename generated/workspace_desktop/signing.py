@@ -90,7 +90,7 @@ def header_value_problem(value: object) -> str | None:
         if value is None:
             return "is None, not a string"
         kind = type(value).__name__
-        return f"is {'an' if kind[0].lower() in 'aeiou' else 'a'} {kind}, not a string"
+        return f"is {'an' if kind[0].lower() in 'aeio' else 'a'} {kind}, not a string"  # (a UUID)
     if not value:
         return "is empty"
     if "\r" in value or "\n" in value:

@@ -165,10 +165,10 @@ def _aliases(root: yaml.Node, path: Path) -> None:
 def _refused_character(exc: yaml.reader.ReaderError, text: bytes, path: Path) -> SpecIssue:
     """A character YAML does not allow, said with its line (the reader gives an offset: libyaml's counts bytes,
     PyYAML's own reader characters)."""
-    if YAML_LOADER is getattr(yaml, "CSafeLoader", None):
-        line = text[:exc.position].count(b"\n") + 1
-    else:
-        line = text.decode("utf-8")[:exc.position].count("\n") + 1
+    before = text[:exc.position].decode("utf-8", "replace") if YAML_LOADER is getattr(yaml, "CSafeLoader", None) \
+        else text.decode("utf-8")[:exc.position]
+    # YAML's line breaks (LF, CR, CRLF, NEL, LS, PS) are the ones splitlines knows that YAML lets through
+    line = len(before.splitlines()) + (before[-1:] in "\n\r\x85\u2028\u2029") if before else 1
     char = exc.character if isinstance(exc.character, int) else ord(exc.character)
     return SpecIssue(str(path), "", f"not valid YAML: the character U+{char:04X} (a control character YAML does "
                      "not allow)", line)
