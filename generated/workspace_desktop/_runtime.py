@@ -1120,6 +1120,9 @@ def decode(text: str | bytes) -> Any:
         string = text.decode(json.detect_encoding(text), "surrogatepass") if isinstance(text, bytes) else text
     except UnicodeDecodeError as exc:
         raise ContractError([Finding("", f"not UTF-8 text: {exc.reason} at byte {exc.start}", "#")]) from None
+    if isinstance(text, str) and text.startswith("\ufeff"):  # (as json.loads refuses it; bytes drop it)
+        raise ContractError([Finding("", "not JSON: text that starts with a byte-order mark (U+FEFF; decode the "
+                                     "bytes with utf-8-sig, or pass them as they are) at line 1 column 1", "#")])
     try:
         return _DECODER.decode(string)
     except json.JSONDecodeError as exc:

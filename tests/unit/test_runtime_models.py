@@ -403,11 +403,25 @@ def test_decode_names_the_refused_literal_and_where(text: str, needle: str, what
     (b'["\xc3', "not UTF-8 text: unexpected end of data at byte 2"),
     (b'["a", "\xc3"]', "not UTF-8 text: invalid continuation byte at byte 7"),
     ("[" * 100_000, "JSON nested too deeply to decode"),
+    ("\ufeff[1]", "not JSON: text that starts with a byte-order mark (U+FEFF; decode the bytes with utf-8-sig, or "
+     "pass them as they are) at line 1 column 1"),
 ])
 def test_decode_errors(text: str | bytes, message: str) -> None:
     with pytest.raises(rt.ContractError) as caught:
         rt.decode(text)
     assert caught.value.problems == (Finding("", message, "#"),)
+
+
+@pytest.mark.parametrize("text", ["\ufeff[1]", "\ufeff[1]".encode(), "\ufeff[1]".encode("utf-16")])
+def test_a_byte_order_mark_is_refused_where_json_loads_refuses_it(text: str | bytes) -> None:
+    """json.loads is the oracle: a str starting with U+FEFF is refused, bytes with a BOM are read."""
+    try:
+        expected: object = json.loads(text)
+    except ValueError:
+        with pytest.raises(rt.ContractError):
+            rt.decode(text)
+        return
+    assert rt.decode(text) == expected
 
 
 def test_refused_literal_without_one_names_the_error() -> None:
