@@ -309,7 +309,7 @@ SHARE = 0.25
 
 def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
     """``chunks``, each spilled file removed once the caller has taken its chunk (and written it), unless the
-    caller moved the file away to keep it (see :class:`.report.Spool`)."""
+    caller has removed its name already, holding it open (see :class:`.report.Spool`)."""
     for chunk in chunks:
         yield chunk
         if isinstance(chunk.text, Spilled):
