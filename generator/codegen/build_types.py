@@ -132,6 +132,7 @@ class TypeBuilder:
         self.site_ids: set[str] = set()
         self.unions: list[tuple[UnionOf, str]] = []  # discriminated unions to check once the models exist
         self.expanding: set[str] = set()  # components being read through $ref (an object model stops the chain)
+        self.cycles: set[frozenset[str]] = set()  # the $ref cycles reported
 
     def claim(self, site: str) -> str:
         """``site``, or a variant of it no other use-site has (names from the spec may collide)."""
@@ -198,8 +199,11 @@ class TypeBuilder:
             if is_object_model(target):
                 return ModelRef(self.claim(site), rule, name)
             if name in self.expanding:  # (`A: {$ref: B}`, `B: {$ref: A}`; or an array of itself)
-                self.fail(f"{pointer}/$ref", f"{name} contains itself through $ref with no object schema between: "
-                          "a recursive type needs a schema with properties under /components/schemas")
+                cycle = frozenset(self.expanding)
+                if cycle not in self.cycles:  # (once a cycle, whichever of its schemas it is reached from)
+                    self.cycles.add(cycle)
+                    self.fail(f"{pointer}/$ref", f"{name} contains itself through $ref with no object schema "
+                              "between: a recursive type needs a schema with properties under /components/schemas")
                 return None
             self.expanding.add(name)
             try:
