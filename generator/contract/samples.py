@@ -90,28 +90,27 @@ def samples(package: str, kind: str, count: int, run_seed: int, out: Path | None
     if out is None:
         write_samples(package, kind, count, run_seed, sys.stdout)
         return 0
+    # A regular file is written next to it and put in its place at the end: a run that fails or is stopped
+    # leaves what was there before. Anything else (a FIFO, a device, /dev/stdout) is written as it is.
     target = replaceable(out)
-    if target is None:  # a FIFO, a device, /dev/stdout: written as it is (see replaceable)
-        try:
-            with open_in_place(out, "w", encoding="utf-8", newline="\n") as handle:
-                write_samples(package, kind, count, run_seed, handle)
-        except OSError as exc:
-            raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
-        print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
-        return 0
-    # Written next to the file and put in its place at the end: a run that fails or is stopped leaves what was
-    # there before (it was emptied at the start).
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
     with ExitStack() as stack:
         stop_on_sigterm(stack)  # (so the partial file goes on SIGTERM too)
         try:
-            with partial.open("x", encoding="utf-8", newline="\n") as handle:
-                write_samples(package, kind, count, run_seed, handle)
-            os.replace(partial, target)
+            if target is None:
+                with open_in_place(out, "w", encoding="utf-8", newline="\n") as handle:
+                    write_samples(package, kind, count, run_seed, handle)
+            else:
+                partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+                stack.callback(_remove, partial)  # (gone once renamed: then nothing to remove)
+                with partial.open("x", encoding="utf-8", newline="\n") as handle:
+                    write_samples(package, kind, count, run_seed, handle)
+                os.replace(partial, target)
         except OSError as exc:
             raise DeskkitError(f"cannot write {out}: {exc.strerror}") from None
-        finally:
-            with contextlib.suppress(OSError):
-                partial.unlink()
     print(f"deskkit: wrote {count} {kind} samples to {out}", file=sys.stderr)
     return 0
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):
+        path.unlink()
