@@ -15,8 +15,9 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from itertools import chain, count
-from typing import Any
+from typing import Any, NoReturn
 
+from ..errors import DeskkitError
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
 from .judge import CONFORMANT, Judge, crashed, is_result
@@ -242,23 +243,164 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
         return
     import multiprocessing  # here: --jobs 1 does not pay for importing it
 
-    # fork keeps start-up cheap (the bindings are already imported). At most WINDOW units per worker are in
-    # flight, so what waits for a slow reader (chunks in memory, spilled texts on disk) stays bounded; a
-    # spilled text's file is removed once the caller has written it, and the folder goes with whatever is
-    # left however the run ends (SIGTERM included: see stopping.py).
+    # fork keeps start-up cheap (the bindings are already imported). At most WINDOW tasks per worker are out
+    # (sent, or back and not yet written), so what waits for a slow reader (chunks in memory, spilled texts
+    # on disk) stays bounded; a spilled text's file is removed once the caller has written it, and the folder
+    # goes with whatever is left however the run ends (SIGTERM included: see stopping.py).
     context = multiprocessing.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, _started(context, jobs, package) as pool:
-        pending: deque[Any] = deque()
-        for index, task in enumerate(tasks(units, jobs)):
-            pending.append(pool.apply_async(_run_spilling, ((task, package, renders, f"{folder}/{index}"),)))
-            if len(pending) >= WINDOW * jobs:
-                yield from _written(pending.popleft().get())
-        while pending:
-            yield from _written(pending.popleft().get())
+    with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, _Workers(context, jobs, package) as workers:
+        planned = enumerate(tasks(units, jobs))
+        out: deque[_Task] = deque()  # in input order
+        more = True
+        while True:
+            while more and workers.idle and len(out) < WINDOW * jobs:  # every idle worker gets the next task
+                index, task = next(planned, (-1, []))
+                if index < 0:
+                    more = False
+                else:
+                    out.append(workers.send((task, package, renders, f"{folder}/{index}")))
+            if not out:
+                return
+            if out[0].chunks is None:
+                workers.collect(block=True)
+            else:  # what is back and next in order is written; a worker done meanwhile gets its next task first
+                chunks = out.popleft().chunks
+                workers.collect(block=False)
+                yield from _written(chunks or [])
 
 
-#: Tasks in flight per worker process.
+#: Tasks out per worker (see :func:`judge_all`).
 WINDOW = 4
+
+
+class _Task:
+    """A task sent to a worker, and its chunks once they are back."""
+
+    __slots__ = ("chunks", "task")
+
+    def __init__(self, task: list[Unit]) -> None:
+        self.task = task
+        self.chunks: list[Chunk] | None = None
+
+
+class _Workers:
+    """Worker processes, each sent one task at a time through a pipe of its own and answering through
+    another. A worker never holds a task it has not started, so a task of any size is sent to a worker
+    that is reading it: nothing waits on a full pipe both ways. The main process keeps no threads (a
+    ``multiprocessing.Pool`` has three and hands each task on twice: a millisecond of the main process's
+    time a task, a twentieth of a two-worker run on the documented corpus), and a worker that dies ends the
+    run with an error rather than leaving its task waited for forever."""
+
+    def __init__(self, context: Any, jobs: int, package: str) -> None:
+        self.context, self.jobs, self.package = context, jobs, package
+        self.processes: list[Any] = []
+        self.senders: list[Any] = []  # the pipe each worker reads its tasks from (this end)
+        self.readers: list[Any] = []  # the pipe each worker answers through (this end)
+        self.busy: dict[int, _Task] = {}
+        self.idle: list[int] = []
+
+    def __enter__(self) -> _Workers:
+        # SIGTERM and Ctrl-C held back while forking: a worker forked with the main process's handlers that
+        # was stopped before it set its own (a short run) raised the main process's stop in a process of its
+        # own, with a traceback. Held back, the signal waits, then ends the worker quietly (_worker_loop).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
+        try:
+            for number in range(self.jobs):
+                task_reader, task_sender = self.context.Pipe(duplex=False)
+                answer_reader, answer_sender = self.context.Pipe(duplex=False)
+                inherited = [*self.senders, *self.readers, task_sender, answer_reader]
+                process = self.context.Process(target=_worker_loop, name=f"deskkit-worker-{number}", daemon=True,
+                                               args=(self.package, task_reader, answer_sender, inherited))
+                process.start()
+                task_reader.close()
+                answer_sender.close()  # its worker's copy is then the only one: its end is the worker's end
+                self.processes.append(process)
+                self.senders.append(task_sender)
+                self.readers.append(answer_reader)
+                self.idle.append(number)
+        except BaseException:
+            self.__exit__(True)
+            raise
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        return self
+
+    def send(self, task: tuple[list[Unit], str, str, str]) -> _Task:
+        number = self.idle.pop()
+        sent = self.busy[number] = _Task(task[0])
+        try:
+            self.senders[number].send(task)
+        except OSError:  # (a broken pipe: the worker is gone)
+            self._died(number)
+        return sent
+
+    def collect(self, *, block: bool) -> None:
+        """Take the answers the busy workers have sent (waiting for one when ``block``)."""
+        from multiprocessing.connection import wait
+
+        readers: dict[Any, int] = {self.readers[number]: number for number in self.busy}
+        for ready in wait(list(readers), None if block else 0) if readers else ():
+            number = readers[ready]
+            try:
+                kind, value = self.readers[number].recv()
+            except (EOFError, OSError):  # the worker's end closed without an answer: it has died
+                self._died(number)
+            if kind == "failed":
+                raise value
+            self.busy.pop(number).chunks = value
+            self.idle.append(number)
+
+    def _died(self, number: int) -> NoReturn:
+        process = self.processes[number]
+        process.join(1)
+        code = process.exitcode
+        how = f"was killed by signal {-code}" if code is not None and code < 0 else f"ended with status {code}"
+        raise DeskkitError(f"a worker process {how} while it judged {_what(self.busy[number].task)}: "
+                           "the report would be incomplete, so the run stops")
+
+    def __exit__(self, *exc: object) -> None:
+        """Each worker reads the end of its tasks and exits; on the way out of a failure it is stopped."""
+        for connection in (*self.senders, *self.readers):
+            connection.close()
+        for process in self.processes:
+            if exc and exc[0] is not None and process.is_alive():
+                process.terminate()
+        for process in self.processes:
+            process.join(5)
+            if process.exitcode is None:
+                process.kill()
+                process.join()
+
+
+def _what(task: list[Unit]) -> str:
+    first = task[0]
+    if isinstance(first, LineRange):
+        return f"{first.source or first.path} from line {first.first_line}"
+    return f"{first[0].source}" if first else "a task"
+
+
+def _worker_loop(package: str, tasks: Any, answers: Any, inherited: list[Any]) -> None:
+    """A worker process: its signals set and the bindings loaded (:func:`_worker`), the main process's ends of
+    the pipes it inherited closed (held here, they would keep another worker from ever reading the end of its
+    tasks), then each task read is run and answered with ``("chunks", chunks)`` or ``("failed", exception)``
+    until the main process closes the pipe."""
+    _worker(package)
+    for connection in inherited:
+        connection.close()
+    while True:
+        try:
+            task = tasks.recv()
+        except EOFError:
+            return
+        try:
+            answer: tuple[str, Any] = ("chunks", _run_spilling(task))
+        except Exception as exc:  # raised in the main process: the run stops, as it would with --jobs 1
+            answer = ("failed", exc)
+        try:
+            answers.send(answer)
+        except Exception as exc:  # (it does not pickle: pickled whole before a byte is sent, so none was)
+            failure = answer[1] if answer[0] == "failed" else exc
+            answers.send(("failed", RuntimeError(f"a worker failed: {failure!r}")))
 
 
 def tasks(units: Iterable[Unit], workers: int = 1) -> Iterator[list[Unit]]:
@@ -317,27 +459,14 @@ def _written(chunks: list[Chunk]) -> Iterator[Chunk]:
                 os.unlink(chunk.text.path)
 
 
-#: The signals a worker must not take with the main process's handlers (see :func:`_started`).
+#: The signals a worker must not take with the main process's handlers (see :meth:`_Workers.__enter__`).
 _STOPS = frozenset({signal.SIGTERM, signal.SIGINT})
-
-
-def _started(context: Any, jobs: int, package: str) -> Any:
-    """The pool, its workers forked with SIGTERM and Ctrl-C held back until :func:`_worker` has set their own
-    handling: a worker forked with the main process's handlers that the pool stopped before it got that far (a
-    short run: the pool is done with it before it ever takes a task) raised the main process's stop in a
-    process of its own, which printed its traceback. Held back, the signal waits and then ends the worker
-    quietly. The main process gets any that came meanwhile once its pool has started."""
-    held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPS)
-    try:
-        return context.Pool(jobs, initializer=_worker, initargs=(package,))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _worker(package: str) -> None:
     """A worker process: the default SIGTERM (the pool's way to stop it), Ctrl-C left to the main process
     (which stops the pool; a worker's own KeyboardInterrupt printed its traceback), then either let through
-    (:func:`_started` held them back), and the bindings loaded."""
+    (:meth:`_Workers.__enter__` held them back), and the bindings loaded."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPS)
