@@ -251,14 +251,12 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
     with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, _Workers(context, jobs, package) as workers:
         planned = enumerate(tasks(units, jobs))
         out: deque[_Task] = deque()  # in input order
-        more = True
+        following = next(planned, None)  # planned while the workers are busy, so an idle one waits for no read
         while True:
-            while more and workers.idle and len(out) < WINDOW * jobs:  # every idle worker gets the next task
-                index, task = next(planned, (-1, []))
-                if index < 0:
-                    more = False
-                else:
-                    out.append(workers.send((task, package, renders, f"{folder}/{index}")))
+            while following is not None and workers.idle and len(out) < WINDOW * jobs:
+                index, task = following
+                out.append(workers.send((task, package, renders, f"{folder}/{index}")))
+                following = next(planned, None)
             if not out:
                 return
             if out[0].chunks is None:
