@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from .cache import cache_folder
 from .errors import DeskkitError, SpecError
@@ -346,5 +348,14 @@ def _quiet_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def run() -> NoReturn:
+    """The ``deskkit`` command: :func:`main`, then the process ends. What is still alive is frozen first
+    (``gc.freeze``): the collection Python runs as it exits would otherwise walk every object left, to free
+    what is about to be given back to the system anyway (a fifth of a one-line ``validate``, 25 ms)."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -165,3 +166,26 @@ def test_a_sigterm_whose_exception_is_lost_still_stops_the_run(tmp_path: Path, m
     assert len(capsys.readouterr().out.splitlines()) == 2
     assert cli.main(["samples", "--kind", "valid", "--count", "5", "--out", str(out)]) == 0
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+
+
+FREEZE_PROBE = """
+import gc, sys
+from generator import cli
+sys.argv = ["deskkit", "validate", sys.argv[1]]
+try:
+    cli.run()
+except SystemExit as exc:
+    print(exc.code, gc.get_freeze_count() > 0)
+"""
+
+
+def test_the_command_freezes_what_is_left_as_it_exits() -> None:
+    """``deskkit`` is :func:`generator.cli.run`: main's status, everything still alive frozen first, so the
+    collection Python runs on its way out walks nothing (``validate`` unfreezes for callers in the process)."""
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="deskkit")
+    assert script.value == "generator.cli:run"
+    done = subprocess.run([sys.executable, "-c", FREEZE_PROBE, EXAMPLE], capture_output=True, text=True, timeout=120,
+                          check=True)
+    assert done.stdout.splitlines()[-1] == "0 True"
