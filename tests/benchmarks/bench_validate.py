@@ -1,6 +1,6 @@
 """`deskkit validate` on 100,000 JSON Lines against the loop a user would write instead (run by hand).
 
-    pip install -e ".[test,bench]" && python -m tests.benchmarks.bench_validate [--lines 100000] [--rounds 3]
+    pip install -e ".[test,bench]" && python -m tests.benchmarks.bench_validate [--lines 100000] [--rounds 5]
 
 Four corpora, each a .jsonl file of --lines lines cycling through its bodies:
 
@@ -149,7 +149,7 @@ def precompile() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=100_000)
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)  # single rounds here ranged over a third
     parser.add_argument("--only", action="append", help="run only this corpus (repeatable)")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="deskkit-bench-"))
