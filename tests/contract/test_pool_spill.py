@@ -156,9 +156,12 @@ def test_a_stalled_reader_holds_a_bounded_backlog_and_a_stop_leaves_nothing(tmp_
     path = captures(tmp_path / "caps.jsonl", 40000)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
+    # Ctrl-C as a terminal sends it: to a process that takes it (started from a shell's background job, this
+    # test process ignores SIGINT, and a process started ignoring it keeps ignoring it, Python included)
     process = subprocess.Popen([EXE, "validate", "--format", "text", "--jobs", "2", str(path)],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True)
+                               env={**os.environ, "TMPDIR": str(scratch)}, start_new_session=True,
+                               preexec_fn=_takes_ctrl_c)
     try:
         files = _settled(scratch)
         assert path.stat().st_size > 40 * (1 << 20)  # over ten tasks of 4 MiB: a run ahead would spill them all
@@ -172,6 +175,10 @@ def test_a_stalled_reader_holds_a_bounded_backlog_and_a_stop_leaves_nothing(tmp_
         process.kill()
     assert process.returncode == status and stderr == b"", stderr
     assert list(scratch.iterdir()) == []
+
+
+def _takes_ctrl_c() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def _settled(scratch: Path) -> int:
