@@ -285,9 +285,9 @@ class _Workers:
     """Worker processes, each sent one task at a time through a pipe of its own and answering through
     another. A worker never holds a task it has not started, so a task of any size is sent to a worker
     that is reading it: nothing waits on a full pipe both ways. The main process keeps no threads (a
-    ``multiprocessing.Pool`` has three and hands each task on twice: a millisecond of the main process's
-    time a task, a twentieth of a two-worker run on the documented corpus), and a worker that dies ends the
-    run with an error rather than leaving its task waited for forever."""
+    ``multiprocessing.Pool`` has three and hands each task on twice: about a millisecond of the main
+    process's CPU a task, measured with tasks that do nothing), and a worker that dies ends the run with an
+    error rather than leaving its task waited for forever."""
 
     def __init__(self, context: Any, jobs: int, package: str) -> None:
         self.context, self.jobs, self.package = context, jobs, package
