@@ -290,7 +290,9 @@ class _Workers:
     error rather than leaving its task waited for forever."""
 
     def __init__(self, context: Any, jobs: int, package: str) -> None:
-        self.context, self.jobs, self.package = context, jobs, package
+        from multiprocessing.connection import wait  # (imported once a run, not once a task)
+
+        self.context, self.jobs, self.package, self.wait = context, jobs, package, wait
         self.processes: list[Any] = []
         self.senders: list[Any] = []  # the pipe each worker reads its tasks from (this end)
         self.readers: list[Any] = []  # the pipe each worker answers through (this end)
@@ -334,10 +336,8 @@ class _Workers:
 
     def collect(self, *, block: bool) -> None:
         """Take the answers the busy workers have sent (waiting for one when ``block``)."""
-        from multiprocessing.connection import wait
-
         readers: dict[Any, int] = {self.readers[number]: number for number in self.busy}
-        for ready in wait(list(readers), None if block else 0) if readers else ():
+        for ready in self.wait(list(readers), None if block else 0) if readers else ():
             number = readers[ready]
             try:
                 kind, value = self.readers[number].recv()
