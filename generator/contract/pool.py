@@ -249,13 +249,13 @@ def judge_all(units: Iterable[Unit], package: str, jobs: int, renders: str) -> I
     # goes with whatever is left however the run ends (SIGTERM included: see stopping.py).
     context = multiprocessing.get_context("fork")
     with tempfile.TemporaryDirectory(prefix="deskkit-jobs-") as folder, _Workers(context, jobs, package) as workers:
-        planned = enumerate(tasks(units, jobs))
+        planned = (_Task(index, task, (task, package, renders, f"{folder}/{index}"))
+                   for index, task in enumerate(tasks(units, jobs)))
         out: deque[_Task] = deque()  # in input order
         following = next(planned, None)  # planned while the workers are busy, so an idle one waits for no read
         while True:
-            while following is not None and workers.idle and len(out) < WINDOW * jobs:
-                index, task = following
-                out.append(workers.send((task, package, renders, f"{folder}/{index}")))
+            while following is not None and len(out) < WINDOW * jobs and workers.take(following):
+                out.append(following)
                 following = next(planned, None)
             if not out:
                 return
@@ -272,22 +272,34 @@ WINDOW = 4
 
 
 class _Task:
-    """A task sent to a worker, and its chunks once they are back."""
+    """A task for a worker, pickled once (its size decides which workers may take it), and its chunks once
+    they are back."""
 
-    __slots__ = ("chunks", "task")
+    __slots__ = ("chunks", "index", "message", "task")
 
-    def __init__(self, task: list[Unit]) -> None:
-        self.task = task
+    def __init__(self, index: int, task: list[Unit], args: tuple[list[Unit], str, str, str]) -> None:
+        self.index, self.task = index, task
+        import pickle  # here: --jobs 1 does not pay for importing it
+
+        self.message = pickle.dumps(args, pickle.HIGHEST_PROTOCOL)
         self.chunks: list[Chunk] | None = None
 
 
 class _Workers:
-    """Worker processes, each sent one task at a time through a pipe of its own and answering through
-    another. A worker never holds a task it has not started, so a task of any size is sent to a worker
-    that is reading it: nothing waits on a full pipe both ways. The main process keeps no threads (a
-    ``multiprocessing.Pool`` has three and hands each task on twice: about a millisecond of the main
-    process's CPU a task, measured with tasks that do nothing), and a worker that dies ends the run with an
-    error rather than leaving its task waited for forever."""
+    """Worker processes, each sent its tasks through a pipe of its own and answering through another. The
+    main process keeps no threads (a ``multiprocessing.Pool`` has three and hands each task on twice: about a
+    millisecond of the main process's CPU a task, measured with tasks that do nothing), and a worker that
+    dies ends the run with an error rather than leaving its task waited for forever.
+
+    A worker has at most two tasks: the one it judges and, when it is small, the next, waiting in its pipe,
+    so the worker starts it as soon as it has answered rather than after a round trip through the main
+    process (which may be busy writing: 4% of each worker's time on the vendor page went waiting). Nothing
+    waits on a full pipe both ways: a task of any size goes to a worker with none, which is reading it; a
+    small one (``AHEAD_BYTES``: a page, the least room a pipe has) to a worker with one, whose answers
+    before it are all back, so the worker is reading that task or judging it and writes nothing before it
+    has read that one whole."""
+
+    AHEAD_BYTES = 4096 - 4  # (a message's length goes before it, in four bytes)
 
     def __init__(self, context: Any, jobs: int, package: str) -> None:
         from multiprocessing.connection import wait  # (imported once a run, not once a task)
@@ -296,8 +308,11 @@ class _Workers:
         self.processes: list[Any] = []
         self.senders: list[Any] = []  # the pipe each worker reads its tasks from (this end)
         self.readers: list[Any] = []  # the pipe each worker answers through (this end)
-        self.busy: dict[int, _Task] = {}
-        self.idle: list[int] = []
+        self.out: list[deque[_Task]] = []  # each worker's tasks, in the order sent, until answered
+
+    @property
+    def busy(self) -> bool:
+        return any(self.out)
 
     def __enter__(self) -> _Workers:
         # SIGTERM and Ctrl-C held back while forking: a worker forked with the main process's handlers that
@@ -317,7 +332,7 @@ class _Workers:
                 self.processes.append(process)
                 self.senders.append(task_sender)
                 self.readers.append(answer_reader)
-                self.idle.append(number)
+                self.out.append(deque())
         except BaseException:
             self.__exit__(True)
             raise
@@ -325,18 +340,32 @@ class _Workers:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
         return self
 
-    def send(self, task: tuple[list[Unit], str, str, str]) -> _Task:
-        number = self.idle.pop()
-        sent = self.busy[number] = _Task(task[0])
+    def take(self, task: _Task) -> bool:
+        """Send ``task`` to a worker that may take it now (see the class): one with no task, else, when it is
+        small, the one whose only task was sent first. False when none may."""
+        number = self._taker(len(task.message))
+        if number is None:
+            return False
+        self.out[number].append(task)
         try:
-            self.senders[number].send(task)
+            self.senders[number].send_bytes(task.message)
         except OSError:  # (a broken pipe: the worker is gone)
             self._died(number)
-        return sent
+        task.message = b""  # (sent: a batch of captures can be megabytes, and tasks wait here to be written)
+        return True
+
+    def _taker(self, size: int) -> int | None:
+        free = [n for n, tasks in enumerate(self.out) if not tasks]
+        if free:
+            return free[0]
+        if size > self.AHEAD_BYTES:
+            return None
+        ahead = [n for n, tasks in enumerate(self.out) if len(tasks) == 1]
+        return min(ahead, key=lambda n: self.out[n][0].index, default=None)
 
     def collect(self, *, block: bool) -> None:
         """Take the answers the busy workers have sent (waiting for one when ``block``)."""
-        readers: dict[Any, int] = {self.readers[number]: number for number in self.busy}
+        readers: dict[Any, int] = {self.readers[number]: number for number, tasks in enumerate(self.out) if tasks}
         for ready in self.wait(list(readers), None if block else 0) if readers else ():
             number = readers[ready]
             try:
@@ -345,15 +374,14 @@ class _Workers:
                 self._died(number)
             if kind == "failed":
                 raise value
-            self.busy.pop(number).chunks = value
-            self.idle.append(number)
+            self.out[number].popleft().chunks = value
 
     def _died(self, number: int) -> NoReturn:
         process = self.processes[number]
         process.join(1)
         code = process.exitcode
         how = f"was killed by signal {-code}" if code is not None and code < 0 else f"ended with status {code}"
-        raise DeskkitError(f"a worker process {how} while it judged {_what(self.busy[number].task)}: "
+        raise DeskkitError(f"a worker process {how} while it judged {_what(self.out[number][0].task)}: "
                            "the report would be incomplete, so the run stops")
 
     def __exit__(self, *exc: object) -> None:

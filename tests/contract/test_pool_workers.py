@@ -1,7 +1,8 @@
-"""The worker processes of ``--jobs N`` (``pool._Workers``): one task at a time each, through pipes of their
-own. What a worker raises is raised in the main process; a worker that dies stops the run with an error that
-names the task (``multiprocessing.Pool`` waited for its task forever); and when the tasks end, every worker
-ends by itself, having read the end of its pipe (no worker kept another's pipe open).
+"""The worker processes of ``--jobs N`` (``pool._Workers``): a task at a time each (and a small next one
+waiting), through pipes of their own. What a worker raises is raised in the main process; a worker that
+dies stops the run with an error that names the task (``multiprocessing.Pool`` waited for its task
+forever); and when the tasks end, every worker ends by itself, having read the end of its pipe (no worker
+kept another's pipe open).
 
 Oracles: the exit status of each worker process as the system gives it, and the report of ``--jobs 1``."""
 
@@ -18,7 +19,7 @@ import pytest
 from generator.contract import pool
 from generator.contract.captures import line_ranges
 from generator.contract.pool import judge_all
-from tests.conftest import documented_example
+from tests.conftest import documented_example, load_example
 
 PACKAGE = "workspace_desktop"
 
@@ -96,7 +97,9 @@ def test_each_worker_ends_by_itself_once_the_tasks_do(tmp_path: Path, jobs: int)
     context = multiprocessing.get_context("fork")
     units = list(line_ranges(path, size=4096))
     with pool._Workers(context, jobs, PACKAGE) as workers:
-        sent = [workers.send(([unit], PACKAGE, "json", str(tmp_path / f"s{i}"))) for i, unit in enumerate(units[:jobs])]
+        sent = [pool._Task(i, [unit], ([unit], PACKAGE, "json", str(tmp_path / f"s{i}")))
+                for i, unit in enumerate(units[:jobs])]
+        assert all(workers.take(task) for task in sent)
         while workers.busy:
             workers.collect(block=True)
         processes = list(workers.processes)
@@ -104,3 +107,65 @@ def test_each_worker_ends_by_itself_once_the_tasks_do(tmp_path: Path, jobs: int)
     assert [sum(chunk.results for chunk in task.chunks or []) for task in sent] == [
         len(data[unit.start:unit.end].splitlines()) for unit in units[:jobs]]
     assert [process.exitcode for process in processes] == [0] * jobs
+
+
+def test_a_small_task_waits_in_a_busy_workers_pipe_and_a_large_one_for_an_idle_worker(tmp_path: Path) -> None:
+    """A worker is sent its next task while it judges one, so it need not wait for the main process between
+    tasks; but only a small task, and only one: a large one could fill the pipe of a worker that is busy
+    writing its answer to a main process busy writing to it. The answers come back in the order sent."""
+    path = corpus(tmp_path / "caps.jsonl", 20)
+    units = list(line_ranges(path, size=4096))
+    small = [pool._Task(i, [unit], ([unit], PACKAGE, "json", str(tmp_path / f"s{i}")))
+             for i, unit in enumerate(units[:3])]
+    body = json.dumps(documented_example()).encode()
+    batch = [pool.Capture("big.json", body + b" " * i) for i in range(4)]  # (one object would be pickled once)
+    large = pool._Task(3, [batch], ([batch], PACKAGE, "json", str(tmp_path / "s3")))
+    assert len(large.message) > pool._Workers.AHEAD_BYTES >= max(len(task.message) for task in small)
+    with pool._Workers(multiprocessing.get_context("fork"), 1, PACKAGE) as workers:
+        assert workers.take(small[0]) and workers.take(small[1])  # judged, and waiting in the pipe
+        assert not workers.take(small[2])  # two are out
+        while small[0].chunks is None:
+            workers.collect(block=True)
+        assert not workers.take(large)  # the worker still has one
+        while small[1].chunks is None:
+            workers.collect(block=True)
+        assert workers.take(large)  # the worker is idle
+        assert workers.take(small[2])  # behind the large one, which the worker reads whole before it answers
+        while workers.busy:
+            workers.collect(block=True)
+    assert [sum(c.results for c in task.chunks or []) for task in (*small[:2], large, small[2])] == [
+        *(len(path.read_bytes()[u.start:u.end].splitlines()) for u in units[:2]), 4,
+        len(path.read_bytes()[units[2].start:units[2].end].splitlines())]
+
+
+# Every text through the pipes (none left in a file), answers larger than a pipe holds, with tasks both small
+# (ranges of the vendor page, 1.4 KB of findings a line) and large (batches of captures, 2.5 MB): a run that
+# waits on a full pipe both ways never ends.
+FULL_PIPES = """
+import json, sys
+from pathlib import Path
+from generator.contract import pool
+from generator.contract.captures import Capture, line_ranges
+from generator.contract.pool import judge_all
+
+pool.SPILL_AFTER = 1 << 40
+lines, body = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes()
+units = []
+for unit in line_ranges(lines, size=1 << 18):
+    units += [unit, [Capture("batch.json", body + b" " * i) for i in range(40)]]  # (one object: pickled once)
+for jobs in (1, 2, 3):
+    chunks = judge_all(units, "workspace_desktop", jobs, "json")
+    print(json.dumps([(c.source, c.results, c.text) for c in chunks]))
+"""
+
+
+def test_answers_and_tasks_larger_than_a_pipe_never_wait_on_each_other(tmp_path: Path) -> None:
+    path = tmp_path / "page.jsonl"
+    path.write_text((json.dumps(load_example()) + "\n") * 1000)
+    body = tmp_path / "body.json"
+    body.write_text(json.dumps(documented_example()) + " " * 60_000)  # a batch of 40: a 2.5 MB task
+    done = subprocess.run([sys.executable, "-c", FULL_PIPES, str(path), str(body)], capture_output=True,
+                          text=True, timeout=120, check=True)
+    one, two, three = done.stdout.splitlines()
+    assert one == two == three
+    assert max(len(text) for _, _, text in json.loads(one)) > 1 << 17  # (a pipe holds 64 KiB)
