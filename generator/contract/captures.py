@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO, Final, NamedTuple
 from urllib.parse import urlsplit
 
 from ..errors import DeskkitError
@@ -348,7 +348,12 @@ def line_captures(lines: Iterable[bytes | bytearray | str], source: str, operati
                 end -= 1
             line = _trim(line, len(line) - end)
         if line and (not line.isspace() or line.strip(b" \t\r\n")):  # not blank() (inlined: every line)
-            yield Capture(source, line, operation, line=number)
+            # Capture(source, line, operation, line=number), without the keyword-taking __new__ a NamedTuple
+            # makes (half the cost: 1% of a run on small bodies)
+            yield _new_tuple(Capture, (source, line, operation, None, number, None, None))
+
+
+_new_tuple: Final = tuple.__new__
 
 
 def _trim(line: bytes | bytearray, count: int) -> bytes | bytearray:
