@@ -21,16 +21,16 @@ from ..errors import DeskkitError
 from .bindings import Bindings, load_bindings
 from .captures import Capture, LineRange, Unit, read_range
 from .judge import CONFORMANT, Judge, crashed, is_result
-from .report import RENDERERS
+from .report import RENDERERS, encoded
 from .results import Chunk, Result, Spilled
 
 
-def _joined(texts: list[str], joiner: str) -> str:
-    return joiner.join(t for t in texts if t)
+def _joined(texts: list[str], joiner: str) -> bytes:
+    return encoded([t for t in texts if t], joiner)
 
 
 def _chunks(captures: Iterable[Capture], package: str, renders: str,
-            keep: Callable[[list[str], str], str | Spilled] = _joined) -> list[Chunk]:
+            keep: Callable[[list[str], str], str | bytes | Spilled] = _joined) -> list[Chunk]:
     """Judge and render ``captures``, grouped into one chunk per run of the same source, its text the
     rendered texts joined (``keep``: made of them and the joiner another way, e.g. left in a file).
 
@@ -179,7 +179,7 @@ def _captures(unit: Unit) -> Iterable[Capture]:
 
 
 def run_task(units: list[Unit], package: str, renders: str,
-             keep: Callable[[list[str], str], str | Spilled] = _joined) -> list[Chunk]:
+             keep: Callable[[list[str], str], str | bytes | Spilled] = _joined) -> list[Chunk]:
     """Judge units one after the other as one piece of work: one chunk per run of the same source."""
     return _chunks(chain.from_iterable(map(_captures, units)), package, renders, keep)
 
@@ -220,9 +220,9 @@ def spilled(texts: list[str], joiner: str, path: str) -> str | Spilled:
     try:
         with handle:
             for at in range(0, len(parts), PIECE):
-                piece = joiner.join(parts[at:at + PIECE]) if at == 0 else joiner + joiner.join(parts[at:at + PIECE])
-                data = piece.encode("utf-8", "backslashreplace")  # as the writers' spools encode
-                size += handle.write(data)
+                if at:
+                    size += handle.write(joiner.encode())
+                size += handle.write(encoded(parts[at:at + PIECE], joiner))
     except OSError:  # (a full disk, a file size limit): no part of it is left taking room
         with contextlib.suppress(OSError):
             os.unlink(path)

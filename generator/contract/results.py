@@ -74,5 +74,5 @@ class Chunk(NamedTuple):
     verdicts: Counter[str]
     quirks: Counter[str]
     undocumented: Counter[str]
-    text: str | Spilled
+    text: str | bytes | Spilled  # bytes: UTF-8 (see :func:`.report.encoded`)
     off_page: Counter[tuple[str, str]]  # (level, pointer) of each off-page finding

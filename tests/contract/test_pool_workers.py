@@ -155,7 +155,7 @@ for unit in line_ranges(lines, size=1 << 18):
     units += [unit, [Capture("batch.json", body + b" " * i) for i in range(40)]]  # (one object: pickled once)
 for jobs in (1, 2, 3):
     chunks = judge_all(units, "workspace_desktop", jobs, "json")
-    print(json.dumps([(c.source, c.results, c.text) for c in chunks]))
+    print(json.dumps([(c.source, c.results, c.text if isinstance(c.text, str) else c.text.decode()) for c in chunks]))
 """
 
 

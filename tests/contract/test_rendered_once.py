@@ -44,10 +44,13 @@ def bodies() -> list[bytes]:
             b"{cut"]
 
 
-def expected(lines: list[bytes], source: str, renders: str, first_line: int = 1) -> str:
+def expected(lines: list[bytes], source: str, renders: str, first_line: int = 1) -> bytes:
+    """Each result rendered by itself, the texts joined, then encoded as the spools encode (a chunk's text is
+    UTF-8: see report.encoded)."""
     judge = Judge(load_bindings("workspace_desktop"))
     render, joiner = RENDERERS[renders]
-    return joiner.join(t for t in (render(judge(c)) for c in line_captures(lines, source, first_line=first_line)) if t)
+    texts = (render(judge(c)) for c in line_captures(lines, source, first_line=first_line))
+    return joiner.join(t for t in texts if t).encode("utf-8", "backslashreplace")
 
 
 @pytest.mark.parametrize("renders", sorted(RENDERERS))

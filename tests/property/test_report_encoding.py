@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from generator.contract.jsontext import FAST_DUMPS
-from generator.contract.report import JsonWriter, Summary, _dumps, json_safe, render_json
+from generator.contract.report import JsonWriter, Summary, _dumps, encoded, json_safe, render_json
 from generator.contract.results import Chunk
 
 # What the report must not carry raw (its definition, written out here rather than imported).
@@ -104,3 +104,10 @@ def test_a_spooled_report_is_copied_to_a_file_byte_for_byte(tmp_path: Path) -> N
 
 def _chunk(text: str) -> Chunk:
     return Chunk("caps", 1, Counter({"violation": 1}), Counter(), Counter(), text, Counter())
+
+
+@given(st.lists(TEXT | st.text(st.sampled_from("ab\n"), max_size=6), max_size=12), st.sampled_from([",\n", "", "\n"]))
+def test_a_chunks_texts_are_encoded_as_their_join_would_be(texts: list[str], joiner: str) -> None:
+    """``encoded`` encodes texts one by one when any is not ASCII: the bytes are those of the texts joined
+    whole, then encoded as the spools encode (a lone surrogate as a backslash escape)."""
+    assert encoded(texts, joiner) == joiner.join(texts).encode("utf-8", "backslashreplace")
