@@ -1,6 +1,7 @@
 """How ``--jobs`` groups units into tasks, checked against the rule restated here over random unit lists:
 consecutive JSON Lines ranges together, closed once they hold ``TASK_BYTES`` or ``SHARE`` / workers of what
-was left of their file at the task's first range; any other unit alone; nothing lost or reordered. Then end to
+was left of their file at the task's first range (the first task of ranges for each worker: one range); any
+other unit alone; nothing lost or reordered. Then end to
 end: a two-worker report on a file of many tasks equals the one-process report."""
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def test_tasks_follow_the_rule(parts: list[list[int] | int], workers: int) -> No
         units, sizes = units_of(parts, Path(folder))
         got = list(tasks(units, workers))
     assert [u for task in got for u in task] == units  # every unit, once, in input order
+    ranges_tasks = 0
     for k, task in enumerate(got):
         assert task
         first = task[0]
@@ -56,7 +58,10 @@ def test_tasks_follow_the_rule(parts: list[list[int] | int], workers: int) -> No
             assert len(task) == 1
             continue
         assert all(isinstance(u, LineRange) for u in task)
+        ranges_tasks += 1
         limit = min(TASK_BYTES, int((sizes[first.path] - first.start) * SHARE / workers))
+        if ranges_tasks <= workers:  # each worker's first task: one range
+            limit = 0
         held = [u.end - u.start for u in task if isinstance(u, LineRange)]
         assert sum(held[:-1]) < limit or len(held) == 1  # still open before its last range
         following = got[k + 1][0] if k + 1 < len(got) else None
