@@ -350,7 +350,7 @@ class _Workers:
         try:
             self.senders[number].send_bytes(task.message)
         except OSError:  # (a broken pipe: the worker is gone)
-            self._died(number)
+            self._gone(number)
         task.message = b""  # (sent: a batch of captures can be megabytes, and tasks wait here to be written)
         return True
 
@@ -367,14 +367,23 @@ class _Workers:
         """Take the answers the busy workers have sent (waiting for one when ``block``)."""
         readers: dict[Any, int] = {self.readers[number]: number for number, tasks in enumerate(self.out) if tasks}
         for ready in self.wait(list(readers), None if block else 0) if readers else ():
-            number = readers[ready]
-            try:
-                kind, value = self.readers[number].recv()
-            except (EOFError, OSError):  # the worker's end closed without an answer: it has died
-                self._died(number)
-            if kind == "failed":
-                raise value
-            self.out[number].popleft().chunks = value
+            self._answer(readers[ready])
+
+    def _answer(self, number: int) -> None:
+        """Take one answer of worker ``number`` (waiting for it): its next task's chunks, or what it raised."""
+        try:
+            kind, value = self.readers[number].recv()
+        except (EOFError, OSError):  # the worker's end closed without an answer: it has died
+            self._died(number)
+        if kind == "failed":
+            raise value
+        self.out[number].popleft().chunks = value
+
+    def _gone(self, number: int) -> NoReturn:
+        """Worker ``number`` is gone: the answers it sent before it went are taken (so the task the error names
+        is one it did not finish), then the run stops."""
+        while True:
+            self._answer(number)
 
     def _died(self, number: int) -> NoReturn:
         process = self.processes[number]

@@ -433,7 +433,10 @@ def put(out: IO[str], text: str | bytes | Spilled) -> None:
         out.write(text)
     elif isinstance(text, bytes):
         target = getattr(out, "buffer", None)
-        if target is not None and _utf8(out):
+        if not text:
+            return
+        # as bytes where text mode writes "\n" as it is (on Windows it writes "\r\n": the text goes through it)
+        if target is not None and _utf8(out) and os.linesep == "\n":
             out.flush()
             target.write(text)
         else:

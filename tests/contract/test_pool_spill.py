@@ -366,3 +366,19 @@ def test_a_worker_stopped_before_it_has_its_own_handling_ends_quietly(tmp_path: 
         chunks = list(judge_all(list(line_ranges(path)), "workspace_desktop", 2, "json"))
     assert sum(chunk.results for chunk in chunks) == 1
     assert "Traceback" not in capfd.readouterr().err
+
+
+@pytest.mark.parametrize(("linesep", "newline"), [("\n", None), ("\r\n", "\r\n")])
+def test_a_texts_bytes_keep_the_line_ends_text_mode_writes(linesep: str, newline: str | None,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chunk's UTF-8 text goes to the stream's bytes only where text mode writes "\\n" as it is: where it
+    writes "\\r\\n" (Windows), the text goes through text mode, so the report's line ends do not mix."""
+    monkeypatch.setattr(os, "linesep", linesep)
+    out = io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline=newline)
+    out.write("head\n")
+    put(out, "é\n".join(["a", "b", "c"]).encode())
+    put(out, b"")
+    out.write("\ntail\n")
+    out.flush()
+    data = out.buffer.getvalue()  # type: ignore[attr-defined]
+    assert data == ("head\naé\nbé\nc\ntail\n".replace("\n", linesep)).encode()

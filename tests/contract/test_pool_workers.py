@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
+import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +22,7 @@ import pytest
 from generator.contract import pool
 from generator.contract.captures import line_ranges
 from generator.contract.pool import judge_all
+from generator.errors import DeskkitError
 from tests.conftest import documented_example, load_example
 
 PACKAGE = "workspace_desktop"
@@ -58,6 +62,7 @@ import os, signal, sys
 from generator.contract import pool
 from generator.contract.captures import line_ranges
 from generator.contract.pool import judge_all
+from generator.errors import DeskkitError
 from generator.errors import DeskkitError
 from pathlib import Path
 
@@ -147,6 +152,7 @@ from pathlib import Path
 from generator.contract import pool
 from generator.contract.captures import Capture, line_ranges
 from generator.contract.pool import judge_all
+from generator.errors import DeskkitError
 
 pool.SPILL_AFTER = 1 << 40
 lines, body = Path(sys.argv[1]), Path(sys.argv[2]).read_bytes()
@@ -169,3 +175,20 @@ def test_answers_and_tasks_larger_than_a_pipe_never_wait_on_each_other(tmp_path:
     one, two, three = done.stdout.splitlines()
     assert one == two == three
     assert max(len(text) for _, _, text in json.loads(one)) > 1 << 17  # (a pipe holds 64 KiB)
+
+
+def test_a_worker_gone_after_answering_is_not_said_to_have_died_on_that_task(tmp_path: Path) -> None:
+    """A worker that answered its task and then died is found gone when its next task is sent: the error
+    names the task it did not finish, not the one whose answer was waiting to be read."""
+    path = corpus(tmp_path / "caps.jsonl", 40)
+    first, second = (pool._Task(i, [unit], ([unit], PACKAGE, "json", str(tmp_path / f"s{i}")))
+                     for i, unit in enumerate(list(line_ranges(path, size=4096))[:2]))
+    with pool._Workers(multiprocessing.get_context("fork"), 1, PACKAGE) as workers:
+        assert workers.take(first)
+        assert workers.readers[0].poll(60)  # its answer is in the pipe
+        os.kill(workers.processes[0].pid, signal.SIGKILL)
+        workers.processes[0].join()
+        with pytest.raises(DeskkitError, match=f"while it judged {re.escape(str(path))} from line "
+                                               f"{second.task[0].first_line}:"):
+            workers.take(second)
+    assert first.chunks is not None and sum(c.results for c in first.chunks) > 0
