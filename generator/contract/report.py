@@ -242,10 +242,7 @@ class Spool:
         self.file.write(text)
 
     def put(self, text: str | bytes | Spilled) -> None:
-        if isinstance(text, Spilled):
-            if not self._hold(text):
-                put(self.file, text)
-        else:
+        if not (isinstance(text, Spilled) and self._hold(text)):
             put(self.file, text)
 
     def _hold(self, text: Spilled) -> bool:
@@ -432,9 +429,9 @@ def put(out: IO[str], text: str | bytes | Spilled) -> None:
     if isinstance(text, str):
         out.write(text)
     elif isinstance(text, bytes):
-        target = getattr(out, "buffer", None)
         if not text:
             return
+        target = getattr(out, "buffer", None)
         # as bytes where text mode writes "\n" as it is (on Windows it writes "\r\n": the text goes through it)
         if target is not None and _utf8(out) and os.linesep == "\n":
             out.flush()
